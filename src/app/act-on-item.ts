@@ -1,0 +1,88 @@
+import type { AuditRecord } from '../domain/audit.ts';
+import { decide, type Command } from '../domain/commands.ts';
+import { fail, type Failure } from '../domain/result.ts';
+import type { StaffMember } from '../domain/roster.ts';
+import { slaPatch } from '../domain/sla.ts';
+import type { WorkItem } from '../domain/work-item.ts';
+import type { AppContext } from './context.ts';
+import { cardUpdates, directMessages } from './outbox-messages.ts';
+
+export interface ActRequest {
+  itemId: string;
+  /** Staff key, already mapped from the platform's user id by the adapter. */
+  actorKey: string;
+  platform: string;
+  command: Command;
+}
+
+export type ActOutcome = { ok: true; item: WorkItem } | Failure;
+
+/** The thread line each transition posts ("Claimed by Dana Reyes"). Staff names only, no patient data. */
+function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppContext): string {
+  const name = (key: string | null) => (key ? (ctx.roster.member(key)?.name ?? key) : 'the physician pool');
+  switch (cmd.type) {
+    case 'claim': return `Claimed by ${actor.name}`;
+    case 'release': return `Released by ${actor.name}`;
+    case 'reassign': return `${actor.name} handed this to ${name(after.ownerId)}`;
+    case 'snooze': return `Snoozed by ${actor.name} until ${cmd.until.toISOString()}: ${cmd.reason}`;
+    case 'escalate': return `Escalated by ${actor.name} to ${name(after.ownerId)}: ${cmd.reason}`;
+    case 'return': return `Returned to the team by ${actor.name}: ${cmd.instructions}`;
+    case 'resolve': return `Resolved by ${actor.name}${cmd.note ? `: ${cmd.note}` : ''}`;
+    case 'reroute': return `Moved to ${ctx.roster.queue(cmd.queue)?.name ?? cmd.queue} by ${actor.name}`;
+    case 'reopen': return `Reopened by ${actor.name}`;
+  }
+}
+
+async function deny(ctx: AppContext, req: ActRequest, item: WorkItem | null, f: Failure): Promise<Failure> {
+  const record: AuditRecord = {
+    itemId: item?.id ?? null,
+    actor: req.actorKey,
+    platform: req.platform,
+    action: 'item.denied',
+    fromState: item?.state ?? null,
+    toState: item?.state ?? null,
+    detail: { command: req.command.type, code: f.code },
+    at: ctx.clock.now(),
+  };
+  await ctx.store.appendAudit([record]);
+  return f;
+}
+
+/**
+ * Applies one command from any platform. Two people clicking at once: the conditional update
+ * lets exactly one win; the other re-reads and gets the domain's answer for the new state
+ * (e.g. `item.already_claimed` naming the owner). Denials are audited.
+ */
+export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOutcome> {
+  const actor = ctx.roster.member(req.actorKey);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const item = await ctx.store.findItem(req.itemId);
+    if (!item) return deny(ctx, req, null, fail('item.not_found', 'That item no longer exists.'));
+    if (!actor) return deny(ctx, req, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
+    const now = ctx.clock.now();
+    const decision = decide(item, req.command, actor, ctx.roster, now);
+    if (!decision.ok) return deny(ctx, req, item, decision);
+
+    const next = { ...item, ...decision.patch };
+    const patch = { ...decision.patch, ...slaPatch(next, req.command.type, ctx.sla, now) };
+    const after = { ...next, ...patch, version: item.version + 1 };
+    const audit: AuditRecord = {
+      itemId: item.id,
+      actor: actor.key,
+      platform: req.platform,
+      action: `item.${req.command.type}`,
+      fromState: item.state,
+      toState: after.state,
+      reason: decision.reason ?? null,
+      detail: decision.detail,
+      at: now,
+    };
+    const outbox = cardUpdates(ctx.platforms, item.id, after.version, now, threadNote(req.command, actor, after, ctx));
+    if (req.command.type === 'escalate' || (req.command.type === 'reassign' && item.state === 'ESCALATED')) {
+      outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you: ${decision.reason ?? 'handed over'}`, now));
+    }
+    const updated = await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox);
+    if (updated) return { ok: true, item: updated };
+  }
+  return fail('item.stale', 'This item is changing quickly; refresh and try again.');
+}

@@ -1,0 +1,27 @@
+import type { CardView } from '../domain/card.ts';
+import type { StaffMember } from '../domain/roster.ts';
+
+/** Where a card lives on a platform, for in-place updates and thread replies. */
+export interface PostedRef {
+  channel: string;
+  messageId: string;
+}
+
+/**
+ * The port every chat platform implements (Slack, Teams, the browser sandbox). Adapters render
+ * the platform-neutral card and move payloads; every decision stays in the use cases.
+ */
+export interface ChatAdapter {
+  readonly platform: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  connected(): boolean;
+  /** Posts a new card in the item's queue channel. */
+  postCard(card: CardView): Promise<PostedRef>;
+  /** Replaces the card's content everywhere it is shown (always the full card). */
+  updateCard(ref: PostedRef, card: CardView): Promise<void>;
+  /** A short line in the card's thread ("Claimed by …"), not broadcast to the channel. */
+  postThreadNote(ref: PostedRef, text: string): Promise<void>;
+  /** A direct message to one person, or to the physician pool when `to` is null. */
+  sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void>;
+}

@@ -1,0 +1,70 @@
+import { buildCard } from '../domain/card.ts';
+import type { AppContext } from './context.ts';
+import type { ChatAdapter } from './chat-adapter.ts';
+import type { OutboxRow } from './ports.ts';
+
+export type DeliveryResult = 'sent' | 'retry' | 'dropped';
+
+/** Not delivered yet for a reason that time will fix (e.g. the card has not been posted). */
+class NotYet extends Error {}
+
+/** Exponential backoff with jitter, capped at 5 minutes (DESIGN.md §7). */
+export function backoffMs(attempts: number, random = Math.random): number {
+  const base = Math.min(300_000, 1_000 * 2 ** Math.min(attempts, 10));
+  return Math.round(base / 2 + random() * (base / 2));
+}
+
+async function cardFor(ctx: AppContext, itemId: string) {
+  const item = await ctx.store.findItem(itemId);
+  if (!item) return null;
+  let latestText: string | undefined;
+  if (ctx.card.messageText !== 'none') {
+    const msgs = await ctx.store.messagesOf(itemId);
+    latestText = msgs.at(-1)?.body ?? undefined;
+  }
+  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: ctx.card.messageText, excerptLength: ctx.card.excerptLength, latestText });
+}
+
+/** Sends one outbox row through its platform's adapter. The card is rendered from the item's current state, so late updates coalesce to the latest. */
+export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, ChatAdapter>, row: OutboxRow): Promise<DeliveryResult> {
+  const adapter = adapters.get(row.platform);
+  const now = ctx.clock.now();
+  try {
+    if (!adapter) throw new NotYet(`no ${row.platform} adapter is running`);
+    if (!row.itemId) throw new Error(`outbox row ${row.kind} has no item`);
+    const card = await cardFor(ctx, row.itemId);
+    if (!card) {
+      await ctx.store.completeOutbox(row.id, now);
+      return 'dropped';
+    }
+    const posted = await ctx.store.findPlatformPost(row.itemId, row.platform, 'card');
+    switch (row.kind) {
+      case 'card.post': {
+        if (posted) break; // already posted (a retry after an unknown outcome): never a second card
+        const ref = await adapter.postCard(card);
+        await ctx.store.savePlatformPost({ itemId: row.itemId, platform: row.platform, kind: 'card', ...ref }, now);
+        break;
+      }
+      case 'card.update':
+        if (!posted) throw new NotYet('card not posted yet');
+        await adapter.updateCard(posted, card);
+        break;
+      case 'thread.note':
+        if (!posted) throw new NotYet('card not posted yet');
+        await adapter.postThreadNote(posted, String(row.payload.text ?? ''));
+        break;
+      case 'dm': {
+        const to = typeof row.payload.to === 'string' ? (ctx.roster.member(row.payload.to) ?? null) : null;
+        await adapter.sendDirect(to, card, String(row.payload.text ?? ''));
+        break;
+      }
+      default:
+        throw new Error(`unknown outbox kind ${row.kind}`);
+    }
+    await ctx.store.completeOutbox(row.id, ctx.clock.now());
+    return 'sent';
+  } catch (e) {
+    await ctx.store.retryOutbox(row.id, (e as Error).message, new Date(now.getTime() + backoffMs(row.attempts)));
+    return 'retry';
+  }
+}

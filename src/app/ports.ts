@@ -1,0 +1,94 @@
+import type { AuditRecord } from '../domain/audit.ts';
+import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
+
+/** Time is injected; use cases never read the system clock themselves. */
+export interface Clock {
+  now(): Date;
+}
+
+export interface NewMessage {
+  id: string;
+  source: string;
+  externalId: string;
+  resourceId: string | null;
+  threadKey: string;
+  itemId: string;
+  patientId: string;
+  patientName: string | null;
+  patientMrn: string | null;
+  subject: string | null;
+  body: string;
+  categoryHint: string | null;
+  link: string | null;
+  sentAt: Date;
+  receivedAt: Date;
+}
+
+export interface StoredMessage extends Omit<NewMessage, 'body'> {
+  /** Null once purged by the retention policy. */
+  body: string | null;
+}
+
+/** An outbound platform call, written in the same transaction as the change that caused it. */
+export interface OutboxMessage {
+  /** Unique: a second row with the same key is silently dropped, so retries never double-send. */
+  dedupeKey: string;
+  kind: 'card.post' | 'card.update' | 'thread.note' | 'dm' | 'digest';
+  itemId: string | null;
+  platform: string;
+  payload: Record<string, unknown>;
+  nextAttemptAt: Date;
+}
+
+export interface OutboxRow extends OutboxMessage {
+  id: bigint;
+  attempts: number;
+}
+
+export type IngestWrite =
+  | { kind: 'new'; message: NewMessage; item: WorkItem; audit: AuditRecord[]; outbox: OutboxMessage[] }
+  | { kind: 'follow-up'; message: NewMessage; itemId: string; expectedVersion: number; patch: ItemPatch; audit: AuditRecord[]; outbox: OutboxMessage[] };
+
+/** `duplicate`: (source, externalId) already stored. `conflict`: the thread's item was created or changed concurrently; re-read and retry. */
+export type IngestOutcome = { status: 'stored'; item: WorkItem } | { status: 'duplicate' } | { status: 'conflict' };
+
+export interface ItemQuery {
+  states?: ItemState[];
+  queue?: string;
+  ownerId?: string;
+  limit?: number;
+}
+
+export interface PlatformPostRef {
+  itemId: string;
+  platform: string;
+  kind: string;
+  channel: string;
+  messageId: string;
+}
+
+/** The database, as the use cases need it. Implemented with Prisma in `src/store`, and in memory for tests. */
+export interface Store {
+  findMessageItem(source: string, externalId: string): Promise<WorkItem | null>;
+  findItem(id: string): Promise<WorkItem | null>;
+  findItemByThread(threadKey: string): Promise<WorkItem | null>;
+  /** Thread key of the message the sender knows by `resourceId` (FHIR `inResponseTo`). */
+  findThreadOfResource(source: string, resourceId: string): Promise<string | null>;
+  listItems(q: ItemQuery): Promise<WorkItem[]>;
+  countByQueueAndState(): Promise<Array<{ queue: string; state: ItemState; count: number }>>;
+  messagesOf(itemId: string): Promise<StoredMessage[]>;
+  auditOf(itemId: string): Promise<AuditRecord[]>;
+  /** Message, item change, audit and outbox rows in one transaction. */
+  saveIngest(write: IngestWrite): Promise<IngestOutcome>;
+  /** Applies `patch` only if the item is still at `expectedVersion` (optimistic concurrency); null when it moved on. */
+  applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<WorkItem | null>;
+  appendAudit(records: AuditRecord[]): Promise<void>;
+  enqueue(outbox: OutboxMessage[]): Promise<void>;
+  /** Takes up to `limit` due outbox rows, leasing them for `leaseMs` so no other worker takes them. */
+  takeOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  completeOutbox(id: bigint, now: Date): Promise<void>;
+  retryOutbox(id: bigint, error: string, nextAttemptAt: Date): Promise<void>;
+  outboxStats(now: Date): Promise<{ pending: number; oldestAgeSeconds: number }>;
+  savePlatformPost(ref: PlatformPostRef, now: Date): Promise<void>;
+  findPlatformPost(itemId: string, platform: string, kind: string): Promise<PlatformPostRef | null>;
+}

@@ -1,0 +1,42 @@
+import { fail, type Failure } from '../domain/result.ts';
+import type { AppContext } from './context.ts';
+import type { StoredMessage } from './ports.ts';
+
+export type ViewOutcome = { ok: true; messages: Array<Pick<StoredMessage, 'subject' | 'body' | 'sentAt'>> } | Failure;
+
+/**
+ * "View message": the patient's words, shown privately to one person and audited
+ * (DESIGN.md §6). Allowed to the queue's team, physicians on escalated items, leads and managers.
+ */
+export async function viewMessage(ctx: AppContext, req: { itemId: string; actorKey: string; platform: string }): Promise<ViewOutcome> {
+  const item = await ctx.store.findItem(req.itemId);
+  const actor = ctx.roster.member(req.actorKey);
+  const now = ctx.clock.now();
+  let outcome: ViewOutcome;
+  if (!item) outcome = fail('item.not_found', 'That item no longer exists.');
+  else if (!actor) outcome = fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.');
+  else {
+    const allowed =
+      ctx.roster.isMember(actor.key, item.queue) ||
+      ctx.roster.supervises(actor.key, item.queue) ||
+      (actor.physician && (item.everEscalated || item.patientPcp === actor.key));
+    if (!allowed) outcome = fail('item.not_authorized', 'You are not allowed to read this message.');
+    else {
+      const messages = await ctx.store.messagesOf(item.id);
+      outcome = { ok: true, messages: messages.map((m) => ({ subject: m.subject, body: m.body, sentAt: m.sentAt })) };
+    }
+  }
+  await ctx.store.appendAudit([
+    {
+      itemId: item?.id ?? null,
+      actor: req.actorKey,
+      platform: req.platform,
+      action: outcome.ok ? 'item.view' : 'item.denied',
+      fromState: item?.state ?? null,
+      toState: item?.state ?? null,
+      detail: outcome.ok ? { messages: outcome.messages.length } : { command: 'view', code: outcome.code },
+      at: now,
+    },
+  ]);
+  return outcome;
+}

@@ -1,0 +1,53 @@
+import { configCheck, ingestFile, migrate, serve, triageFile, UsageError } from './commands.ts';
+
+const HELP = `Usage: baton <command>
+
+Commands:
+  serve                    run the server (default of npm start)
+  migrate                  apply pending database migrations
+  ingest <file>            ingest a JSON / NDJSON file of messages (generic or FHIR)
+  triage <file>            dry run: one JSON line per message with its category, queue, priority, red flags
+  config check [<file>]    validate a config file (default: BATON_CONFIG or the shipped example)
+
+Environment: DATABASE_URL, BATON_DATA_DIR, BATON_CONFIG, PORT, HOST, INGEST_SECRET (see README).`;
+
+export async function run(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  try {
+    switch (cmd) {
+      case 'serve':
+        await serve();
+        return -1; // keeps running
+      case 'migrate':
+        await migrate();
+        return 0;
+      case 'ingest':
+        await ingestFile(args[0]);
+        return 0;
+      case 'triage':
+        triageFile(args[0]);
+        return 0;
+      case 'config':
+        if (args[0] !== 'check') throw new UsageError('Usage: baton config check [<file>]', 2);
+        configCheck(args[1]);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${HELP}\n`);
+        return cmd ? 0 : 2;
+      default:
+        throw new UsageError(`Unknown command "${cmd}".\n\n${HELP}`, 2);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`baton: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const ref = Math.random().toString(36).slice(2, 10);
+    process.stderr.write(`baton: unexpected error (reference ${ref}): ${(e as Error).message}\n`);
+    if (process.env.BATON_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}

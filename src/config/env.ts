@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { formatPath } from './load.ts';
+
+const optional = z.string().trim().min(1).optional().catch(undefined);
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
+
+/** Environment variables of DESIGN.md §4, parsed once at start. */
+export const envSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+  BATON_DATA_DIR: z.string().min(1).default('./data'),
+  BATON_CONFIG: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  INGEST_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+  SLACK_BOT_TOKEN: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: optional,
+  SLACK_API_URL: optional,
+  TEAMS_APP_ID: optional,
+  TEAMS_APP_PASSWORD: optional,
+  TEAMS_TENANT_ID: optional,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export const isLoopback = (host: string) => LOOPBACK.test(host);
+
+export function parseEnv(source: Record<string, string | undefined>): { ok: true; env: Env } | { ok: false; problems: string[] } {
+  // Empty strings mean "unset", as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const r = envSchema.safeParse(cleaned);
+  if (!r.success) return { ok: false, problems: r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`) };
+  const env = r.data;
+  if (!isLoopback(env.HOST) && !env.INGEST_SECRET) {
+    return { ok: false, problems: [`INGEST_SECRET: required when HOST is ${env.HOST} (not loopback), so nobody else can post messages into Baton`] };
+  }
+  return { ok: true, env };
+}

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import type { Routing } from '../app/context.ts';
+import type { BusinessCalendar } from '../domain/business-time.ts';
+import { Roster } from '../domain/roster.ts';
+import type { SlaPolicy } from '../domain/sla.ts';
+import type { TriageRules } from '../domain/triage/index.ts';
+import { businessCalendarSchema } from './calendar-schema.ts';
+import { crossReferenceProblems } from './cross-references.ts';
+import { configSchema, type ParsedConfig } from './schema.ts';
+import { loadDefaultTriageRules, loadTriageRulesFile } from './triage-file.ts';
+
+export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../config/baton.example.yaml', import.meta.url));
+
+/** Everything the app needs from the config file, as plain values (no global lookups). */
+export interface BatonConfig {
+  file: string;
+  raw: ParsedConfig;
+  roster: Roster;
+  calendar: BusinessCalendar;
+  sla: SlaPolicy[];
+  routing: Routing;
+  triageRules: TriageRules;
+}
+
+export type ConfigResult = { ok: true; config: BatonConfig } | { ok: false; file: string; problems: string[] };
+
+export function formatPath(p: ReadonlyArray<PropertyKey>): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(top level)';
+}
+
+export const issuesToProblems = (issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []) =>
+  issues.map((i) => `${formatPath([...prefix, ...i.path])}: ${i.message}`);
+
+/** Reads, parses and validates a config file, collecting every problem before reporting. */
+export function loadConfig(file: string = EXAMPLE_CONFIG): ConfigResult {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    return { ok: false, file: abs, problems: [`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`] };
+  }
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    return { ok: false, file: abs, problems: doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`) };
+  }
+  const parsed = configSchema.safeParse(doc.toJS());
+  if (!parsed.success) return { ok: false, file: abs, problems: issuesToProblems(parsed.error.issues) };
+  const c = parsed.data;
+  const problems = crossReferenceProblems(c);
+
+  const cal = businessCalendarSchema.safeParse({ timezone: c.organization.timezone, weekly: c.businessHours.weekly, holidays: c.businessHours.holidays });
+  if (!cal.success) {
+    for (const i of cal.error.issues) {
+      const [head, ...rest] = i.path;
+      problems.push(`${formatPath(head === 'timezone' ? ['organization', 'timezone', ...rest] : ['businessHours', ...i.path])}: ${i.message}`);
+    }
+  }
+
+  let triageRules: TriageRules | undefined;
+  try {
+    triageRules = c.triageRules ? loadTriageRulesFile(path.resolve(path.dirname(abs), c.triageRules)) : loadDefaultTriageRules();
+  } catch (e) {
+    problems.push(`triageRules: ${(e as Error).message}`);
+  }
+
+  if (problems.length || !cal.success || !triageRules) return { ok: false, file: abs, problems };
+  return {
+    ok: true,
+    config: {
+      file: abs,
+      raw: c,
+      roster: new Roster(c.staff, c.queues),
+      calendar: cal.data,
+      sla: c.sla.map((p) => ({ ...p })),
+      routing: c.routing,
+      triageRules,
+    },
+  };
+}

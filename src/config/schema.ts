@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
+import { durationSchema } from './calendar-schema.ts';
+
+const key = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, e.g. "front-desk"');
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time like "08:30"');
+
+export const staffSchema = z.strictObject({
+  key,
+  name: z.string().min(1),
+  roles: z.array(z.string().min(1)).default([]),
+  physician: z.boolean().default(false),
+  lead: z.boolean().default(false),
+  manager: z.boolean().default(false),
+  slackUserId: z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id looks like "U012ABCDEF"').optional(),
+  teamsAadId: z.uuid('a Teams AAD object id is a GUID').optional(),
+  timezone: z.string().optional(),
+  active: z.boolean().default(true),
+  digest: z
+    .strictObject({ at: hhmm.default('07:30'), days: z.array(weekday).default(['mon', 'tue', 'wed', 'thu', 'fri']) })
+    .optional(),
+});
+
+export const queueSchema = z.strictObject({
+  key,
+  name: z.string().min(1),
+  slackChannel: z.string().regex(/^[CG][A-Z0-9]+$/, 'a Slack channel id looks like "C012ABCDEF"').optional(),
+  teamsChannel: z.string().min(1).optional(),
+  lead: key.optional(),
+  members: z.array(key).min(1, 'a queue needs at least one member'),
+});
+
+const reminderSchema = z.strictObject({
+  /** Minutes after the deadline (0 = at the deadline). */
+  after: durationSchema,
+  notify: z.enum(['channel', 'owner-or-lead', 'manager']),
+  /** Repeat this level until claimed (red flags re-ping every few minutes). */
+  repeatEvery: durationSchema.optional(),
+});
+
+export const slaPolicySchema = z.strictObject({
+  queue: z.union([key, z.literal('*')]).default('*'),
+  priority: z.union([z.enum(PRIORITIES), z.literal('*')]).default('*'),
+  claimWithin: durationSchema,
+  resolveWithin: durationSchema,
+  nextResponseWithin: durationSchema.optional(),
+  reminders: z.array(reminderSchema).default([]),
+});
+
+export const configSchema = z.strictObject({
+  organization: z.strictObject({
+    name: z.string().min(1),
+    timezone: z.string().min(1),
+  }),
+  businessHours: z.strictObject({
+    weekly: z.partialRecord(weekday, z.array(z.tuple([hhmm, hhmm]))),
+    holidays: z.array(z.iso.date()).default([]),
+  }),
+  staff: z.array(staffSchema).min(1),
+  queues: z.array(queueSchema).min(1),
+  physicianPool: z
+    .strictObject({
+      name: z.string().default('Physician escalations'),
+      slackChannel: z.string().optional(),
+      teamsChannel: z.string().optional(),
+    })
+    .default({ name: 'Physician escalations' }),
+  routing: z.strictObject({
+    /** Category → queue key. Categories left out go to `defaultQueue`. */
+    categories: z.partialRecord(z.enum(CATEGORIES), key).default({}),
+    defaultQueue: key,
+    /** Queue for red-flag messages (the clinical / triage-RN queue). */
+    redFlagQueue: key,
+  }),
+  /** Triage rules file (YAML), relative to this config file; the shipped defaults when unset. */
+  triageRules: z.string().optional(),
+  sla: z.array(slaPolicySchema).min(1),
+  card: z
+    .strictObject({
+      patientToken: z.enum(['initials-mrn4', 'mrn4', 'none']).default('initials-mrn4'),
+      /** Message text on the channel card. `none` is the HIPAA minimum-necessary default (DESIGN.md §6). */
+      messageText: z.enum(['none', 'excerpt', 'full']).default('none'),
+      excerptLength: z.number().int().min(20).max(500).default(120),
+    })
+    .default({ patientToken: 'initials-mrn4', messageText: 'none', excerptLength: 120 }),
+  digest: z
+    .strictObject({ physicianMinutesPerMessage: z.number().positive().default(2.3) })
+    .default({ physicianMinutesPerMessage: 2.3 }),
+  retention: z
+    .strictObject({ messageBodyDays: z.number().int().positive().optional() })
+    .default({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;

@@ -1,0 +1,154 @@
+import { itemRef, type ItemState, type WorkItem } from './work-item.ts';
+import type { Roster } from './roster.ts';
+import type { Category, Priority } from './types.ts';
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  'red-flag': 'Urgent clinical (red flag)',
+  'rx-refill': 'Prescription refill',
+  'rx-question': 'Medication question',
+  scheduling: 'Scheduling',
+  'test-result': 'Test result question',
+  'clinical-question': 'Clinical question',
+  referral: 'Referral',
+  'forms-letters': 'Forms and letters',
+  billing: 'Billing',
+  admin: 'Account and admin',
+  'ack-fyi': 'Acknowledgement / FYI',
+  unclassified: 'Needs triage',
+};
+
+const STATE_LABELS: Record<ItemState, string> = {
+  OPEN: 'Unclaimed',
+  CLAIMED: 'Claimed',
+  ESCALATED: 'With a physician',
+  SNOOZED: 'Snoozed',
+  RESOLVED: 'Resolved',
+};
+
+/** Action ids are the command names, shared by every platform (STYLE.md "names are the commands"). */
+export type CardCommand =
+  | 'item.claim' | 'item.release' | 'item.reassign' | 'item.snooze' | 'item.escalate'
+  | 'item.return' | 'item.resolve' | 'item.reopen' | 'item.view';
+
+export interface CardAction {
+  command: CardCommand;
+  label: string;
+  style?: 'primary' | 'danger';
+  /** Destructive or hard-to-undo actions ask first. */
+  confirm?: string;
+  /** What the platform must ask for before sending the command. */
+  input?: 'reason' | 'physician-and-reason' | 'staff' | 'physician' | 'snooze' | 'instructions';
+}
+
+export interface CardView {
+  itemId: string;
+  ref: string;
+  version: number;
+  title: string;
+  category: Category;
+  priority: Priority;
+  redFlag: boolean;
+  state: ItemState;
+  stateLabel: string;
+  queue: { key: string; name: string };
+  owner: { key: string; name: string } | null;
+  patientToken: string;
+  age: string;
+  sla: { label: string; breached: boolean; dueAt: string } | null;
+  messageCount: number;
+  escalation: { reason: string; by: string | null } | null;
+  /** Message text only when config allows it on the channel card (DESIGN.md §6); else null. */
+  text: string | null;
+  link: string | null;
+  actions: CardAction[];
+  /** Notification / fallback text: never patient data. */
+  fallbackText: string;
+}
+
+export interface CardOptions {
+  roster: Roster;
+  now: Date;
+  messageText: 'none' | 'excerpt' | 'full';
+  excerptLength: number;
+  /** Latest message text; used only when `messageText` allows. */
+  latestText?: string | undefined;
+}
+
+export function formatDuration(ms: number): string {
+  const m = Math.max(0, Math.round(ms / 60_000));
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+function slaOf(item: WorkItem, now: Date): CardView['sla'] {
+  if (item.state === 'RESOLVED' || item.state === 'SNOOZED') return null;
+  const due = item.state === 'OPEN' ? item.claimDueAt : item.resolveDueAt;
+  if (!due) return null;
+  const what = item.state === 'OPEN' ? 'Claim' : 'Response';
+  const left = due.getTime() - now.getTime();
+  return left >= 0
+    ? { label: `${what} due in ${formatDuration(left)}`, breached: false, dueAt: due.toISOString() }
+    : { label: `${what} overdue by ${formatDuration(-left)}`, breached: true, dueAt: due.toISOString() };
+}
+
+const A = {
+  claim: { command: 'item.claim', label: 'Claim', style: 'primary' },
+  release: { command: 'item.release', label: 'Release' },
+  reassign: { command: 'item.reassign', label: 'Reassign', input: 'staff' },
+  snooze: { command: 'item.snooze', label: 'Snooze', input: 'snooze' },
+  escalate: { command: 'item.escalate', label: 'Escalate to physician', input: 'physician-and-reason' },
+  hand: { command: 'item.reassign', label: 'Hand to another physician', input: 'physician' },
+  back: { command: 'item.return', label: 'Return to team', input: 'instructions' },
+  resolve: { command: 'item.resolve', label: 'Resolve', style: 'primary', confirm: 'Mark this item resolved? Reply to the patient in the EHR first.' },
+  reopen: { command: 'item.reopen', label: 'Reopen' },
+  view: { command: 'item.view', label: 'View message' },
+} satisfies Record<string, CardAction>;
+
+/** Buttons offered in each state; each click is still checked against the roster. */
+export function actionsFor(state: ItemState, ownerId: string | null): CardAction[] {
+  switch (state) {
+    case 'OPEN': return [A.claim, A.escalate, A.reassign, A.snooze, A.resolve, A.view];
+    case 'CLAIMED': return [A.release, A.escalate, A.reassign, A.snooze, A.resolve, A.view];
+    case 'ESCALATED': return [...(ownerId ? [] : [A.claim]), A.resolve, A.back, A.hand, A.view];
+    case 'SNOOZED': return [A.view];
+    case 'RESOLVED': return [A.reopen, A.view];
+  }
+}
+
+/** One platform-neutral card that every adapter renders (Block Kit, Adaptive Card, HTML). */
+export function buildCard(item: WorkItem, o: CardOptions): CardView {
+  const owner = item.ownerId ? { key: item.ownerId, name: o.roster.member(item.ownerId)?.name ?? item.ownerId } : null;
+  const queue = { key: item.queue, name: o.roster.queue(item.queue)?.name ?? item.queue };
+  const ref = itemRef(item);
+  const redFlag = item.redFlags.length > 0;
+  let text: string | null = null;
+  if (o.latestText && o.messageText !== 'none') {
+    text = o.messageText === 'full' || o.latestText.length <= o.excerptLength ? o.latestText : `${o.latestText.slice(0, o.excerptLength)}…`;
+  }
+  return {
+    itemId: item.id,
+    ref,
+    version: item.version,
+    title: CATEGORY_LABELS[item.category],
+    category: item.category,
+    priority: item.priority,
+    redFlag,
+    state: item.state,
+    stateLabel: STATE_LABELS[item.state],
+    queue,
+    owner,
+    patientToken: item.patientToken,
+    age: formatDuration(o.now.getTime() - item.firstMessageAt.getTime()),
+    sla: slaOf(item, o.now),
+    messageCount: item.messageCount,
+    escalation: item.state === 'ESCALATED' && item.escalationReason
+      ? { reason: item.escalationReason, by: item.escalatedBy ? (o.roster.member(item.escalatedBy)?.name ?? item.escalatedBy) : null }
+      : null,
+    text,
+    link: item.link,
+    actions: actionsFor(item.state, item.ownerId),
+    fallbackText: `${redFlag ? 'RED FLAG: ' : ''}${CATEGORY_LABELS[item.category]} (${item.priority}) in ${queue.name}, ${ref}: ${STATE_LABELS[item.state].toLowerCase()}`,
+  };
+}

@@ -1,0 +1,85 @@
+/** The people and queues Baton knows, as read from config. The roster is the authority for
+ * every permission check (DESIGN.md §6): channel membership alone never grants an action. */
+export interface StaffMember {
+  key: string;
+  name: string;
+  roles: string[];
+  physician: boolean;
+  lead: boolean;
+  manager: boolean;
+  active: boolean;
+  slackUserId?: string | undefined;
+  teamsAadId?: string | undefined;
+  timezone?: string | undefined;
+}
+
+export interface QueueDef {
+  key: string;
+  name: string;
+  lead?: string | undefined;
+  members: string[];
+  slackChannel?: string | undefined;
+  teamsChannel?: string | undefined;
+}
+
+export class Roster {
+  private readonly staffByKey: Map<string, StaffMember>;
+  private readonly queuesByKey: Map<string, QueueDef>;
+
+  constructor(
+    readonly staff: readonly StaffMember[],
+    readonly queues: readonly QueueDef[],
+  ) {
+    this.staffByKey = new Map(staff.map((s) => [s.key, s]));
+    this.queuesByKey = new Map(queues.map((q) => [q.key, q]));
+  }
+
+  member(key: string): StaffMember | undefined {
+    const s = this.staffByKey.get(key);
+    return s?.active ? s : undefined;
+  }
+
+  queue(key: string): QueueDef | undefined {
+    return this.queuesByKey.get(key);
+  }
+
+  bySlackId(id: string): StaffMember | undefined {
+    return this.staff.find((s) => s.active && s.slackUserId === id);
+  }
+
+  byTeamsId(id: string): StaffMember | undefined {
+    return this.staff.find((s) => s.active && s.teamsAadId?.toLowerCase() === id.toLowerCase());
+  }
+
+  isMember(staffKey: string, queueKey: string): boolean {
+    return this.queue(queueKey)?.members.includes(staffKey) ?? false;
+  }
+
+  /** A lead acts for the queue they lead, and a staff member flagged `lead` for every queue they belong to. */
+  isLeadOf(staffKey: string, queueKey: string): boolean {
+    const q = this.queue(queueKey);
+    if (!q) return false;
+    return q.lead === staffKey || (this.member(staffKey)?.lead === true && q.members.includes(staffKey));
+  }
+
+  /** Leads of a queue's work and managers may act on anyone's item in it. */
+  supervises(staffKey: string, queueKey: string): boolean {
+    return this.member(staffKey)?.manager === true || this.isLeadOf(staffKey, queueKey);
+  }
+
+  physicians(): StaffMember[] {
+    return this.staff.filter((s) => s.active && s.physician);
+  }
+
+  managers(): StaffMember[] {
+    return this.staff.filter((s) => s.active && s.manager);
+  }
+
+  /** Queues a person works (member or lead); managers see all. */
+  queuesOf(staffKey: string): QueueDef[] {
+    const s = this.member(staffKey);
+    if (!s) return [];
+    if (s.manager) return [...this.queues];
+    return this.queues.filter((q) => q.members.includes(staffKey) || q.lead === staffKey);
+  }
+}

@@ -1,0 +1,68 @@
+import type { Category, Priority } from './types.ts';
+
+export const ITEM_STATES = ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED', 'RESOLVED'] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+
+/** One work item per portal thread (DESIGN.md §3). */
+export interface WorkItem {
+  id: string;
+  seq: number;
+  threadKey: string;
+  queue: string;
+  category: Category;
+  priority: Priority;
+  redFlags: string[];
+  state: ItemState;
+  resumeState: ItemState | null;
+  ownerId: string | null;
+  escalatedBy: string | null;
+  escalationReason: string | null;
+  snoozedUntil: Date | null;
+  patientId: string;
+  patientToken: string;
+  patientPcp: string | null;
+  link: string | null;
+  version: number;
+  messageCount: number;
+  everEscalated: boolean;
+  firstMessageAt: Date;
+  lastMessageAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  claimedAt: Date | null;
+  resolvedAt: Date | null;
+  claimDueAt: Date | null;
+  resolveDueAt: Date | null;
+  nextReminderAt: Date | null;
+  reminderLevel: number;
+}
+
+/** The fields a command may change. `version` is bumped by the store, not by commands. */
+export type ItemPatch = Partial<
+  Pick<
+    WorkItem,
+    | 'queue'
+    | 'state'
+    | 'resumeState'
+    | 'ownerId'
+    | 'escalatedBy'
+    | 'escalationReason'
+    | 'snoozedUntil'
+    | 'everEscalated'
+    | 'claimedAt'
+    | 'resolvedAt'
+    | 'claimDueAt'
+    | 'resolveDueAt'
+    | 'nextReminderAt'
+    | 'reminderLevel'
+    | 'messageCount'
+    | 'lastMessageAt'
+    | 'priority'
+    | 'redFlags'
+  >
+>;
+
+/** Human-readable item reference shown on cards and in the audit ("B-42"). No patient data. */
+export function itemRef(item: Pick<WorkItem, 'seq'>): string {
+  return `B-${item.seq}`;
+}

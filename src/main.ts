@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatAdapter } from './app/chat-adapter.ts';
+import type { AppContext } from './app/context.ts';
+import { OutboxWorker } from './app/outbox-worker.ts';
+import type { Clock } from './app/ports.ts';
+import type { Env } from './config/env.ts';
+import type { BatonConfig } from './config/load.ts';
+import { createHttpApp, listen } from './ingest/server.ts';
+import type { Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { openDatabase, type Database } from './store/database.ts';
+import { PrismaStore } from './store/prisma-store.ts';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function buildContext(config: BatonConfig, db: Database, platforms: string[], clock: Clock = systemClock): AppContext {
+  return {
+    store: new PrismaStore(db.prisma),
+    clock,
+    roster: config.roster,
+    triageRules: config.triageRules,
+    routing: config.routing,
+    sla: { policies: config.sla, calendar: config.calendar },
+    card: config.raw.card,
+    platforms,
+    newId: randomUUID,
+  };
+}
+
+export interface Baton {
+  url: string;
+  ctx: AppContext;
+  db: Database;
+  worker: OutboxWorker;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the database (applying pending migrations), builds the use-case
+ * context, starts the chat adapters, the outbox worker and the HTTP server.
+ */
+export async function startBaton(opts: { env: Env; config: BatonConfig; logger: Logger; clock?: Clock }): Promise<Baton> {
+  const { env, config, logger } = opts;
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR });
+  try {
+    const ran = await db.migrate();
+    if (ran.length) logger.info({ migrations: ran }, 'database migrations applied');
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  const adapters = new Map<string, ChatAdapter>();
+  const ctx = buildContext(config, db, [...adapters.keys()], opts.clock);
+  const metrics = createMetrics();
+  const worker = new OutboxWorker(ctx, adapters, {
+    onResult: (platform, kind, result) => metrics.delivered.inc({ platform, kind, result }),
+    onError: (e) => logger.error({ err: { message: (e as Error).message } }, 'outbox worker failed; retrying'),
+  });
+  const app = createHttpApp({
+    app: ctx,
+    logger,
+    metrics,
+    ingestSecret: env.INGEST_SECRET,
+    ops: {
+      dbReady: async () => {
+        await db.ping();
+        const pending = await db.pending();
+        return pending.length ? { ok: false, detail: `migrations pending: ${pending.join(', ')}` } : { ok: true, detail: `ok (${db.kind})` };
+      },
+      adapters: () => Object.fromEntries([...adapters].map(([k, a]) => [k, a.connected()])),
+      refreshGauges: async () => {
+        const s = await ctx.store.outboxStats(ctx.clock.now());
+        metrics.outboxDepth.set(s.pending);
+        metrics.outboxOldest.set(s.oldestAgeSeconds);
+      },
+    },
+  });
+  let server;
+  try {
+    for (const a of adapters.values()) await a.start();
+    server = await listen(app, env.HOST, env.PORT);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  db.advertise(server.url);
+  worker.start();
+  logger.info({ url: server.url, database: db.kind, where: db.kind === 'pglite' ? db.where : 'postgres', platforms: ctx.platforms }, 'Baton is serving');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stop taking work, let in-flight requests and deliveries finish, then close the database cleanly.
+      await server.close();
+      await worker.stop();
+      for (const a of adapters.values()) await a.stop().catch(() => {});
+      await db.close();
+      logger.info('Baton stopped');
+    })());
+  return { url: server.url, ctx, db, worker, stop };
+}

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { acquireLock } from './data-dir-lock.ts';
+import { PrismaClient } from './generated/client.ts';
+import { applyMigrations, pendingMigrations, type SqlRunner } from './migrate.ts';
+
+export interface DatabaseOptions {
+  /** `postgres://…`; unset → embedded PGlite in `dataDir`. */
+  url?: string | undefined;
+  dataDir: string;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  /** Where the embedded database lives (for messages), or the host of PostgreSQL. */
+  where: string;
+  migrate(): Promise<string[]>;
+  pending(): Promise<string[]>;
+  ping(): Promise<void>;
+  /** Records the server's URL in the embedded lock so CLI commands can go through it. */
+  advertise(url: string): void;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url);
+  return openPglite(path.resolve(opts.dataDir));
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const sql: SqlRunner = {
+    exec: async (text) => void (await pool.query(text)),
+    query: async (text, params = []) => (await pool.query(text, params)).rows,
+  };
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const host = (() => {
+    try {
+      const u = new URL(url);
+      return `${u.hostname}:${u.port || 5432}${u.pathname}`; // never the password
+    } catch {
+      return 'PostgreSQL';
+    }
+  })();
+  return {
+    kind: 'postgres',
+    prisma,
+    sql,
+    where: host,
+    // The advisory lock and the transaction need one session, not whichever pooled connection.
+    migrate: async () => {
+      const client = await pool.connect();
+      try {
+        return await applyMigrations({
+          exec: async (text) => void (await client.query(text)),
+          query: async (text, params = []) => (await client.query(text, params)).rows,
+        });
+      } finally {
+        client.release();
+      }
+    },
+    pending: () => pendingMigrations(sql),
+    ping: async () => void (await pool.query('select 1')),
+    advertise: () => {},
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const lock = acquireLock(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const sql: SqlRunner = {
+    exec: async (text) => void (await db.exec(text)),
+    query: async (text, params = []) => (await db.query<Record<string, unknown>>(text, params as unknown[])).rows,
+  };
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) as never });
+  return {
+    kind: 'pglite',
+    prisma,
+    sql,
+    where: dataDir,
+    migrate: () => applyMigrations(sql),
+    pending: () => pendingMigrations(sql),
+    ping: async () => void (await db.query('select 1')),
+    advertise: (url) => lock.setUrl(url),
+    close: async () => {
+      await prisma.$disconnect();
+      // A clean close checkpoints PGlite; kill -9 is also survivable (WAL), but slower to reopen.
+      await db.close();
+      lock.release();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { AuditRecord } from '../domain/audit.ts';
+import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
+import type { IngestOutcome, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, PlatformPostRef, Store } from '../app/ports.ts';
+import { Prisma, type PrismaClient } from './generated/client.ts';
+import { auditData, itemCreate, outboxData, patchData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
+
+type Tx = Prisma.TransactionClient;
+
+/** Thrown inside a transaction to roll it back when an optimistic-concurrency check fails. */
+class VersionMoved extends Error {}
+
+const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+
+async function writeSideEffects(tx: Tx, audit: AuditRecord[], outbox: OutboxMessage[], now: Date) {
+  if (audit.length) await tx.auditEvent.createMany({ data: audit.map(auditData) });
+  // skipDuplicates: the dedupe key makes a repeated change enqueue nothing new.
+  if (outbox.length) await tx.outbox.createMany({ data: outbox.map((o) => outboxData(o, now)), skipDuplicates: true });
+}
+
+async function conditionalUpdate(tx: Tx, id: string, version: number, patch: ItemPatch, now: Date) {
+  const { count } = await tx.workItem.updateMany({ where: { id, version }, data: patchData(patch, now) });
+  if (count !== 1) throw new VersionMoved();
+}
+
+export class PrismaStore implements Store {
+  constructor(private readonly db: PrismaClient) {}
+
+  async findMessageItem(source: string, externalId: string) {
+    const m = await this.db.portalMessage.findUnique({ where: { source_externalId: { source, externalId } }, include: { item: true } });
+    return m ? toItem(m.item) : null;
+  }
+
+  async findItem(id: string) {
+    const r = await this.db.workItem.findUnique({ where: { id } });
+    return r ? toItem(r) : null;
+  }
+
+  async findItemByThread(threadKey: string) {
+    const r = await this.db.workItem.findUnique({ where: { threadKey } });
+    return r ? toItem(r) : null;
+  }
+
+  async findThreadOfResource(source: string, resourceId: string) {
+    const m = await this.db.portalMessage.findFirst({ where: { source, resourceId }, select: { threadKey: true } });
+    return m?.threadKey ?? null;
+  }
+
+  async listItems(q: ItemQuery) {
+    const rows = await this.db.workItem.findMany({
+      where: { state: q.states ? { in: q.states } : undefined, queue: q.queue, ownerId: q.ownerId },
+      orderBy: { createdAt: 'asc' },
+      take: q.limit ?? 200,
+    });
+    return rows.map(toItem);
+  }
+
+  async countByQueueAndState() {
+    const rows = await this.db.workItem.groupBy({ by: ['queue', 'state'], _count: { _all: true } });
+    return rows.map((r) => ({ queue: r.queue, state: r.state as ItemState, count: r._count._all }));
+  }
+
+  async messagesOf(itemId: string) {
+    const rows = await this.db.portalMessage.findMany({ where: { itemId }, orderBy: { sentAt: 'asc' } });
+    return rows.map(toMessage);
+  }
+
+  async auditOf(itemId: string) {
+    const rows = await this.db.auditEvent.findMany({ where: { itemId }, orderBy: { id: 'asc' } });
+    return rows.map(toAudit);
+  }
+
+  async saveIngest(w: IngestWrite): Promise<IngestOutcome> {
+    const now = w.message.receivedAt;
+    try {
+      const item = await this.db.$transaction(async (tx) => {
+        if (w.kind === 'new') await tx.workItem.create({ data: itemCreate(w.item) });
+        else await conditionalUpdate(tx, w.itemId, w.expectedVersion, w.patch, now);
+        await tx.portalMessage.create({ data: w.message });
+        await writeSideEffects(tx, w.audit, w.outbox, now);
+        return tx.workItem.findUniqueOrThrow({ where: { id: w.message.itemId } });
+      });
+      return { status: 'stored', item: toItem(item) };
+    } catch (e) {
+      if (e instanceof VersionMoved) return { status: 'conflict' };
+      if (isUniqueViolation(e)) {
+        const dup = await this.findMessageItem(w.message.source, w.message.externalId);
+        return dup ? { status: 'duplicate' } : { status: 'conflict' };
+      }
+      throw e;
+    }
+  }
+
+  async applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]) {
+    const now = audit[0]?.at ?? new Date();
+    try {
+      const row = await this.db.$transaction(async (tx) => {
+        await conditionalUpdate(tx, itemId, expectedVersion, patch, now);
+        await writeSideEffects(tx, audit, outbox, now);
+        return tx.workItem.findUniqueOrThrow({ where: { id: itemId } });
+      });
+      return toItem(row);
+    } catch (e) {
+      if (e instanceof VersionMoved) return null;
+      throw e;
+    }
+  }
+
+  async appendAudit(records: AuditRecord[]) {
+    if (records.length) await this.db.auditEvent.createMany({ data: records.map(auditData) });
+  }
+
+  async enqueue(outbox: OutboxMessage[]) {
+    const now = outbox[0]?.nextAttemptAt ?? new Date();
+    if (outbox.length) await this.db.outbox.createMany({ data: outbox.map((o) => outboxData(o, now)), skipDuplicates: true });
+  }
+
+  async takeOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    // SKIP LOCKED: concurrent workers (several instances) each take different rows.
+    const rows = await this.db.$queryRaw<Array<Prisma.OutboxGetPayload<object>>>`
+      UPDATE "Outbox" SET "lockedUntil" = ${new Date(now.getTime() + leaseMs)}, "attempts" = "attempts" + 1
+      WHERE "id" IN (
+        SELECT "id" FROM "Outbox"
+        WHERE "doneAt" IS NULL AND "nextAttemptAt" <= ${now} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
+        ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING *`;
+    return rows.map(toOutboxRow).sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  async completeOutbox(id: bigint, now: Date) {
+    await this.db.outbox.update({ where: { id }, data: { doneAt: now, lockedUntil: null, lastError: null } });
+  }
+
+  async retryOutbox(id: bigint, error: string, nextAttemptAt: Date) {
+    await this.db.outbox.update({ where: { id }, data: { nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 500) } });
+  }
+
+  async outboxStats(now: Date) {
+    const agg = await this.db.outbox.aggregate({ where: { doneAt: null }, _count: { _all: true }, _min: { createdAt: true } });
+    const oldest = agg._min.createdAt;
+    return { pending: agg._count._all, oldestAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 };
+  }
+
+  async savePlatformPost(ref: PlatformPostRef, now: Date) {
+    await this.db.platformPost.upsert({
+      where: { itemId_platform_kind: { itemId: ref.itemId, platform: ref.platform, kind: ref.kind } },
+      create: { ...ref, createdAt: now },
+      update: { channel: ref.channel, messageId: ref.messageId },
+    });
+  }
+
+  async findPlatformPost(itemId: string, platform: string, kind: string) {
+    const r = await this.db.platformPost.findUnique({ where: { itemId_platform_kind: { itemId, platform, kind } } });
+    return r ? { itemId: r.itemId, platform: r.platform, kind: r.kind, channel: r.channel, messageId: r.messageId } : null;
+  }
+}

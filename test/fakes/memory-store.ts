@@ -1,0 +1,126 @@
+import type { AuditRecord } from '../../src/domain/audit.ts';
+import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
+import type { IngestOutcome, IngestWrite, ItemQuery, NewMessage, OutboxMessage, OutboxRow, PlatformPostRef, Store } from '../../src/app/ports.ts';
+
+interface Row extends OutboxRow {
+  doneAt: Date | null;
+  lockedUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+/** The Store port in memory, for fast use-case tests. The contract suite runs it beside the Prisma store. */
+export class MemoryStore implements Store {
+  items = new Map<string, WorkItem>();
+  messages: NewMessage[] = [];
+  audit: AuditRecord[] = [];
+  outbox: Row[] = [];
+  posts: PlatformPostRef[] = [];
+  private seq = 0;
+  private outboxSeq = 0n;
+
+  async findMessageItem(source: string, externalId: string) {
+    const m = this.messages.find((x) => x.source === source && x.externalId === externalId);
+    return m ? structuredClone(this.items.get(m.itemId)!) : null;
+  }
+  async findItem(id: string) {
+    const i = this.items.get(id);
+    return i ? structuredClone(i) : null;
+  }
+  async findItemByThread(threadKey: string) {
+    const i = [...this.items.values()].find((x) => x.threadKey === threadKey);
+    return i ? structuredClone(i) : null;
+  }
+  async findThreadOfResource(source: string, resourceId: string) {
+    return this.messages.find((m) => m.source === source && m.resourceId === resourceId)?.threadKey ?? null;
+  }
+  async listItems(q: ItemQuery) {
+    return [...this.items.values()]
+      .filter((i) => (!q.states || q.states.includes(i.state)) && (!q.queue || i.queue === q.queue) && (!q.ownerId || i.ownerId === q.ownerId))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, q.limit ?? 200)
+      .map((i) => structuredClone(i));
+  }
+  async countByQueueAndState() {
+    const counts = new Map<string, { queue: string; state: WorkItem['state']; count: number }>();
+    for (const i of this.items.values()) {
+      const k = `${i.queue}|${i.state}`;
+      const c = counts.get(k) ?? { queue: i.queue, state: i.state, count: 0 };
+      c.count++;
+      counts.set(k, c);
+    }
+    return [...counts.values()];
+  }
+  async messagesOf(itemId: string) {
+    return this.messages.filter((m) => m.itemId === itemId).sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
+  }
+  async auditOf(itemId: string) {
+    return this.audit.filter((a) => a.itemId === itemId);
+  }
+  async saveIngest(w: IngestWrite): Promise<IngestOutcome> {
+    if (this.messages.some((m) => m.source === w.message.source && m.externalId === w.message.externalId)) return { status: 'duplicate' };
+    if (w.kind === 'new') {
+      if ([...this.items.values()].some((i) => i.threadKey === w.item.threadKey)) return { status: 'conflict' };
+      this.items.set(w.item.id, { ...structuredClone(w.item), seq: ++this.seq });
+    } else {
+      const cur = this.items.get(w.itemId);
+      if (!cur || cur.version !== w.expectedVersion) return { status: 'conflict' };
+      this.items.set(w.itemId, { ...cur, ...structuredClone(w.patch), version: cur.version + 1, updatedAt: w.message.receivedAt });
+    }
+    this.messages.push(structuredClone(w.message));
+    this.writeSideEffects(w.audit, w.outbox, w.message.receivedAt);
+    return { status: 'stored', item: structuredClone(this.items.get(w.message.itemId)!) };
+  }
+  async applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]) {
+    const cur = this.items.get(itemId);
+    if (!cur || cur.version !== expectedVersion) return null;
+    const now = audit[0]?.at ?? new Date();
+    const next = { ...cur, ...structuredClone(patch), version: cur.version + 1, updatedAt: now };
+    this.items.set(itemId, next);
+    this.writeSideEffects(audit, outbox, now);
+    return structuredClone(next);
+  }
+  async appendAudit(records: AuditRecord[]) {
+    this.audit.push(...structuredClone(records));
+  }
+  async enqueue(outbox: OutboxMessage[]) {
+    this.writeSideEffects([], outbox, outbox[0]?.nextAttemptAt ?? new Date());
+  }
+  async takeOutbox(now: Date, limit: number, leaseMs: number) {
+    const due = this.outbox
+      .filter((r) => !r.doneAt && r.nextAttemptAt <= now && (!r.lockedUntil || r.lockedUntil < now))
+      .slice(0, limit);
+    for (const r of due) {
+      r.lockedUntil = new Date(now.getTime() + leaseMs);
+      r.attempts++;
+    }
+    return due.map((r) => ({ id: r.id, dedupeKey: r.dedupeKey, kind: r.kind, itemId: r.itemId, platform: r.platform, payload: r.payload, nextAttemptAt: r.nextAttemptAt, attempts: r.attempts }));
+  }
+  async completeOutbox(id: bigint, now: Date) {
+    const r = this.outbox.find((x) => x.id === id)!;
+    Object.assign(r, { doneAt: now, lockedUntil: null, lastError: null });
+  }
+  async retryOutbox(id: bigint, error: string, nextAttemptAt: Date) {
+    const r = this.outbox.find((x) => x.id === id)!;
+    Object.assign(r, { nextAttemptAt, lockedUntil: null, lastError: error });
+  }
+  async outboxStats(now: Date) {
+    const pending = this.outbox.filter((r) => !r.doneAt);
+    const oldest = pending.reduce<Date | null>((m, r) => (!m || r.createdAt < m ? r.createdAt : m), null);
+    return { pending: pending.length, oldestAgeSeconds: oldest ? (now.getTime() - oldest.getTime()) / 1000 : 0 };
+  }
+  async savePlatformPost(ref: PlatformPostRef) {
+    this.posts = this.posts.filter((p) => !(p.itemId === ref.itemId && p.platform === ref.platform && p.kind === ref.kind));
+    this.posts.push({ ...ref });
+  }
+  async findPlatformPost(itemId: string, platform: string, kind: string) {
+    return this.posts.find((p) => p.itemId === itemId && p.platform === platform && p.kind === kind) ?? null;
+  }
+  private writeSideEffects(audit: AuditRecord[], outbox: OutboxMessage[], now: Date) {
+    this.audit.push(...structuredClone(audit));
+    for (const o of outbox) {
+      if (this.outbox.some((r) => r.dedupeKey === o.dedupeKey)) continue;
+      this.outbox.push({ ...structuredClone(o), id: ++this.outboxSeq, attempts: 0, doneAt: null, lockedUntil: null, lastError: null, createdAt: now });
+    }
+  }
+}
