@@ -20,6 +20,7 @@ export default defineConfig({
     }
     const { PGlite } = await import('@electric-sql/pglite');
     const { PrismaPGlite } = await import('pglite-prisma-adapter');
-    return new PrismaPGlite(new PGlite(process.env.BATON_DATA_DIR ?? './data'));
+    // Type-only mismatch: the adapter is built against an older @prisma/driver-adapter-utils.
+    return new PrismaPGlite(new PGlite(process.env.BATON_DATA_DIR ?? './data')) as never;
   },
 });

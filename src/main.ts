@@ -50,7 +50,8 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
     throw e;
   }
   const adapters = new Map<string, ChatAdapter>();
-  const ctx = buildContext(config, db, [...adapters.keys()], opts.clock);
+  // Cards are queued for the browser sandbox until a chat platform is configured.
+  const ctx = buildContext(config, db, adapters.size ? [...adapters.keys()] : ['sandbox'], opts.clock);
   const metrics = createMetrics();
   const worker = new OutboxWorker(ctx, adapters, {
     onResult: (platform, kind, result) => metrics.delivered.inc({ platform, kind, result }),

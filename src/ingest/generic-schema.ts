@@ -22,7 +22,7 @@ export const genericMessageSchema = z.strictObject({
   link: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL to the message in the EHR' }).optional(),
 });
 
-export const genericPayloadSchema = z.union([genericMessageSchema, z.array(genericMessageSchema).min(1).max(500)]);
+export const genericBatchSchema = z.array(genericMessageSchema).min(1, 'send at least one message').max(500, 'send at most 500 messages per request');
 
 export function fromGeneric(m: z.output<typeof genericMessageSchema>): IncomingMessage {
   return { ...m, sentAt: new Date(m.sentAt) };

@@ -4,7 +4,7 @@ import { ingestMessage, type IncomingMessage, type IngestResult } from '../app/i
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { bundleSchema, communicationSchema, fromCommunication, isThreadHeader } from './fhir-schema.ts';
-import { fromGeneric, genericPayloadSchema } from './generic-schema.ts';
+import { fromGeneric, genericBatchSchema, genericMessageSchema } from './generic-schema.ts';
 import { asyncRoute, HttpError, type Problem } from './http-errors.ts';
 import { parseWith, readJsonBody } from './parse-body.ts';
 
@@ -62,9 +62,10 @@ export function ingestRoutes(deps: IngestDeps): Router {
   };
 
   r.post('/v1/messages', asyncRoute(async (req, res) => {
-    const payload = validated(() => parseWith(genericPayloadSchema, body(req)));
-    const list = Array.isArray(payload) ? payload : [payload];
-    await store(list.map(fromGeneric), !Array.isArray(payload), res);
+    const raw = body(req);
+    const batch = Array.isArray(raw);
+    const list = validated(() => (batch ? parseWith(genericBatchSchema, raw) : [parseWith(genericMessageSchema, raw)]));
+    await store(list.map(fromGeneric), !batch, res);
   }));
 
   r.post('/fhir/r4/Communication', asyncRoute(async (req, res) => {

@@ -33,7 +33,8 @@ export function auditData(a: AuditRecord): Prisma.AuditEventCreateManyInput {
 }
 
 export function toAudit(e: AuditEvent): AuditRecord {
-  return { ...e, detail: (e.detail ?? undefined) as Record<string, unknown> | undefined };
+  const { id: _id, ...rest } = e;
+  return { ...rest, detail: (e.detail ?? undefined) as Record<string, unknown> | undefined };
 }
 
 export function outboxData(o: OutboxMessage, now: Date): Prisma.OutboxCreateManyInput {

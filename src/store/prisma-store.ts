@@ -9,7 +9,12 @@ type Tx = Prisma.TransactionClient;
 /** Thrown inside a transaction to roll it back when an optimistic-concurrency check fails. */
 class VersionMoved extends Error {}
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+/** A unique-key race lost to another writer: Prisma's P2002, or the raw driver error some adapters (PGlite) surface. */
+function isUniqueViolation(e: unknown): boolean {
+  if (e instanceof Prisma.PrismaClientKnownRequestError) return e.code === 'P2002';
+  const cause = (e as { cause?: { kind?: string; code?: string; originalCode?: string } } | null)?.cause;
+  return (e as Error)?.name === 'DriverAdapterError' && (cause?.kind === 'UniqueConstraintViolation' || cause?.code === '23505' || cause?.originalCode === '23505');
+}
 
 async function writeSideEffects(tx: Tx, audit: AuditRecord[], outbox: OutboxMessage[], now: Date) {
   if (audit.length) await tx.auditEvent.createMany({ data: audit.map(auditData) });

@@ -1,0 +1,11 @@
+import fs from 'node:fs';
+import YAML from 'yaml';
+import { DEFAULT_TRIAGE_RULES_URL, triageRulesSchema } from './src/config/triage-schema.ts';
+const data = YAML.parse(fs.readFileSync(DEFAULT_TRIAGE_RULES_URL, 'utf8'));
+data.redFlags[1].priority = 'soon';
+data.redFlags[2].name = data.redFlags[0].name;
+data.categories[0].category = 'red-flag';
+data.idioms.push('(x)?');
+data.negation.window = 3;
+const r = triageRulesSchema.safeParse(data);
+console.log(r.success ? 'ok' : r.error.issues.map((i) => [i.path.join('.'), i.message]));

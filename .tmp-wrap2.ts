@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import { loadDefaultTriageRules } from './src/config/triage-schema.ts';
+import { normalize } from './src/domain/triage/text.ts';
+const rules = loadDefaultTriageRules();
+const read = (f: string) => fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l).message);
+const texts = [...read('/work/shared/corpus/dev-messages.ndjson'), ...read('test/domain/triage/holdout.ndjson')].map((m) => normalize(`${m.subject}\n${m.body}`));
+const bOr = (s: string) => `(?:\\b|(?!\\w))(?:${s})(?:\\b|(?<!\\w))`;
+const join = (l: string[]) => l.map((p) => `(?:${p})`).join('|');
+const bench = (label: string, res: RegExp[]) => {
+  const run = () => { let n = 0; for (const t of texts) for (const re of res) { re.lastIndex = 0; while (re.exec(t)) n++; } return n; };
+  for (let i = 0; i < 50; i++) run();
+  const t0 = performance.now(); const R = 300; for (let i = 0; i < R; i++) run();
+  console.log(label.padEnd(34), ((performance.now() - t0) / R / texts.length * 1000).toFixed(1), 'µs/msg');
+};
+const lists = rules.redFlags.map((r) => r.patterns);
+bench('54 rules, bOr, gi', lists.map((l) => new RegExp(bOr(join(l)), 'gi')));
+bench('54 rules, bOr, g', lists.map((l) => new RegExp(bOr(join(l)), 'g')));
+bench('union of 54, bOr, g', [new RegExp(bOr(join(lists.map(join))), 'g')]);
+bench('union of 54, bOr, gi', [new RegExp(bOr(join(lists.map(join))), 'gi')]);
+const cats = rules.categories.flatMap((c) => [c.strong, c.normal, c.weak].filter((l) => l && l.length)) as string[][];
+bench('30 category tiers, bOr, g', cats.map((l) => new RegExp(bOr(join(l)), 'g')));
+bench('30 category tiers, current, gi', cats.map((l) => new RegExp(`(?:(?<![a-z0-9_])|(?![a-z0-9_]))(?:${join(l)})(?:(?![a-z0-9_])|(?<![a-z0-9_]))`, 'gi')));
+bench('10 categories (3 groups), bOr, g', rules.categories.map((c) => new RegExp(['strong', 'normal', 'weak'].filter((k) => (c as any)[k]?.length).map((k) => `(?<${k}>${bOr(join((c as any)[k]))})`).join('|'), 'g')));

@@ -1,0 +1,63 @@
+/**
+ * Pattern convention shared by the engine and the config schema: each rule pattern is a regex
+ * source applied case-insensitively, and the engine makes sure a match never starts or ends in
+ * the middle of a word. A plain `\b` would not do: patterns such as "," or "thoughts\?" start or
+ * end with punctuation, where `\b` means the opposite of what an editor expects.
+ */
+const WORD = 'a-z0-9_';
+const START = `(?:(?<![${WORD}])|(?![${WORD}]))`;
+const END = `(?:(?![${WORD}])|(?<![${WORD}]))`;
+
+export function boundedSource(pattern: string): string {
+  return `${START}(?:${pattern})${END}`;
+}
+
+/** One global, case-insensitive expression for a whole list (one scan per list, not per pattern). */
+export function compileList(list: readonly string[] | undefined): RegExp | null {
+  if (!list || list.length === 0) return null;
+  return new RegExp(boundedSource(list.map((p) => `(?:${p})`).join('|')), 'gi');
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** All non-overlapping matches, left to right. */
+export function findAll(re: RegExp | null, text: string): Span[] {
+  const out: Span[] = [];
+  if (!re) return out;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    out.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+export function testAny(re: RegExp | null, text: string): boolean {
+  if (!re) return false;
+  re.lastIndex = 0;
+  return re.test(text);
+}
+
+/**
+ * Why a pattern cannot be used, or null. Patterns of one list are joined into one expression,
+ * so back-references and named groups (which would clash or renumber) are refused.
+ */
+export function patternProblem(pattern: string): string | null {
+  if (pattern.trim() === '') return 'pattern is empty';
+  if (/\\[1-9]|\\k</.test(pattern)) return 'back-references are not supported (patterns are joined into one expression)';
+  if (/\(\?<[A-Za-z]/.test(pattern)) return 'named groups are not supported (patterns are joined into one expression)';
+  let re: RegExp;
+  try {
+    re = new RegExp(boundedSource(pattern), 'i');
+  } catch (e) {
+    return `not a valid regular expression: ${(e as Error).message}`;
+  }
+  if (new RegExp(`^(?:${pattern})$`, 'i').test('')) return 'pattern matches empty text';
+  return re ? null : 'not a valid regular expression';
+}

@@ -1,0 +1,33 @@
+import { maxPriority, type Priority } from '../types.ts';
+import type { CompiledTriageRules } from './compile.ts';
+import { affirmed, anyAffirmed, type Doc } from './negation.ts';
+import { findAll } from './patterns.ts';
+
+export interface RedFlagHit {
+  name: string;
+  priority: Priority;
+}
+
+/**
+ * Red flags are searched in subject AND body together: subject lines alone catch only 15% of
+ * high-risk messages (North 2013, DOMAIN.md §2.3 cautions). A hit means "RN reviews within
+ * minutes", never a diagnosis.
+ */
+export function detectRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagHit[] {
+  const hits: RedFlagHit[] = [];
+  for (const rule of c.redFlags) {
+    if (!findAll(rule.re, doc.text).some((s) => affirmed(doc, s, c))) continue;
+    if (rule.with && !anyAffirmed(rule.with, doc, c)) continue;
+    hits.push({ name: rule.name, priority: rule.priority });
+  }
+  return hits;
+}
+
+export function highestPriority(hits: readonly RedFlagHit[], floor: Priority): Priority {
+  return hits.reduce<Priority>((p, h) => maxPriority(p, h.priority), floor);
+}
+
+/** DOMAIN.md §2.3 I.54–56: "urgent", "ASAP", "emergency"… raise review priority only. "Not urgent" does not. */
+export function soundsUrgent(doc: Doc, c: CompiledTriageRules): boolean {
+  return anyAffirmed(c.urgency, doc, c);
+}

@@ -1,0 +1,85 @@
+import { findAll } from './patterns.ts';
+
+/**
+ * Text preparation. Offsets into the normalised text are what the negation logic works on, so
+ * normalisation happens once, before anything else.
+ */
+
+/** Lower-case, straight apostrophes (’ ‘ ʼ ` ´ → '), straight quotes, single spaces; newlines kept as sentence ends. */
+export function normalize(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201a\u201b\u02bc\u0060\u00b4\u2032]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
+    .replace(/[ \t\f\v\u00a0\u2000-\u200b\u202f\u3000]+/g, ' ')
+    .replace(/\r\n?/g, '\n');
+}
+
+export interface Clause {
+  start: number;
+  end: number;
+  sentence: number;
+  /** First clause of its sentence. */
+  first: boolean;
+  /** Separated from the previous clause by a bare comma (a possible list). */
+  afterComma: boolean;
+}
+
+/**
+ * Sentences end at . ! ? ; followed by a space or the end ("100.4" stays whole) and at line
+ * breaks. Clauses split further at the configured breaks (",", "but", "and I"…), because a
+ * negation governs only its own clause: "no fever but now chest pain" (DOMAIN.md §2.3 cautions).
+ */
+export function segment(text: string, clauseBreak: RegExp | null): Clause[] {
+  const clauses: Clause[] = [];
+  const breaks = findAll(clauseBreak, text);
+  const ends = /[.!?;]+(?=\s|$)|\n+/g;
+  let sentence = 0;
+  let from = 0;
+  let b = 0;
+  const addSentence = (s: number, e: number) => {
+    let start = s;
+    let first = true;
+    let afterComma = false;
+    while (b < breaks.length && breaks[b]!.start < e) {
+      const br = breaks[b++]!;
+      if (br.start < s) continue;
+      clauses.push({ start, end: br.start, sentence, first, afterComma });
+      first = false;
+      afterComma = text.slice(br.start, br.end).trim() === ',';
+      start = br.end;
+    }
+    clauses.push({ start, end: e, sentence, first, afterComma });
+    sentence++;
+  };
+  ends.lastIndex = 0;
+  for (let m = ends.exec(text); m; m = ends.exec(text)) {
+    addSentence(from, m.index);
+    from = m.index + m[0].length;
+  }
+  if (from < text.length || clauses.length === 0) addSentence(from, text.length);
+  return clauses;
+}
+
+/** Index of the clause containing `pos` (clauses are sorted and cover the text except sentence ends). */
+export function clauseAt(clauses: readonly Clause[], pos: number): number {
+  let lo = 0;
+  let hi = clauses.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (clauses[mid]!.start <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export function wordCount(s: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const space = s.charCodeAt(i) <= 32;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}

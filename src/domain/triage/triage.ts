@@ -1,0 +1,46 @@
+import type { Category, Priority } from '../types.ts';
+import { pickCategory, hintCategory, scoreCategories } from './categories.ts';
+import { compileTriageRules } from './compile.ts';
+import { findAll } from './patterns.ts';
+import { detectRedFlags, highestPriority, soundsUrgent } from './red-flags.ts';
+import type { KeywordCategory, TriageRules } from './rules.ts';
+import { normalize, segment } from './text.ts';
+
+export interface TriageInput {
+  subject?: string;
+  body: string;
+  /** The category the patient picked in the portal, if any (free text or one of our codes). */
+  categoryHint?: string;
+}
+
+export interface TriageResult {
+  /** `red-flag` when any red-flag rule fired, otherwise the keyword category. */
+  category: Category;
+  /** The topic of the message regardless of red flags (what `category` would be without them). */
+  baseCategory: KeywordCategory | 'unclassified';
+  priority: Priority;
+  /** Names of the red-flag rules that fired, in rules-file order, e.g. ["chest-pain"]. */
+  redFlags: string[];
+}
+
+/** Pure and deterministic: the same input and rules always give the same result. */
+export function triage(input: TriageInput, rules: TriageRules): TriageResult {
+  const c = compileTriageRules(rules);
+  const subject = normalize(input.subject ?? '');
+  const body = normalize(input.body);
+  const text = subject.trim() ? `${subject}\n${body}` : body;
+  const doc = { text, clauses: segment(text, c.clauseBreak), idiomSpans: findAll(c.idioms, text) };
+
+  const hits = detectRedFlags(doc, c);
+  const scored = scoreCategories(subject, body, hits.length, c);
+  const baseCategory = pickCategory(scored, hintCategory(input.categoryHint, c), rules.scoring.minScore);
+  const redFlags = hits.map((h) => h.name);
+
+  if (hits.length > 0) return { category: 'red-flag', baseCategory, priority: highestPriority(hits, 'routine'), redFlags };
+  const base =
+    baseCategory === 'unclassified'
+      ? rules.unclassified.priority
+      : (c.categories.find((x) => x.category === baseCategory)?.priority ?? 'routine');
+  const priority = soundsUrgent(doc, c) ? highestPriority([{ name: 'urgency', priority: rules.urgency.priority }], base) : base;
+  return { category: baseCategory, baseCategory, priority, redFlags };
+}

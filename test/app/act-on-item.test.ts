@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { actOnItem } from '../../src/app/act-on-item.ts';
+import { ingestMessage } from '../../src/app/ingest-message.ts';
+import { viewMessage } from '../../src/app/view-message.ts';
+import { memoryContext, portalMessage } from '../support/context.ts';
+
+async function openItem(platforms?: string[]) {
+  const m = memoryContext(platforms);
+  const r = await ingestMessage(m.ctx, portalMessage({ externalId: 'x-1' }));
+  return { ...m, itemId: r.itemId };
+}
+
+describe('acting on an item', () => {
+  it('gives exactly one owner when two people claim at once; the other hears who owns it', async () => {
+    const { ctx, store, itemId } = await openItem();
+    const [a, b] = await Promise.all([
+      actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'claim' } }),
+      actOnItem(ctx, { itemId, actorKey: 'chris-park', platform: 'teams', command: { type: 'claim' } }),
+    ]);
+    expect(a.ok).toBe(true);
+    expect(b).toMatchObject({ ok: false, code: 'item.already_claimed', ownerId: 'taylor-brooks' });
+    expect((await store.findItem(itemId))!.ownerId).toBe('taylor-brooks');
+    expect(store.audit.filter((e) => e.action === 'item.claim')).toHaveLength(1);
+    expect(store.audit.at(-1)).toMatchObject({ action: 'item.denied', actor: 'chris-park', detail: { command: 'claim', code: 'item.already_claimed' } });
+  });
+
+  it('records every transition with actor, platform, from and to state', async () => {
+    const { ctx, store, itemId } = await openItem();
+    await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'claim' } });
+    await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'escalate', reason: 'outside refill protocol', to: 'dr-cho' } });
+    await actOnItem(ctx, { itemId, actorKey: 'dr-cho', platform: 'teams', command: { type: 'return', instructions: 'approve 30 days, book a visit' } });
+    await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'resolve', note: 'sent' } });
+    const trail = (await store.auditOf(itemId)).map((e) => [e.action, e.actor, e.platform, e.fromState, e.toState]);
+    expect(trail).toEqual([
+      ['item.created', 'ingest:portal', 'api', null, 'OPEN'],
+      ['item.claim', 'taylor-brooks', 'slack', 'OPEN', 'CLAIMED'],
+      ['item.escalate', 'taylor-brooks', 'slack', 'CLAIMED', 'ESCALATED'],
+      ['item.return', 'dr-cho', 'teams', 'ESCALATED', 'CLAIMED'],
+      ['item.resolve', 'taylor-brooks', 'slack', 'CLAIMED', 'RESOLVED'],
+    ]);
+    expect((await store.findItem(itemId))!.everEscalated).toBe(true);
+  });
+
+  it('queues a card update and a thread line for every platform, and a DM to the physician on escalation', async () => {
+    const { ctx, store, itemId } = await openItem(['slack', 'teams']);
+    await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'escalate', reason: 'dose change', to: 'dr-alvarez' } });
+    const kinds = store.outbox.filter((o) => o.kind !== 'card.post').map((o) => `${o.kind}:${o.platform}`);
+    expect(kinds.sort()).toEqual(['card.update:slack', 'card.update:teams', 'dm:slack', 'dm:teams', 'thread.note:slack', 'thread.note:teams']);
+    expect(store.outbox.find((o) => o.kind === 'dm')!.payload).toMatchObject({ to: 'dr-alvarez' });
+    expect(store.outbox.find((o) => o.kind === 'thread.note')!.payload.text).toBe('Escalated by Taylor Brooks, MA to Dr. Elena Alvarez: dose change');
+  });
+
+  it('refuses and audits an unknown person', async () => {
+    const { ctx, store, itemId } = await openItem();
+    const r = await actOnItem(ctx, { itemId, actorKey: 'stranger', platform: 'slack', command: { type: 'claim' } });
+    expect(r).toMatchObject({ ok: false, code: 'staff.unknown' });
+    expect(store.audit.at(-1)).toMatchObject({ action: 'item.denied', actor: 'stranger' });
+  });
+
+  it('answers item.not_found for an unknown item', async () => {
+    const { ctx } = await openItem();
+    expect(await actOnItem(ctx, { itemId: 'nope', actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'claim' } })).toMatchObject({ ok: false, code: 'item.not_found' });
+  });
+
+  it('shows the message text privately to a team member and audits the view', async () => {
+    const { ctx, store, itemId } = await openItem();
+    const r = await viewMessage(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack' });
+    expect(r.ok && r.messages[0]!.body).toContain('blood pressure pills');
+    expect(store.audit.at(-1)).toMatchObject({ action: 'item.view', actor: 'taylor-brooks' });
+  });
+
+  it('refuses the message text to someone outside the queue, and audits the attempt', async () => {
+    const { ctx, store, itemId } = await openItem();
+    const r = await viewMessage(ctx, { itemId, actorKey: 'jo-adams', platform: 'slack' });
+    expect(r).toMatchObject({ ok: false, code: 'item.not_authorized' });
+    expect(store.audit.at(-1)).toMatchObject({ action: 'item.denied', actor: 'jo-adams', detail: { command: 'view' } });
+  });
+
+  it('restarts the claim clock when an item is released', async () => {
+    const { ctx, store, clock, itemId } = await openItem();
+    await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'claim' } });
+    const claimed = (await store.findItem(itemId))!;
+    expect(claimed.nextReminderAt).toEqual(claimed.resolveDueAt);
+    clock.advance(30 * 60_000);
+    await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'release' } });
+    const released = (await store.findItem(itemId))!;
+    expect(released.claimDueAt!.getTime()).toBeGreaterThan(claimed.claimDueAt!.getTime());
+    expect(released.nextReminderAt).toEqual(released.claimDueAt);
+  });
+});

@@ -1,0 +1,120 @@
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/databases.ts';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/baton.js');
+const dirs: string[] = [];
+
+async function baton(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+function file(name: string, content: string) {
+  const dir = tempDir();
+  dirs.push(dir);
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, content);
+  return p;
+}
+
+const msg = (id: string, body: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ source: 'portal', externalId: id, sentAt: '2026-12-01T14:00:00Z', patient: { id: 'pt-1', name: 'Cli Person', mrn: '12345678' }, body, ...extra });
+
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe('baton CLI', () => {
+  it('triage prints one JSON line per message with id, category, queue, priority and red flags', async () => {
+    const f = file('m.ndjson', [msg('t1', 'Please refill my metformin, I ran out'), JSON.stringify({ message: JSON.parse(msg('t2', 'I have chest pain and my left arm is numb')), expected: {} })].join('\n'));
+    const r = await baton(['triage', f]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ id: 't1', category: 'rx-refill', queue: 'refills', priority: 'routine', redFlags: [] });
+    expect(lines[1]).toMatchObject({ id: 't2', category: 'red-flag', queue: 'nursing', priority: 'stat' });
+    expect(Object.keys(lines[1])).toEqual(['id', 'category', 'queue', 'priority', 'redFlags']);
+  });
+
+  it('triage lists every problem in a bad file with its line and exits non-zero', async () => {
+    const f = file('bad.ndjson', [msg('ok', 'hello'), '{not json', JSON.stringify({ source: 'portal' })].join('\n'));
+    const r = await baton(['triage', f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 2: not valid JSON');
+    expect(r.stderr).toContain('line 3: externalId');
+    expect(r.stderr).toContain('line 3: body');
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('config check accepts the shipped example', async () => {
+    const r = await baton(['config', 'check']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OK: .*baton\.example\.yaml/);
+  });
+
+  it('config check lists every problem with its path', async () => {
+    const example = fs.readFileSync('config/baton.example.yaml', 'utf8');
+    const broken = example
+      .replace('timezone: America/Chicago', 'timezone: Mars/Olympus')
+      .replace('members: [dana-reyes, jordan-kim]', 'members: [dana-reyes, nobody-here]')
+      .replace('defaultQueue: nursing', 'defaultQueue: triage')
+      .replace('claimWithin: 2h', 'claimWithin: soon');
+    const r = await baton(['config', 'check', file('c.yaml', broken)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('sla[1].claimWithin');
+    // Schema errors are reported before cross-references; fix the duration and the rest appear together.
+    const r2 = await baton(['config', 'check', file('c2.yaml', broken.replace('claimWithin: soon', 'claimWithin: 2h'))]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('queues[1].members[1]: no staff member "nobody-here"');
+    expect(r2.stderr).toContain('routing.defaultQueue: no queue "triage"');
+    expect(r2.stderr).toContain('organization.timezone');
+  });
+
+  it('migrate, then ingest a file into the embedded database, idempotently', async () => {
+    const data = tempDir();
+    dirs.push(data);
+    const env = { BATON_DATA_DIR: data };
+    expect((await baton(['migrate'], env)).stdout).toContain('Applied 1 migration');
+    expect((await baton(['migrate'], env)).stdout).toContain('up to date');
+    const f = file('in.ndjson', [msg('i1', 'Refill please, I ran out of my inhaler'), msg('i2', 'Thanks, got it!')].join('\n'));
+    expect((await baton(['ingest', f], env)).stdout).toContain('2 stored, 0 already known');
+    expect((await baton(['ingest', f], env)).stdout).toContain('0 stored, 2 already known');
+  }, 120_000);
+
+  it('refuses to open the embedded database a running server holds, naming the server', async () => {
+    const data = tempDir();
+    dirs.push(data);
+    const server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, BATON_DATA_DIR: data, PORT: '0', LOG_LEVEL: 'silent' } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.stdout.on('data', (d) => String(d).includes('Baton is running') && resolve());
+        server.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+      });
+      const m = await baton(['migrate'], { BATON_DATA_DIR: data });
+      expect(m.code).toBe(1);
+      expect(m.stderr).toContain('in use by another Baton process');
+      // ingest goes through the running server's API instead
+      const f = file('via.ndjson', msg('v1', 'Can I book an appointment for next week?'));
+      const r = await baton(['ingest', f], { BATON_DATA_DIR: data });
+      expect(r.stdout).toContain('sending the messages through its API');
+      expect(r.stdout).toContain('1 stored');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+    expect(fs.existsSync(path.join(data, 'baton.lock'))).toBe(false);
+  }, 120_000);
+
+  it('prints usage for an unknown command', async () => {
+    const r = await baton(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown command "frobnicate"');
+  });
+});

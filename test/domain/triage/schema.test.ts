@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { DEFAULT_TRIAGE_RULES_URL, parseTriageRules, triageRulesSchema } from '../../../src/config/triage-schema.ts';
+
+const defaults = () => YAML.parse(fs.readFileSync(DEFAULT_TRIAGE_RULES_URL, 'utf8'));
+const problems = (data: unknown) => {
+  const r = triageRulesSchema.safeParse(data);
+  return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+};
+
+describe('triage rules schema', () => {
+  it('accepts the shipped default rules', () => {
+    expect(problems(defaults())).toEqual([]);
+  });
+
+  it('reports each bad pattern with its own path', () => {
+    const data = defaults();
+    data.redFlags[0].patterns[1] = 'chest (pain';
+    data.categories[2].weak = ['ok', '*refill'];
+    expect(problems(data)).toEqual([
+      { path: 'categories.2.weak.1', message: expect.stringContaining('not a valid regular expression') },
+      { path: 'redFlags.0.patterns.1', message: expect.stringContaining('not a valid regular expression') },
+    ]);
+  });
+
+  it('reports bad fields, unknown keys and duplicates together with bad patterns', () => {
+    const data = defaults();
+    data.redFlags[1].priority = 'soon';
+    data.redFlags[2].name = data.redFlags[0].name;
+    data.categories[0].category = 'red-flag';
+    data.idioms.push('(x)?');
+    data.negation.window = 3;
+    expect(problems(data).map((p) => p.path).sort()).toEqual(
+      ['categories.0.category', 'idioms.' + (data.idioms.length - 1), 'negation', 'redFlags.1.priority', 'redFlags.2.name'].sort(),
+    );
+  });
+
+  it('refuses back-references and named groups, which break when patterns are joined', () => {
+    const data = defaults();
+    data.urgency.patterns = ['(a)\\1', '(?<word>urgent)'];
+    expect(problems(data).map((p) => p.path)).toEqual(['urgency.patterns.0', 'urgency.patterns.1']);
+  });
+
+  it('throws one error listing every problem with its path', () => {
+    const data = defaults();
+    data.clauseBreaks = ['[', '('];
+    expect(() => parseTriageRules(data, 'my-triage.yaml')).toThrowError(
+      /my-triage\.yaml is invalid \(2 problems\):\n {2}clauseBreaks\[0\]: .*\n {2}clauseBreaks\[1\]: /,
+    );
+  });
+});

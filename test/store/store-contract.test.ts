@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOnItem } from '../../src/app/act-on-item.ts';
+import { ingestMessage } from '../../src/app/ingest-message.ts';
+import type { Store } from '../../src/app/ports.ts';
+import { PrismaStore } from '../../src/store/prisma-store.ts';
+import { MemoryStore } from '../fakes/memory-store.ts';
+import { contextFor, FixedClock, portalMessage } from '../support/context.ts';
+import { DB_KINDS, openTestDb, type TestDb } from '../support/databases.ts';
+
+/**
+ * One contract, three implementations: the in-memory fake used by use-case tests, Prisma on
+ * PGlite, and Prisma on PostgreSQL (when TEST_DATABASE_URL is set). They cannot drift apart.
+ */
+const kinds = ['memory', ...DB_KINDS] as const;
+
+describe.each(kinds)('Store contract on %s', (kind) => {
+  let store: Store;
+  let db: TestDb | undefined;
+  beforeAll(async () => {
+    if (kind === 'memory') store = new MemoryStore();
+    else {
+      db = await openTestDb(kind);
+      store = new PrismaStore(db.db.prisma);
+    }
+  });
+  afterAll(async () => db?.cleanup());
+
+  const ctx = () => contextFor(store, new FixedClock(), ['sandbox']);
+
+  it('round-trips an ingested item with its message, audit and outbox row', async () => {
+    const r = await ingestMessage(ctx(), portalMessage({ externalId: `rt-${kind}` }));
+    const item = (await store.findItem(r.itemId))!;
+    expect(item.seq).toBeGreaterThan(0);
+    expect(item.redFlags).toEqual([]);
+    expect((await store.messagesOf(r.itemId))[0]).toMatchObject({ externalId: `rt-${kind}`, body: expect.stringContaining('pills') });
+    expect((await store.auditOf(r.itemId)).map((a) => a.action)).toEqual(['item.created']);
+    expect(await store.findMessageItem('portal', `rt-${kind}`)).toMatchObject({ id: r.itemId });
+  });
+
+  it('reports a duplicate for a repeated (source, externalId), even when written concurrently', async () => {
+    const m = portalMessage({ externalId: `dup-${kind}` });
+    const results = await Promise.all([ingestMessage(ctx(), m), ingestMessage(ctx(), m), ingestMessage(ctx(), m)]);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.itemId)).size).toBe(1);
+  });
+
+  it('creates one item when two messages of a new thread arrive at once', async () => {
+    const a = portalMessage({ externalId: `th-a-${kind}`, threadId: `th-${kind}` });
+    const b = portalMessage({ externalId: `th-b-${kind}`, threadId: `th-${kind}` });
+    const [ra, rb] = await Promise.all([ingestMessage(ctx(), a), ingestMessage(ctx(), b)]);
+    expect(ra.itemId).toBe(rb.itemId);
+    expect((await store.findItem(ra.itemId))!.messageCount).toBe(2);
+    expect((await store.messagesOf(ra.itemId))).toHaveLength(2);
+  });
+
+  it('lets exactly one of twenty concurrent claims win', async () => {
+    const r = await ingestMessage(ctx(), portalMessage({ externalId: `race-${kind}` }));
+    const claimers = ['taylor-brooks', 'chris-park', 'jordan-kim'];
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => actOnItem(ctx(), { itemId: r.itemId, actorKey: claimers[i % 3]!, platform: 'test', command: { type: 'claim' } })),
+    );
+    const winners = outcomes.filter((o) => o.ok);
+    expect(winners).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok).every((o) => !o.ok && o.code === 'item.already_claimed')).toBe(true);
+    const audit = await store.auditOf(r.itemId);
+    expect(audit.filter((a) => a.action === 'item.claim')).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'item.denied')).toHaveLength(19);
+  });
+
+  it('drops an outbox row whose dedupe key is already queued', async () => {
+    const now = new Date('2026-12-01T15:00:00Z');
+    const row = { dedupeKey: `k-${kind}`, kind: 'card.update' as const, itemId: null, platform: 'sandbox', payload: {}, nextAttemptAt: now };
+    const before = (await store.outboxStats(now)).pending;
+    await store.enqueue([row]);
+    await store.enqueue([row]);
+    expect((await store.outboxStats(now)).pending).toBe(before + 1);
+  });
+
+  it('leases due outbox rows to one taker at a time and retries later', async () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const first = await store.takeOutbox(now, 100, 60_000);
+    expect(first.length).toBeGreaterThan(0);
+    expect(await store.takeOutbox(now, 100, 60_000)).toEqual([]);
+    const one = first[0]!;
+    await store.retryOutbox(one.id, 'boom', new Date(now.getTime() + 1_000));
+    for (const r of first.slice(1)) await store.completeOutbox(r.id, now);
+    const again = await store.takeOutbox(new Date(now.getTime() + 2_000), 100, 60_000);
+    expect(again.map((r) => r.id)).toEqual([one.id]);
+    expect(again[0]!.attempts).toBe(2);
+  });
+
+  it('remembers where a card was posted', async () => {
+    await store.savePlatformPost({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.2' }, new Date());
+    await store.savePlatformPost({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.3' }, new Date());
+    expect(await store.findPlatformPost('i-x', 'slack', 'card')).toEqual({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.3' });
+  });
+});
