@@ -153,6 +153,16 @@ export class PrismaStore implements Store {
     });
   }
 
+  async saveConversationRef(key: string, platform: string, reference: Record<string, unknown>, now: Date) {
+    const data = { platform, reference: reference as Prisma.InputJsonValue, updatedAt: now };
+    await this.db.conversationRef.upsert({ where: { key }, create: { key, ...data }, update: data });
+  }
+
+  async findConversationRef(key: string) {
+    const r = await this.db.conversationRef.findUnique({ where: { key } });
+    return (r?.reference as Record<string, unknown> | undefined) ?? null;
+  }
+
   async findPlatformPost(itemId: string, platform: string, kind: string) {
     const r = await this.db.platformPost.findUnique({ where: { itemId_platform_kind: { itemId, platform, kind } } });
     return r ? { itemId: r.itemId, platform: r.platform, kind: r.kind, channel: r.channel, messageId: r.messageId } : null;

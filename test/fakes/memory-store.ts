@@ -116,6 +116,14 @@ export class MemoryStore implements Store {
   async findPlatformPost(itemId: string, platform: string, kind: string) {
     return this.posts.find((p) => p.itemId === itemId && p.platform === platform && p.kind === kind) ?? null;
   }
+  refs = new Map<string, Record<string, unknown>>();
+  async saveConversationRef(key: string, _platform: string, reference: Record<string, unknown>) {
+    this.refs.set(key, structuredClone(reference));
+  }
+  async findConversationRef(key: string) {
+    const r = this.refs.get(key);
+    return r ? structuredClone(r) : null;
+  }
   private writeSideEffects(audit: AuditRecord[], outbox: OutboxMessage[], now: Date) {
     this.audit.push(...structuredClone(audit));
     for (const o of outbox) {

@@ -89,6 +89,13 @@ describe.each(kinds)('Store contract on %s', (kind) => {
     expect(again[0]!.attempts).toBe(2);
   });
 
+  it('keeps the latest conversation reference per key', async () => {
+    await store.saveConversationRef('teams:channel:19:a', 'teams', { serviceUrl: 'http://x/1' }, new Date());
+    await store.saveConversationRef('teams:channel:19:a', 'teams', { serviceUrl: 'http://x/2' }, new Date());
+    expect(await store.findConversationRef('teams:channel:19:a')).toEqual({ serviceUrl: 'http://x/2' });
+    expect(await store.findConversationRef('teams:channel:none')).toBeNull();
+  });
+
   it('remembers where a card was posted', async () => {
     await store.savePlatformPost({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.2' }, new Date());
     await store.savePlatformPost({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.3' }, new Date());
