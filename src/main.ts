@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatAdapter } from './app/chat-adapter.ts';
 import type { AppContext } from './app/context.ts';
+import type { DigestSettings } from './app/digest.ts';
 import { OutboxWorker } from './app/outbox-worker.ts';
 import type { Clock } from './app/ports.ts';
 import type { Env } from './config/env.ts';
@@ -10,6 +11,7 @@ import type { Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { openDatabase, type Database } from './store/database.ts';
 import { PrismaStore } from './store/prisma-store.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -27,11 +29,23 @@ export function buildContext(config: BatonConfig, db: Database, platforms: strin
   };
 }
 
+export const digestSettings = (c: BatonConfig): DigestSettings => ({
+  organization: c.raw.organization.name,
+  timezone: c.raw.organization.timezone,
+  physicianMinutesPerMessage: c.raw.digest.physicianMinutesPerMessage,
+});
+
+/** Platforms that get outbox rows: the sandbox always (a live mirror), plus each configured chat platform. */
+export function platformsFor(env: Env): string[] {
+  return ['sandbox', ...(env.SLACK_BOT_TOKEN ? ['slack'] : []), ...(env.TEAMS_APP_ID ? ['teams'] : [])];
+}
+
 export interface Baton {
   url: string;
   ctx: AppContext;
   db: Database;
   worker: OutboxWorker;
+  scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -50,8 +64,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
     throw e;
   }
   const adapters = new Map<string, ChatAdapter>();
-  // Cards are queued for the browser sandbox until a chat platform is configured.
-  const ctx = buildContext(config, db, adapters.size ? [...adapters.keys()] : ['sandbox'], opts.clock);
+  const ctx = buildContext(config, db, platformsFor(env), opts.clock);
   const metrics = createMetrics();
   const worker = new OutboxWorker(ctx, adapters, {
     onResult: (platform, kind, result) => metrics.delivered.inc({ platform, kind, result }),
@@ -86,6 +99,8 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   }
   db.advertise(server.url);
   worker.start();
+  const scheduler = new Scheduler(ctx, { cronExpression: config.raw.scheduler.cron, digest: digestSettings(config), logger, onWork: () => worker.kick() });
+  scheduler.start();
   logger.info({ url: server.url, database: db.kind, where: db.kind === 'pglite' ? db.where : 'postgres', platforms: ctx.platforms }, 'Baton is serving');
 
   let stopping: Promise<void> | null = null;
@@ -93,10 +108,11 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
     (stopping ??= (async () => {
       // Stop taking work, let in-flight requests and deliveries finish, then close the database cleanly.
       await server.close();
+      await scheduler.stop();
       await worker.stop();
       for (const a of adapters.values()) await a.stop().catch(() => {});
       await db.close();
       logger.info('Baton stopped');
     })());
-  return { url: server.url, ctx, db, worker, stop };
+  return { url: server.url, ctx, db, worker, scheduler, stop };
 }

@@ -1,4 +1,5 @@
 import type { CardView } from '../domain/card.ts';
+import type { DigestModel } from '../domain/digest.ts';
 import type { StaffMember } from '../domain/roster.ts';
 
 /** Where a card lives on a platform, for in-place updates and thread replies. */
@@ -24,4 +25,6 @@ export interface ChatAdapter {
   postThreadNote(ref: PostedRef, text: string): Promise<void>;
   /** A direct message to one person, or to the physician pool when `to` is null. */
   sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void>;
+  /** A manager's daily digest, rendered from the one digest model; `text` is the plain-text version. */
+  sendDigest(to: StaffMember, digest: DigestModel, text: string): Promise<void>;
 }

@@ -1,4 +1,6 @@
 import { buildCard } from '../domain/card.ts';
+import type { DigestModel } from '../domain/digest.ts';
+import { digestText } from '../domain/digest-text.ts';
 import type { AppContext } from './context.ts';
 import type { ChatAdapter } from './chat-adapter.ts';
 import type { OutboxRow } from './ports.ts';
@@ -25,12 +27,24 @@ async function cardFor(ctx: AppContext, itemId: string) {
   return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: ctx.card.messageText, excerptLength: ctx.card.excerptLength, latestText });
 }
 
+async function deliverDigest(ctx: AppContext, adapter: ChatAdapter, row: OutboxRow) {
+  const to = ctx.roster.member(String(row.payload.to));
+  if (!to) return; // no longer on the roster: nobody to send it to
+  const digest = row.payload.digest as DigestModel;
+  await adapter.sendDigest(to, digest, digestText(digest, to.name));
+}
+
 /** Sends one outbox row through its platform's adapter. The card is rendered from the item's current state, so late updates coalesce to the latest. */
 export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, ChatAdapter>, row: OutboxRow): Promise<DeliveryResult> {
   const adapter = adapters.get(row.platform);
   const now = ctx.clock.now();
   try {
     if (!adapter) throw new NotYet(`no ${row.platform} adapter is running`);
+    if (row.kind === 'digest') {
+      await deliverDigest(ctx, adapter, row);
+      await ctx.store.completeOutbox(row.id, ctx.clock.now());
+      return 'sent';
+    }
     if (!row.itemId) throw new Error(`outbox row ${row.kind} has no item`);
     const card = await cardFor(ctx, row.itemId);
     if (!card) {

@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../domain/audit.ts';
+import { resumeStateOf } from '../domain/commands.ts';
 import { patientToken } from '../domain/patient-token.ts';
 import { slaPatch } from '../domain/sla.ts';
 import { triage } from '../domain/triage/index.ts';
@@ -145,7 +146,12 @@ function followUp(ctx: AppContext, thread: WorkItem, message: NewMessage, t: Tri
   const redFlags = [...new Set([...thread.redFlags, ...t.redFlags])];
   // A follow-up on a resolved item reopens it; a new red flag on unowned work moves it to the clinical queue.
   if (thread.state === 'RESOLVED') Object.assign(patch, { state: 'OPEN', ownerId: null, resolvedAt: null });
-  const unowned = thread.state === 'RESOLVED' || thread.state === 'OPEN';
+  // The patient answered what the item was waiting on: wake it now rather than at the snooze's end.
+  if (thread.state === 'SNOOZED') {
+    const state = resumeStateOf(thread);
+    Object.assign(patch, { state, resumeState: null, snoozedUntil: null, ownerId: state === 'OPEN' ? null : thread.ownerId });
+  }
+  const unowned = (patch.state ?? thread.state) === 'OPEN';
   if (redFlag && unowned) patch.queue = ctx.routing.redFlagQueue;
   const next = { ...thread, ...patch, redFlags };
   Object.assign(patch, slaPatch(next, thread.state === 'RESOLVED' ? 'reopen' : 'follow_up', ctx.sla, now));

@@ -56,6 +56,8 @@ export interface ItemQuery {
   states?: ItemState[];
   queue?: string;
   ownerId?: string;
+  /** Only items whose next reminder (or snooze end) is at or before this instant, soonest first. */
+  dueBefore?: Date;
   limit?: number;
 }
 
@@ -83,7 +85,10 @@ export interface Store {
   /** Applies `patch` only if the item is still at `expectedVersion` (optimistic concurrency); null when it moved on. */
   applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<WorkItem | null>;
   appendAudit(records: AuditRecord[]): Promise<void>;
-  enqueue(outbox: OutboxMessage[]): Promise<void>;
+  /** Queues rows; returns how many were new (a repeated dedupe key adds nothing). */
+  enqueue(outbox: OutboxMessage[]): Promise<number>;
+  /** Open items plus items created or resolved since `since` (digest input). */
+  digestItems(since: Date): Promise<WorkItem[]>;
   /** Takes up to `limit` due outbox rows, leasing them for `leaseMs` so no other worker takes them. */
   takeOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]>;
   completeOutbox(id: bigint, now: Date): Promise<void>;
@@ -94,4 +99,7 @@ export interface Store {
   /** Platform conversation references (Teams proactive messaging), keyed e.g. `teams:channel:<id>` or `teams:user:<aadId>`. */
   saveConversationRef(key: string, platform: string, reference: Record<string, unknown>, now: Date): Promise<void>;
   findConversationRef(key: string): Promise<Record<string, unknown> | null>;
+  /** Takes or renews a named lease until now + ttl; true if `holder` holds it (scheduler leadership). */
+  tryLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
 }

@@ -1,36 +1,19 @@
 import { ingestMessage } from '../app/ingest-message.ts';
 import { queueFor } from '../app/context.ts';
-import { parseEnv, type Env } from '../config/env.ts';
-import { EXAMPLE_CONFIG, loadConfig, type BatonConfig } from '../config/load.ts';
+import type { Env } from '../config/env.ts';
+import { EXAMPLE_CONFIG } from '../config/load.ts';
 import { triage } from '../domain/triage/index.ts';
 import { sign } from '../ingest/signature.ts';
-import { buildContext, startBaton, systemClock } from '../main.ts';
+import { buildContext, platformsFor, startBaton, systemClock } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import { DataDirBusyError } from '../store/data-dir-lock.ts';
 import { openDatabase } from '../store/database.ts';
+import { cliConfig as config, cliEnv as env, list, UsageError } from './cli-support.ts';
 import { readMessageFile } from './read-messages.ts';
 
-/** A CLI failure the user can fix: printed without a stack trace, exit code 1 (or as given). */
-export class UsageError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
+export { UsageError };
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const list = (problems: string[]) => problems.map((p) => `  - ${p}`).join('\n');
-
-function env(): Env {
-  const r = parseEnv(process.env);
-  if (!r.ok) throw new UsageError(`Environment problems:\n${list(r.problems)}`);
-  return r.env;
-}
-
-function config(file?: string): BatonConfig {
-  const r = loadConfig(file ?? process.env.BATON_CONFIG ?? EXAMPLE_CONFIG);
-  if (!r.ok) throw new UsageError(`Config ${r.file} has ${r.problems.length} problem(s):\n${list(r.problems)}`);
-  return r.config;
-}
 
 export async function serve(): Promise<void> {
   const e = env();
@@ -84,7 +67,7 @@ export async function ingestFile(file: string | undefined): Promise<void> {
   try {
     await withDatabase(e, async (db) => {
       await db.migrate();
-      const ctx = buildContext(c, db, [], systemClock);
+      const ctx = buildContext(c, db, platformsFor(e), systemClock);
       for (const { message } of read.messages) {
         const r = await ingestMessage(ctx, message);
         if (r.duplicate) duplicates++;

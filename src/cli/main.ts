@@ -1,4 +1,5 @@
 import { configCheck, ingestFile, migrate, serve, triageFile, UsageError } from './commands.ts';
+import { digestCommand, sweepCommand } from './schedule-commands.ts';
 
 const HELP = `Usage: baton <command>
 
@@ -7,6 +8,9 @@ Commands:
   migrate                  apply pending database migrations
   ingest <file>            ingest a JSON / NDJSON file of messages (generic or FHIR)
   triage <file>            dry run: one JSON line per message with its category, queue, priority, red flags
+  sweep [--at <ISO-8601>]  run one SLA sweep (reminders, escalations, snooze ends) as of a time
+  digest [--at <ISO-8601>] [--dry-run]
+                           build managers' daily digests as of a time; --dry-run prints them
   config check [<file>]    validate a config file (default: BATON_CONFIG or the shipped example)
 
 Environment: DATABASE_URL, BATON_DATA_DIR, BATON_CONFIG, PORT, HOST, INGEST_SECRET (see README).`;
@@ -26,6 +30,12 @@ export async function run(argv: string[]): Promise<number> {
         return 0;
       case 'triage':
         triageFile(args[0]);
+        return 0;
+      case 'sweep':
+        await sweepCommand(args);
+        return 0;
+      case 'digest':
+        await digestCommand(args);
         return 0;
       case 'config':
         if (args[0] !== 'check') throw new UsageError('Usage: baton config check [<file>]', 2);

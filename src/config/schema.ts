@@ -1,3 +1,4 @@
+import { validate as isCron } from 'node-cron';
 import { z } from 'zod';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
 import { durationSchema } from './calendar-schema.ts';
@@ -89,6 +90,12 @@ export const configSchema = z.strictObject({
   digest: z
     .strictObject({ physicianMinutesPerMessage: z.number().positive().default(2.3) })
     .default({ physicianMinutesPerMessage: 2.3 }),
+  scheduler: z
+    .strictObject({
+      /** How often the leader sweeps SLAs and checks for due digests (cron, default every minute). */
+      cron: z.string().refine((s) => isCron(s), 'not a valid cron expression, e.g. "* * * * *" (every minute)').default('* * * * *'),
+    })
+    .default({ cron: '* * * * *' }),
   retention: z
     .strictObject({ messageBodyDays: z.number().int().positive().optional() })
     .default({}),

@@ -11,6 +11,8 @@ export interface StaffMember {
   slackUserId?: string | undefined;
   teamsAadId?: string | undefined;
   timezone?: string | undefined;
+  /** Managers' daily digest: local time (staff timezone, else the organisation's) and weekdays. */
+  digest?: { at: string; days: string[] } | undefined;
 }
 
 export interface QueueDef {

@@ -1,4 +1,4 @@
-import { dueAfter, type BusinessCalendar } from './business-time.ts';
+import { businessMinutesBetween, dueAfter, type BusinessCalendar } from './business-time.ts';
 import type { Priority } from './types.ts';
 import type { ItemPatch, WorkItem } from './work-item.ts';
 
@@ -65,9 +65,16 @@ export function slaPatch(next: WorkItem, event: SlaEvent, ctx: SlaContext, now: 
       if (next.state === 'OPEN') patch.claimDueAt = due(policy.claimWithin);
       break;
     case 'wake': {
-      // Snoozed time does not count: push the deadlines out by the time spent asleep.
-      const asleep = now.getTime() - next.updatedAt.getTime();
-      const shift = (d: Date | null) => (d ? new Date(d.getTime() + Math.max(0, asleep)) : null);
+      // Snoozed time does not count: what was left of each deadline when the snooze began
+      // (`updatedAt`) is counted again from now, in the same clock the deadline runs on.
+      const asleepFrom = next.updatedAt;
+      const business = !runsOnWallClock(next.priority);
+      const shift = (d: Date | null) => {
+        if (!d) return null;
+        if (d <= asleepFrom) return new Date(d.getTime() + Math.max(0, now.getTime() - asleepFrom.getTime()));
+        const left = business ? businessMinutesBetween(asleepFrom, d, ctx.calendar) : (d.getTime() - asleepFrom.getTime()) / 60_000;
+        return dueAfter(now, left, { cal: ctx.calendar, business });
+      };
       patch.claimDueAt = shift(next.claimDueAt);
       patch.resolveDueAt = shift(next.resolveDueAt);
       break;

@@ -51,9 +51,10 @@ export class PrismaStore implements Store {
   }
 
   async listItems(q: ItemQuery) {
+    // dueBefore uses the nextReminderAt index: a sweep costs what is due, not what is open.
     const rows = await this.db.workItem.findMany({
-      where: { state: q.states ? { in: q.states } : undefined, queue: q.queue, ownerId: q.ownerId },
-      orderBy: { createdAt: 'asc' },
+      where: { state: q.states ? { in: q.states } : undefined, queue: q.queue, ownerId: q.ownerId, nextReminderAt: q.dueBefore ? { lte: q.dueBefore } : undefined },
+      orderBy: q.dueBefore ? { nextReminderAt: 'asc' } : { createdAt: 'asc' },
       take: q.limit ?? 200,
     });
     return rows.map(toItem);
@@ -116,7 +117,16 @@ export class PrismaStore implements Store {
 
   async enqueue(outbox: OutboxMessage[]) {
     const now = outbox[0]?.nextAttemptAt ?? new Date();
-    if (outbox.length) await this.db.outbox.createMany({ data: outbox.map((o) => outboxData(o, now)), skipDuplicates: true });
+    if (!outbox.length) return 0;
+    const { count } = await this.db.outbox.createMany({ data: outbox.map((o) => outboxData(o, now)), skipDuplicates: true });
+    return count;
+  }
+
+  async digestItems(since: Date) {
+    const rows = await this.db.workItem.findMany({
+      where: { OR: [{ state: { not: 'RESOLVED' } }, { createdAt: { gte: since } }, { resolvedAt: { gte: since } }] },
+    });
+    return rows.map(toItem);
   }
 
   async takeOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
@@ -161,6 +171,20 @@ export class PrismaStore implements Store {
   async findConversationRef(key: string) {
     const r = await this.db.conversationRef.findUnique({ where: { key } });
     return (r?.reference as Record<string, unknown> | undefined) ?? null;
+  }
+
+  async tryLease(name: string, holder: string, now: Date, ttlMs: number) {
+    // One statement: take the lease if free or expired, renew it if ours; otherwise leave it.
+    const rows = await this.db.$queryRaw<Array<{ holder: string }>>`
+      INSERT INTO "Lease" ("name", "holder", "expiresAt") VALUES (${name}, ${holder}, ${new Date(now.getTime() + ttlMs)})
+      ON CONFLICT ("name") DO UPDATE SET "holder" = EXCLUDED."holder", "expiresAt" = EXCLUDED."expiresAt"
+      WHERE "Lease"."holder" = EXCLUDED."holder" OR "Lease"."expiresAt" < ${now}
+      RETURNING "holder"`;
+    return rows.length === 1 && rows[0]!.holder === holder;
+  }
+
+  async releaseLease(name: string, holder: string) {
+    await this.db.lease.deleteMany({ where: { name, holder } });
   }
 
   async findPlatformPost(itemId: string, platform: string, kind: string) {

@@ -37,7 +37,8 @@ export class MemoryStore implements Store {
   async listItems(q: ItemQuery) {
     return [...this.items.values()]
       .filter((i) => (!q.states || q.states.includes(i.state)) && (!q.queue || i.queue === q.queue) && (!q.ownerId || i.ownerId === q.ownerId))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .filter((i) => !q.dueBefore || (i.nextReminderAt !== null && i.nextReminderAt <= q.dueBefore))
+      .sort((a, b) => (q.dueBefore ? a.nextReminderAt!.getTime() - b.nextReminderAt!.getTime() : a.createdAt.getTime() - b.createdAt.getTime()))
       .slice(0, q.limit ?? 200)
       .map((i) => structuredClone(i));
   }
@@ -84,7 +85,14 @@ export class MemoryStore implements Store {
     this.audit.push(...structuredClone(records));
   }
   async enqueue(outbox: OutboxMessage[]) {
+    const before = this.outbox.length;
     this.writeSideEffects([], outbox, outbox[0]?.nextAttemptAt ?? new Date());
+    return this.outbox.length - before;
+  }
+  async digestItems(since: Date) {
+    return [...this.items.values()]
+      .filter((i) => i.state !== 'RESOLVED' || i.createdAt >= since || (i.resolvedAt !== null && i.resolvedAt >= since))
+      .map((i) => structuredClone(i));
   }
   async takeOutbox(now: Date, limit: number, leaseMs: number) {
     const due = this.outbox
@@ -123,6 +131,16 @@ export class MemoryStore implements Store {
   async findConversationRef(key: string) {
     const r = this.refs.get(key);
     return r ? structuredClone(r) : null;
+  }
+  leases = new Map<string, { holder: string; expiresAt: Date }>();
+  async tryLease(name: string, holder: string, now: Date, ttlMs: number) {
+    const cur = this.leases.get(name);
+    if (cur && cur.holder !== holder && cur.expiresAt >= now) return false;
+    this.leases.set(name, { holder, expiresAt: new Date(now.getTime() + ttlMs) });
+    return true;
+  }
+  async releaseLease(name: string, holder: string) {
+    if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
   }
   private writeSideEffects(audit: AuditRecord[], outbox: OutboxMessage[], now: Date) {
     this.audit.push(...structuredClone(audit));

@@ -1,16 +1,16 @@
 import type { CompiledTriageRules } from './compile.ts';
-import { findAll, type Span } from './patterns.ts';
+import { findAll, testAny, type Span } from './patterns.ts';
 import type { KeywordCategory } from './rules.ts';
 import { normalize } from './text.ts';
 
 type Scored = { category: KeywordCategory; score: number }[];
 
 /** Keyword score of one text: each hit counts its tier weight; weaker hits inside stronger ones don't count twice. */
-function scoreText(text: string, tiers: CompiledTriageRules['categories'][number]['tiers']): number {
-  if (!text) return 0;
+function scoreText(text: string, cat: CompiledTriageRules['categories'][number]): number {
+  if (!text || !testAny(cat.any, text)) return 0;
   const taken: Span[] = [];
   let score = 0;
-  for (const { re, weight } of tiers) {
+  for (const { re, weight } of cat.tiers) {
     for (const s of findAll(re, text)) {
       if (taken.some((t) => s.start < t.end && t.start < s.end)) continue;
       taken.push(s);
@@ -25,12 +25,12 @@ const REPLY = /^\s*(re|fwd?|aw|sv)\s*:/;
 export function scoreCategories(subject: string, body: string, redFlagCount: number, c: CompiledTriageRules): Scored {
   const { subjectWeight, replySubjectWeight, redFlagEvidence } = c.rules.scoring;
   const subjectFactor = REPLY.test(subject) ? replySubjectWeight : subjectWeight;
-  return c.categories.map(({ category, tiers }) => ({
-    category,
+  return c.categories.map((cat) => ({
+    category: cat.category,
     score:
-      scoreText(body, tiers) +
-      subjectFactor * scoreText(subject, tiers) +
-      (category === redFlagEvidence.category ? redFlagEvidence.weight * redFlagCount : 0),
+      scoreText(body, cat) +
+      subjectFactor * scoreText(subject, cat) +
+      (cat.category === redFlagEvidence.category ? redFlagEvidence.weight * redFlagCount : 0),
   }));
 }
 

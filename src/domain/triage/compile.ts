@@ -2,10 +2,21 @@ import type { Priority } from '../types.ts';
 import { compileList } from './patterns.ts';
 import type { KeywordCategory, TriageRules } from './rules.ts';
 
-/** Rules with every pattern list joined into one ready regex; built once per rules object. */
+const TIERS = ['strong', 'normal', 'weak'] as const;
+
+/** Rules with every pattern list joined into ready regexes; built once per rules object. */
 export interface CompiledTriageRules {
   rules: TriageRules;
-  categories: { category: KeywordCategory; priority: Priority; tiers: { re: RegExp; weight: number }[] }[];
+  categories: {
+    category: KeywordCategory;
+    priority: Priority;
+    /** All tiers in one regex: when it finds nothing the category scores 0 without three scans. */
+    any: RegExp | null;
+    /** strong → normal → weak: a weaker hit overlapping a stronger one is not counted again. */
+    tiers: { re: RegExp; weight: number }[];
+  }[];
+  /** Union of every red-flag pattern: when it finds nothing, no rule can, and the 54 scans are skipped. */
+  anyRedFlag: RegExp | null;
   redFlags: { name: string; priority: Priority; re: RegExp; with: RegExp | null }[];
   urgency: RegExp | null;
   idioms: RegExp | null;
@@ -23,18 +34,18 @@ const cache = new WeakMap<TriageRules, CompiledTriageRules>();
 export function compileTriageRules(rules: TriageRules): CompiledTriageRules {
   const hit = cache.get(rules);
   if (hit) return hit;
-  const { weights } = rules.scoring;
   const compiled: CompiledTriageRules = {
     rules,
     categories: rules.categories.map((c) => ({
       category: c.category,
       priority: c.priority,
-      // strong → normal → weak: a weaker hit overlapping a stronger one is not counted again.
-      tiers: (['strong', 'normal', 'weak'] as const).flatMap((tier) => {
-        const re = compileList(c[tier]);
-        return re ? [{ re, weight: weights[tier] }] : [];
+      any: compileList(TIERS.flatMap((t) => c[t] ?? [])),
+      tiers: TIERS.flatMap((t) => {
+        const re = compileList(c[t]);
+        return re ? [{ re, weight: rules.scoring.weights[t] }] : [];
       }),
     })),
+    anyRedFlag: compileList(rules.redFlags.flatMap((r) => r.patterns)),
     redFlags: rules.redFlags.flatMap((r) => {
       const re = compileList(r.patterns);
       return re ? [{ name: r.name, priority: r.priority, re, with: compileList(r.with) }] : [];

@@ -2,4 +2,4 @@
 export { triage, type TriageInput, type TriageResult } from './triage.ts';
 export type { TriageRules, CategoryRule, RedFlagRule, KeywordCategory, KeywordTiers } from './rules.ts';
 export { compileTriageRules, type CompiledTriageRules } from './compile.ts';
-export { boundedSource, patternProblem } from './patterns.ts';
+export { patternProblem } from './patterns.ts';

@@ -1,6 +1,7 @@
+import type { CompiledTriageRules } from './compile.ts';
+import type { Doc } from './doc.ts';
 import { findAll, testAny, type Span } from './patterns.ts';
 import { clauseAt, wordCount, type Clause } from './text.ts';
-import type { CompiledTriageRules } from './compile.ts';
 
 /**
  * Is a phrase match affirmed, i.e. not negated, not resolved and not part of an idiom?
@@ -8,21 +9,12 @@ import type { CompiledTriageRules } from './compile.ts';
  * Rules are NegEx-style: a cue before the phrase within its clause and a few words, or a
  * resolution cue after it; see the `negation` and `resolution` sections of the rules file.
  */
-export interface Doc {
-  text: string;
-  clauses: Clause[];
-  idiomSpans: Span[];
-}
-
-const blank = (s: string) => ' '.repeat(s.length);
-
-/** Last negation cue in `pre` (pseudo-negations blanked out) no further than `window` words from its end. */
+/** Last negation cue in `pre`, outside pseudo-negations, no further than `window` words from its end. */
 function cueBefore(pre: string, c: CompiledTriageRules, window: number): boolean {
-  if (!c.negationCue) return false;
-  const masked = c.pseudoCue ? pre.replace(c.pseudoCue, blank) : pre;
-  const cues = findAll(c.negationCue, masked);
+  const pseudo = findAll(c.pseudoCue, pre);
+  const cues = findAll(c.negationCue, pre).filter((q) => !pseudo.some((p) => p.start <= q.start && q.end <= p.end));
   const last = cues[cues.length - 1];
-  return last !== undefined && wordCount(masked.slice(last.end)) <= window;
+  return last !== undefined && wordCount(pre.slice(last.end)) <= window;
 }
 
 function clauseText(doc: Doc, cl: Clause): string {
@@ -70,9 +62,8 @@ function resolved(doc: Doc, ci: number, end: number, c: CompiledTriageRules): bo
   if (!next || next.sentence !== cl.sentence || !c.anaphora) return false;
   const t = doc.text.slice(next.start, next.end);
   const lead = t.length - t.trimStart().length;
-  c.anaphora.lastIndex = 0;
-  const m = c.anaphora.exec(t.trimStart());
-  return m?.index === 0 && resolutionIn(doc, next.start, next.start + lead, next.end, c);
+  const startsWithAnaphora = findAll(c.anaphora, t.slice(lead)).some((m) => m.start === 0);
+  return startsWithAnaphora && resolutionIn(doc, next.start, next.start + lead, next.end, c);
 }
 
 const insideIdiom = (doc: Doc, s: Span) => doc.idiomSpans.some((i) => i.start <= s.start && s.end <= i.end);

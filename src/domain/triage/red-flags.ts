@@ -1,7 +1,8 @@
 import { maxPriority, type Priority } from '../types.ts';
 import type { CompiledTriageRules } from './compile.ts';
-import { affirmed, anyAffirmed, type Doc } from './negation.ts';
-import { findAll } from './patterns.ts';
+import type { Doc } from './doc.ts';
+import { affirmed, anyAffirmed } from './negation.ts';
+import { findAll, testAny } from './patterns.ts';
 
 export interface RedFlagHit {
   name: string;
@@ -15,6 +16,7 @@ export interface RedFlagHit {
  */
 export function detectRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagHit[] {
   const hits: RedFlagHit[] = [];
+  if (!testAny(c.anyRedFlag, doc.text)) return hits;
   for (const rule of c.redFlags) {
     if (!findAll(rule.re, doc.text).some((s) => affirmed(doc, s, c))) continue;
     if (rule.with && !anyAffirmed(rule.with, doc, c)) continue;

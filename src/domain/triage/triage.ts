@@ -1,10 +1,10 @@
-import type { Category, Priority } from '../types.ts';
+import { maxPriority, type Category, type Priority } from '../types.ts';
 import { pickCategory, hintCategory, scoreCategories } from './categories.ts';
 import { compileTriageRules } from './compile.ts';
-import { findAll } from './patterns.ts';
+import { Doc } from './doc.ts';
 import { detectRedFlags, highestPriority, soundsUrgent } from './red-flags.ts';
 import type { KeywordCategory, TriageRules } from './rules.ts';
-import { normalize, segment } from './text.ts';
+import { normalize } from './text.ts';
 
 export interface TriageInput {
   subject?: string;
@@ -29,7 +29,7 @@ export function triage(input: TriageInput, rules: TriageRules): TriageResult {
   const subject = normalize(input.subject ?? '');
   const body = normalize(input.body);
   const text = subject.trim() ? `${subject}\n${body}` : body;
-  const doc = { text, clauses: segment(text, c.clauseBreak), idiomSpans: findAll(c.idioms, text) };
+  const doc = new Doc(text, c);
 
   const hits = detectRedFlags(doc, c);
   const scored = scoreCategories(subject, body, hits.length, c);
@@ -41,6 +41,6 @@ export function triage(input: TriageInput, rules: TriageRules): TriageResult {
     baseCategory === 'unclassified'
       ? rules.unclassified.priority
       : (c.categories.find((x) => x.category === baseCategory)?.priority ?? 'routine');
-  const priority = soundsUrgent(doc, c) ? highestPriority([{ name: 'urgency', priority: rules.urgency.priority }], base) : base;
+  const priority = soundsUrgent(doc, c) ? maxPriority(base, rules.urgency.priority) : base;
   return { category: baseCategory, baseCategory, priority, redFlags };
 }

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import { loadDefaultTriageRules } from './src/config/triage-schema.ts';
+import { normalize } from './src/domain/triage/text.ts';
+const rules = loadDefaultTriageRules();
+const read = (f: string) => fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l).message);
+const texts = [...read('/work/shared/corpus/dev-messages.ndjson'), ...read('test/domain/triage/holdout.ndjson')].map((m) => normalize(`${m.subject}\n${m.body}`));
+const alts = (l: string[]) => l.map((p) => `(?:${p})`).join('|');
+const END = '(?:\\b|(?<!\\w))';
+const all = rules.redFlags.flatMap((r) => r.patterns);
+const isW = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
+const bench = (label: string, fn: (t: string) => number) => {
+  let n = 0; for (let i = 0; i < 200; i++) for (const t of texts) n += fn(t);
+  const out: number[] = [];
+  for (let k = 0; k < 5; k++) { const c0 = cpu(); for (let i = 0; i < 200; i++) for (const t of texts) fn(t); out.push((cpu() - c0) / 200 / texts.length * 1000); }
+  let hits = 0; for (const t of texts) hits += fn(t);
+  console.log(label.padEnd(44), Math.min(...out).toFixed(1), 'µs/msg; hits', hits);
+};
+const A = new RegExp(`(?:${alts(all)})${END}`, 'gi');
+bench('A: union, JS start check', (t) => { let n = 0; A.lastIndex = 0; for (let m = A.exec(t); m; m = A.exec(t)) { const p = m.index; if (p > 0 && isW(t.charCodeAt(p - 1)) && isW(t.charCodeAt(p))) { A.lastIndex = p + 1; continue; } n++; } return n; });
+const B = new RegExp(`(?<![a-z0-9_])(?:${alts(all)})${END}`, 'gi');
+bench('B: union, (?<!\\w) start', (t) => { let n = 0; B.lastIndex = 0; while (B.exec(t)) n++; return n; });
+const C = new RegExp(`(?:^|[^a-z0-9_])(?:${alts(all)})${END}`, 'gi');
+bench('C: union, consuming [^\\w] start', (t) => { let n = 0; C.lastIndex = 0; for (let m = C.exec(t); m; m = C.exec(t)) { n++; C.lastIndex = m.index + 1; } return n; });
+const D = new RegExp(`(?:${alts(all)})${END}`, 'iy');
+bench('D: sticky union at word starts (JS loop)', (t) => { let n = 0; for (let p = 0; p < t.length; p++) { if (p > 0 && isW(t.charCodeAt(p - 1)) && isW(t.charCodeAt(p))) continue; D.lastIndex = p; if (D.test(t)) n++; } return n; });
+bench('E: sticky union at word starts only (letter)', (t) => { let n = 0; for (let p = 0; p < t.length; p++) { const c = t.charCodeAt(p); if (!isW(c) || (p > 0 && isW(t.charCodeAt(p - 1)))) continue; D.lastIndex = p; if (D.test(t)) n++; } return n; });
+const words = /[a-z0-9_]+/g;
+bench('F: just find word starts', (t) => { let n = 0; words.lastIndex = 0; while (words.exec(t)) n++; return n; });
+const G = new RegExp(`(?<![a-z0-9_](?=[a-z0-9_]))(?:${alts(all)})${END}`, 'gi');
+bench('G: (?<!w(?=w)) start', (t) => { let n = 0; G.lastIndex = 0; while (G.exec(t)) n++; return n; });
+const H = new RegExp(`(?:(?<!\\w)|(?!\\w))(?:${alts(all)})${END}`, 'gi');
+bench('H: (?:(?<!\\w)|(?!\\w)) start', (t) => { let n = 0; H.lastIndex = 0; while (H.exec(t)) n++; return n; });
+const I = new RegExp(`(?:\\b|(?!\\w))(?:${alts(all)})${END}`, 'gi');
+bench('I: (?:\\b|(?!\\w)) start', (t) => { let n = 0; I.lastIndex = 0; while (I.exec(t)) n++; return n; });
+const J = new RegExp(`(?!\\B\\w)(?:${alts(all)})${END}`, 'gi');
+bench('J: (?!\\B\\w) start', (t) => { let n = 0; J.lastIndex = 0; while (J.exec(t)) n++; return n; });

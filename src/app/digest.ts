@@ -1,0 +1,72 @@
+import type { AuditRecord } from '../domain/audit.ts';
+import { instantAtLocal, localDate } from '../domain/business-time.ts';
+import { buildDigest, type DigestModel } from '../domain/digest.ts';
+import type { StaffMember } from '../domain/roster.ts';
+import type { AppContext } from './context.ts';
+import type { OutboxMessage } from './ports.ts';
+
+const WEEK_MS = 7 * 24 * 3_600_000;
+
+export interface DigestSettings {
+  organization: string;
+  timezone: string;
+  physicianMinutesPerMessage: number;
+}
+
+export async function digestModel(ctx: AppContext, s: DigestSettings, now: Date): Promise<DigestModel> {
+  const items = await ctx.store.digestItems(new Date(now.getTime() - WEEK_MS));
+  return buildDigest({
+    items,
+    now,
+    organization: s.organization,
+    queues: ctx.roster.queues.map((q) => ({ key: q.key, name: q.name })),
+    staffName: (k) => ctx.roster.member(k)?.name ?? k,
+    physicianMinutesPerMessage: s.physicianMinutesPerMessage,
+  });
+}
+
+/** Managers whose digest time has come today (their local date), with that date. */
+export function dueManagers(ctx: AppContext, s: DigestSettings, now: Date, all = false): Array<{ manager: StaffMember; date: string }> {
+  const out: Array<{ manager: StaffMember; date: string }> = [];
+  for (const m of ctx.roster.managers()) {
+    const zone = m.timezone ?? s.timezone;
+    const today = localDate(now, zone);
+    if (all) {
+      out.push({ manager: m, date: today.date });
+      continue;
+    }
+    if (!m.digest || !m.digest.days.includes(today.weekday)) continue;
+    if (instantAtLocal(today.date, m.digest.at, zone) <= now) out.push({ manager: m, date: today.date });
+  }
+  return out;
+}
+
+/**
+ * Queues today's digest for each due manager on every platform. The dedupe key (manager and
+ * local date) means a restarted scheduler, a second instance or a repeated CLI run never sends
+ * the same manager two digests for one day.
+ */
+export async function sendDigests(ctx: AppContext, s: DigestSettings, now: Date, opts: { all?: boolean } = {}) {
+  const due = dueManagers(ctx, s, now, opts.all);
+  if (!due.length) return { queued: 0, managers: [] as string[] };
+  const model = await digestModel(ctx, s, now);
+  let queued = 0;
+  const managers: string[] = [];
+  for (const { manager, date } of due) {
+    const rows: OutboxMessage[] = ctx.platforms.map((platform) => ({
+      dedupeKey: `digest:${platform}:${manager.key}:${date}`,
+      kind: 'digest',
+      itemId: null,
+      platform,
+      payload: { to: manager.key, date, digest: model as unknown as Record<string, unknown> },
+      nextAttemptAt: now,
+    }));
+    const added = await ctx.store.enqueue(rows);
+    if (!added) continue;
+    queued += added;
+    managers.push(manager.key);
+    const audit: AuditRecord = { itemId: null, actor: 'system', platform: 'scheduler', action: 'digest.queued', detail: { to: manager.key, date }, at: now };
+    await ctx.store.appendAudit([audit]);
+  }
+  return { queued, managers };
+}

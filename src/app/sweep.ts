@@ -1,0 +1,89 @@
+import type { AuditRecord } from '../domain/audit.ts';
+import { resumeStateOf } from '../domain/commands.ts';
+import { formatDuration } from '../domain/card.ts';
+import { planReminders, type ReminderPlan } from '../domain/reminders.ts';
+import { slaPatch } from '../domain/sla.ts';
+import { itemRef, type WorkItem } from '../domain/work-item.ts';
+import type { AppContext } from './context.ts';
+import { cardUpdates, directMessages } from './outbox-messages.ts';
+import type { OutboxMessage } from './ports.ts';
+
+export interface SweepResult {
+  due: number;
+  woken: number;
+  reminded: number;
+  notifications: number;
+  /** Items another sweeper (or a click) changed first; they are picked up next time if still due. */
+  skipped: number;
+}
+
+const SYSTEM = { actor: 'system', platform: 'scheduler' } as const;
+
+/**
+ * One SLA sweep as of `now`: wakes snoozed items whose time has come and sends the reminder
+ * levels that are due, through the outbox. Each item is updated with its version guard, so
+ * running the sweep twice, or on two instances at once, never sends a reminder twice.
+ */
+export async function sweep(ctx: AppContext, now: Date, limit = 500): Promise<SweepResult> {
+  const result: SweepResult = { due: 0, woken: 0, reminded: 0, notifications: 0, skipped: 0 };
+  const due = await ctx.store.listItems({ states: ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'], dueBefore: now, limit });
+  result.due = due.length;
+  for (const item of due) {
+    if (item.state === 'SNOOZED') {
+      if (await wake(ctx, item, now)) result.woken++;
+      else result.skipped++;
+      continue;
+    }
+    const plan = planReminders(item, ctx.sla, now);
+    if (!plan) {
+      // Nothing left to send (e.g. no reminder levels): stop finding this item every minute.
+      const cleared = await ctx.store.applyTransition(item.id, item.version, { nextReminderAt: null }, [], []);
+      if (!cleared) result.skipped++;
+      continue;
+    }
+    const { audit, outbox } = remind(ctx, item, plan, now);
+    const updated = await ctx.store.applyTransition(item.id, item.version, { reminderLevel: plan.reminderLevel, nextReminderAt: plan.nextReminderAt }, audit, outbox);
+    if (!updated) {
+      result.skipped++;
+      continue;
+    }
+    if (plan.fire.length) result.reminded++;
+    result.notifications += outbox.filter((o) => o.kind !== 'card.update').length;
+  }
+  return result;
+}
+
+async function wake(ctx: AppContext, item: WorkItem, now: Date): Promise<boolean> {
+  const state = resumeStateOf(item);
+  const base = { state, resumeState: null, snoozedUntil: null, ownerId: state === 'OPEN' ? null : item.ownerId };
+  const next = { ...item, ...base };
+  const patch = { ...base, ...slaPatch(next, 'wake', ctx.sla, now) };
+  const audit: AuditRecord = { ...SYSTEM, itemId: item.id, action: 'item.wake', fromState: item.state, toState: state, at: now };
+  const outbox = cardUpdates(ctx.platforms, item.id, item.version + 1, now, 'Snooze ended: back to work');
+  return (await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox)) !== null;
+}
+
+function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) {
+  const version = item.version + 1;
+  const queue = ctx.roster.queue(item.queue);
+  const late = formatDuration(now.getTime() - plan.deadline.getTime());
+  const what = `${itemRef(item)} (${item.priority}${item.redFlags.length ? ', red flag' : ''}): ${plan.phase === 'claim' ? 'unclaimed' : 'no response'}, ${late} past target`;
+  const audit: AuditRecord[] = [];
+  const outbox: OutboxMessage[] = [];
+  for (const f of plan.fire) {
+    audit.push({ ...SYSTEM, itemId: item.id, action: 'reminder.sent', fromState: item.state, toState: item.state, detail: { level: f.level, notify: f.notify, phase: plan.phase, repeat: f.repeat }, at: now });
+    if (f.notify === 'channel') continue; // the card update + thread line below reach the channel
+    const to =
+      f.notify === 'manager' ? ctx.roster.managers().map((m) => m.key)
+      : item.ownerId ? [item.ownerId]
+      : item.state === 'ESCALATED' ? [null] // the physician pool
+      : [queue?.lead ?? null].filter((k): k is string => k !== null);
+    for (const key of to) {
+      const rows = directMessages(ctx.platforms, item.id, version, key, `Reminder (level ${f.level}): ${what}`, now);
+      outbox.push(...rows.map((r) => ({ ...r, kind: 'dm' as const, dedupeKey: `${r.dedupeKey}:L${f.level}` })));
+    }
+  }
+  const channelLevel = plan.fire.find((f) => f.notify === 'channel');
+  outbox.push(...cardUpdates(ctx.platforms, item.id, version, now, channelLevel ? `Reminder for ${queue?.name ?? item.queue}: ${what}` : undefined));
+  return { audit, outbox };
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { AppContext } from '../app/context.ts';
+import { sendDigests, type DigestSettings } from '../app/digest.ts';
+import { sweep } from '../app/sweep.ts';
+import type { Logger } from '../observability/logger.ts';
+
+export interface SchedulerOptions {
+  /** Cron expression for the tick (default every minute). */
+  cronExpression?: string;
+  digest: DigestSettings;
+  logger: Logger;
+  /** Called after each tick that did something, e.g. to wake the outbox worker. */
+  onWork?: () => void;
+}
+
+const LEASE = 'scheduler';
+
+/**
+ * node-cron wiring only: each tick, the instance holding the database lease runs one SLA sweep
+ * and queues the digests that are due. The lease outlives a tick, so exactly one instance leads
+ * while it is alive; if it dies, another takes over when the lease expires.
+ */
+export class Scheduler {
+  readonly holder = `baton-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private task: ScheduledTask | null = null;
+  private running: Promise<void> | null = null;
+  leader = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly opts: SchedulerOptions,
+  ) {}
+
+  start(): void {
+    this.task = cron.schedule(this.opts.cronExpression ?? '* * * * *', () => {
+      void this.tick();
+    }, { noOverlap: true, name: 'baton-scheduler' });
+    void this.tick(); // catch up at start instead of waiting a minute
+  }
+
+  /** One tick, guarded by the lease. Exposed for tests. */
+  async tick(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = (async () => {
+      const now = this.ctx.clock.now();
+      try {
+        this.leader = await this.ctx.store.tryLease(LEASE, this.holder, now, 90_000);
+        if (!this.leader) return;
+        const swept = await sweep(this.ctx, now);
+        const digests = await sendDigests(this.ctx, this.opts.digest, now);
+        if (swept.due || digests.queued) {
+          this.opts.logger.info({ swept, digests: digests.managers.length }, 'scheduler tick');
+          this.opts.onWork?.();
+        }
+      } catch (e) {
+        this.opts.logger.error({ err: { message: (e as Error).message } }, 'scheduler tick failed; will retry next tick');
+      }
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    this.task = null;
+    await this.running;
+    if (this.leader) await this.ctx.store.releaseLease(LEASE, this.holder).catch(() => {});
+  }
+}
