@@ -112,6 +112,30 @@ describe('baton CLI', () => {
     expect(fs.existsSync(path.join(data, 'baton.lock'))).toBe(false);
   }, 120_000);
 
+  it('rehearses a sweep and a digest at a given time on the embedded database', async () => {
+    const data = tempDir();
+    dirs.push(data);
+    const env = { BATON_DATA_DIR: data };
+    const f = file('s.ndjson', msg('s1', 'I have had a rash for a week, is this normal?', { subject: 'question', sentAt: '2026-12-01T15:00:00Z' }));
+    expect((await baton(['ingest', f], env)).code).toBe(0);
+    const sw = await baton(['sweep', '--at', '2030-01-01T12:00:00Z'], env);
+    expect(sw.stdout).toMatch(/1 item\(s\) due, 1 reminded/);
+    const dry = await baton(['digest', '--at', '2030-01-01T13:45:00Z', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('Baton daily digest for Morgan Lee');
+    expect(dry.stdout).toMatch(/Nursing\s+0\s+0\s+0\s+1\s+total 1/);
+    expect(dry.stdout).not.toContain('rash'); // never message text
+    const sent = await baton(['digest', '--at', '2030-01-01T13:45:00Z'], env);
+    expect(sent.stdout).toContain("Queued today's digest for morgan-lee");
+    expect((await baton(['digest', '--at', '2030-01-01T13:50:00Z'], env)).stdout).toContain('already has');
+  }, 120_000);
+
+  it('rejects a malformed --at with a clear message and a non-zero exit', async () => {
+    const r = await baton(['sweep', '--at', 'tomorrow-ish']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--at needs an ISO-8601 date-time');
+  });
+
   it('prints usage for an unknown command', async () => {
     const r = await baton(['frobnicate']);
     expect(r.code).toBe(2);

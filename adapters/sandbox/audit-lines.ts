@@ -1,0 +1,60 @@
+import type { AuditRecord } from '../../src/domain/audit.ts';
+import type { Roster } from '../../src/domain/roster.ts';
+
+/** One line of an item's thread, as the page shows it. Built from the audit trail, so it survives restarts. */
+export interface ThreadLine {
+  at: string;
+  actor: string;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  text: string;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Renders audit events as readable sentences with staff names. Uses only what the audit holds
+ * (actors, states, staff-written reasons): never message text.
+ */
+export function threadLines(records: AuditRecord[], roster: Roster): ThreadLine[] {
+  const name = (key: string | undefined) => {
+    if (!key) return 'someone';
+    if (key === 'physician-pool') return 'the physician pool';
+    if (key === 'system') return 'Baton';
+    if (key.startsWith('ingest:')) return `the ${key.slice('ingest:'.length)} feed`;
+    return roster.member(key)?.name ?? key;
+  };
+  const queueName = (key: string | undefined) => (key ? (roster.queue(key)?.name ?? key) : 'a queue');
+  return records.map((r) => {
+    const who = name(r.actor);
+    const d = r.detail ?? {};
+    const why = r.reason ? `: ${r.reason}` : '';
+    const texts: Record<string, () => string> = {
+      'item.created': () => `Message received from ${who} into ${queueName(str(d.queue))}`,
+      'item.follow_up': () => 'The patient sent a follow-up message',
+      'item.reopened_by_message': () => 'Reopened by a new message from the patient',
+      'item.claim': () => `${who} claimed it`,
+      'item.release': () => `${who} released it to the queue`,
+      'item.reassign': () => `${who} handed it to ${name(str(d.to))}`,
+      'item.snooze': () => `${who} snoozed it until ${str(d.until) ?? 'later'}${why}`,
+      'item.escalate': () => `${who} escalated it to ${name(str(d.to))}${why}`,
+      'item.return': () => `${who} returned it to the team${why}`,
+      'item.resolve': () => `${who} resolved it${why}`,
+      'item.reroute': () => `${who} moved it from ${queueName(str(d.from))} to ${queueName(str(d.to))}`,
+      'item.reopen': () => `${who} reopened it`,
+      'item.view': () => `${who} viewed the message text`,
+      'item.denied': () => `${who} was refused (${str(d.command) ?? 'action'}: ${str(d.code) ?? 'denied'})`,
+      'item.wake': () => 'Snooze ended: back to work',
+      'reminder.sent': () => `Reminder level ${String(d.level ?? '?')} sent (${str(d.notify) ?? 'channel'})`,
+    };
+    return {
+      at: r.at.toISOString(),
+      actor: who,
+      action: r.action,
+      fromState: r.fromState ?? null,
+      toState: r.toState ?? null,
+      text: texts[r.action]?.() ?? `${who}: ${r.action}`,
+    };
+  });
+}
