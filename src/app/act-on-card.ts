@@ -1,0 +1,120 @@
+import type { AuditRecord } from '../domain/audit.ts';
+import { decide, type Command, type CommandType } from '../domain/commands.ts';
+import { fail, type Failure } from '../domain/result.ts';
+import type { StaffMember } from '../domain/roster.ts';
+import { reassignTargets } from '../domain/targets.ts';
+import { itemRef, type ItemState, type WorkItem } from '../domain/work-item.ts';
+import { actOnItem, type ActRequest } from './act-on-item.ts';
+import type { AppContext } from './context.ts';
+
+/**
+ * Card clicks from chat platforms. A click carries what the card showed when it was clicked;
+ * these use cases sit in front of `actOnItem` to answer the cases a button press adds:
+ * - a stale card (the item's state or owner changed since the card was drawn) is refused with
+ *   the current state, and the refusal is audited like any other denial;
+ * - a repeated Claim by the person who already owns the item (a double click, a retried
+ *   request) is answered as done, with no second transition and no denial in the audit;
+ * - a command that needs more input (a modal) is checked before the form is shown, so nobody
+ *   types a reason only to be told they may not act.
+ */
+
+/** What the card showed when it was clicked. */
+export interface SeenState {
+  state: ItemState;
+  ownerId: string | null;
+}
+
+export interface CardActRequest extends ActRequest {
+  seen?: SeenState | undefined;
+}
+
+export type CardActOutcome = { ok: true; item: WorkItem; unchanged?: true } | Failure;
+
+const STATE_WORDS: Record<ItemState, string> = {
+  OPEN: 'unclaimed',
+  CLAIMED: 'claimed',
+  ESCALATED: 'with a physician',
+  SNOOZED: 'snoozed',
+  RESOLVED: 'resolved',
+};
+
+/** "B-12 is now claimed by Sam Ortiz" — staff names and item refs only, never patient data. */
+export function describeState(ctx: AppContext, item: WorkItem): string {
+  const owner = item.ownerId ? (ctx.roster.member(item.ownerId)?.name ?? item.ownerId) : null;
+  const who =
+    item.state === 'ESCALATED' ? (owner ? ` (${owner})` : ' (physician pool)')
+    : owner && item.state !== 'OPEN' ? ` by ${owner}`
+    : '';
+  return `${itemRef(item)} is now ${STATE_WORDS[item.state]}${who}`;
+}
+
+export const isStale = (item: WorkItem, seen: SeenState) => item.state !== seen.state || (item.ownerId ?? null) !== (seen.ownerId ?? null);
+
+async function denied(ctx: AppContext, req: { actorKey: string; platform: string }, command: CommandType | 'view', item: WorkItem | null, f: Failure): Promise<Failure> {
+  const record: AuditRecord = {
+    itemId: item?.id ?? null,
+    actor: req.actorKey,
+    platform: req.platform,
+    action: 'item.denied',
+    fromState: item?.state ?? null,
+    toState: item?.state ?? null,
+    detail: { command, code: f.code },
+    at: ctx.clock.now(),
+  };
+  await ctx.store.appendAudit([record]);
+  return f;
+}
+
+const staleFailure = (ctx: AppContext, item: WorkItem) =>
+  fail('item.stale', `Nothing was changed: this card was out of date. ${describeState(ctx, item)}.`, item.ownerId ? { ownerId: item.ownerId } : {});
+
+/** A button press on a card. */
+export async function actOnCard(ctx: AppContext, req: CardActRequest): Promise<CardActOutcome> {
+  const item = await ctx.store.findItem(req.itemId);
+  const actor = ctx.roster.member(req.actorKey);
+  if (item && actor) {
+    const cmd = req.command.type;
+    if (cmd === 'claim' && item.ownerId === actor.key && (item.state === 'CLAIMED' || item.state === 'ESCALATED')) {
+      return { ok: true, item, unchanged: true };
+    }
+    // Claim on a card that still looked claimable: the use case names the owner ("already
+    // claimed by …"), which is the answer people expect when two click at once.
+    const staleMatters = cmd === 'claim' ? item.state !== 'CLAIMED' && req.seen !== undefined && req.seen.state !== item.state : req.seen !== undefined && isStale(item, req.seen);
+    if (staleMatters) return denied(ctx, req, cmd, item, staleFailure(ctx, item));
+  }
+  return actOnItem(ctx, req);
+}
+
+export type FormCommand = 'escalate' | 'reassign' | 'snooze' | 'return';
+
+/** Placeholder values that let `decide` judge state and permission before the form is filled in. */
+function probe(command: FormCommand, item: WorkItem, actor: StaffMember, ctx: AppContext, now: Date): Command {
+  switch (command) {
+    case 'escalate': return { type: 'escalate', reason: 'probe' };
+    case 'snooze': return { type: 'snooze', reason: 'probe', until: new Date(now.getTime() + 3_600_000) };
+    case 'return': return { type: 'return', instructions: 'probe' };
+    case 'reassign': return { type: 'reassign', to: reassignTargets(item, ctx.roster)[0]?.key ?? actor.key };
+  }
+}
+
+/** Failures that are about the placeholder values, not about this person acting on this item now. */
+const ABOUT_THE_PROBE = new Set(['item.invalid_target', 'item.reason_required']);
+
+/**
+ * May this person start `command` on the item (before a form is shown)? Denials are audited.
+ * The command itself is checked again, in full, when the form is submitted.
+ */
+export async function checkCardAction(
+  ctx: AppContext,
+  req: { itemId: string; actorKey: string; platform: string; command: FormCommand; seen?: SeenState | undefined },
+): Promise<{ ok: true; item: WorkItem } | Failure> {
+  const item = await ctx.store.findItem(req.itemId);
+  if (!item) return denied(ctx, req, req.command, null, fail('item.not_found', 'That item no longer exists.'));
+  const actor = ctx.roster.member(req.actorKey);
+  if (!actor) return denied(ctx, req, req.command, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
+  if (req.seen && isStale(item, req.seen)) return denied(ctx, req, req.command, item, staleFailure(ctx, item));
+  const now = ctx.clock.now();
+  const d = decide(item, probe(req.command, item, actor, ctx, now), actor, ctx.roster, now);
+  if (!d.ok && !ABOUT_THE_PROBE.has(d.code)) return denied(ctx, req, req.command, item, d);
+  return { ok: true, item };
+}
