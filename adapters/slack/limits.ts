@@ -35,43 +35,61 @@ export const LIMITS = {
 
 const ELLIPSIS = '…';
 
-/** Plain text cut to `max` characters (code points, so an emoji is never split). */
+/**
+ * Keeps whole pieces (code points, or escapes) while they fit in `max` UTF-16 units, ending
+ * with an ellipsis when something was cut. UTF-16 length is never below Slack's character
+ * count, so this errs on the safe side, and never splits an emoji or an escape.
+ */
+function fit(pieces: string[], max: number): string {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  if (total <= max) return pieces.join('');
+  let out = '';
+  for (const p of pieces) {
+    if (out.length + p.length > max - ELLIPSIS.length) break;
+    out += p;
+  }
+  return out + ELLIPSIS;
+}
+
+/** Plain text cut to at most `max` characters. */
 export function plain(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  return chars.slice(0, Math.max(0, max - 1)).join('') + ELLIPSIS;
+  return fit([...text], max);
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
  * Text for a mrkdwn field: `&`, `<` and `>` escaped (so typed text can never become a
- * `<!channel>` ping or a link), then cut to `max` characters without splitting an escape.
+ * `<!channel>` ping or a link), then cut to at most `max` characters.
  */
 export function mrkdwn(text: string, max: number): string {
-  let out = '';
-  for (const ch of text) {
-    const piece = ESC[ch] ?? ch;
-    if (out.length + piece.length > max - 1 && out.length + piece.length > max) return out + ELLIPSIS;
-    out += piece;
-  }
-  return out.length > max ? [...out].slice(0, max - 1).join('') + ELLIPSIS : out;
+  return fit([...text].map((ch) => ESC[ch] ?? ch), max);
 }
 
-/** Splits already-escaped mrkdwn into chunks of at most `max` characters, at line breaks when possible, never inside an escape. */
-export function chunks(escaped: string, max: number): string[] {
+/**
+ * Raw text as escaped mrkdwn chunks of at most `max` characters each, broken after a newline
+ * when one is in the second half of the chunk, never inside an escape or an emoji.
+ */
+export function mrkdwnChunks(text: string, max: number): string[] {
+  const pieces = [...text].map((ch) => ESC[ch] ?? ch);
   const out: string[] = [];
-  let rest = escaped;
-  while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = max;
-    const amp = rest.lastIndexOf('&', cut);
-    if (amp > cut - 5 && amp >= 0 && rest.indexOf(';', amp) >= cut) cut = amp;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
+  let cur: string[] = [];
+  let len = 0;
+  let lastBreak = -1;
+  for (const p of pieces) {
+    if (len + p.length > max) {
+      const cut = lastBreak >= cur.length / 2 ? lastBreak + 1 : cur.length;
+      out.push(cur.slice(0, cut).join(''));
+      cur = cur.slice(cut);
+      len = cur.reduce((n, x) => n + x.length, 0);
+      lastBreak = cur.lastIndexOf('\n');
+    }
+    cur.push(p);
+    len += p.length;
+    if (p === '\n') lastBreak = cur.length - 1;
   }
-  if (rest.length) out.push(rest);
-  return out;
+  if (cur.length) out.push(cur.join(''));
+  return out.filter((c) => c.trim().length > 0);
 }
 
 /** An http(s) URL made safe inside `<url|label>`, or null when it is not one. */

@@ -34,6 +34,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection dropped by the server (restart, failover) must not crash the process:
+  // the pool replaces it, and /readyz reports not-ready until queries succeed again.
+  pool.on('error', () => {});
   const sql: SqlRunner = {
     exec: async (text) => void (await pool.query(text)),
     query: async (text, params = []) => (await pool.query(text, params)).rows,

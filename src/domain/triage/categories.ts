@@ -5,31 +5,34 @@ import { normalize } from './text.ts';
 
 type Scored = { category: KeywordCategory; score: number }[];
 
-/** Keyword score of one text: each hit counts its tier weight; weaker hits inside stronger ones don't count twice. */
-function scoreText(text: string, cat: CompiledTriageRules['categories'][number]): number {
-  if (!text || !testAny(cat.any, text)) return 0;
+/**
+ * Keyword score of one category: each hit counts its tier weight, times `subjectFactor` when it lies
+ * in the subject (text before `bodyStart`); weaker hits inside stronger ones don't count twice.
+ */
+function score(text: string, bodyStart: number, subjectFactor: number, cat: CompiledTriageRules['categories'][number]): number {
+  if (!testAny(cat.any, text)) return 0;
   const taken: Span[] = [];
-  let score = 0;
+  let total = 0;
   for (const { re, weight } of cat.tiers) {
     for (const s of findAll(re, text)) {
       if (taken.some((t) => s.start < t.end && t.start < s.end)) continue;
       taken.push(s);
-      score += weight;
+      total += s.start < bodyStart ? weight * subjectFactor : weight;
     }
   }
-  return score;
+  return total;
 }
 
 const REPLY = /^\s*(re|fwd?|aw|sv)\s*:/;
 
-export function scoreCategories(subject: string, body: string, redFlagCount: number, c: CompiledTriageRules): Scored {
+/** `text` is the subject, a line break and the body; `bodyStart` where the body begins (0 without subject). */
+export function scoreCategories(text: string, bodyStart: number, redFlagCount: number, c: CompiledTriageRules): Scored {
   const { subjectWeight, replySubjectWeight, redFlagEvidence } = c.rules.scoring;
-  const subjectFactor = REPLY.test(subject) ? replySubjectWeight : subjectWeight;
+  const subjectFactor = REPLY.test(text.slice(0, bodyStart)) ? replySubjectWeight : subjectWeight;
   return c.categories.map((cat) => ({
     category: cat.category,
     score:
-      scoreText(body, cat) +
-      subjectFactor * scoreText(subject, cat) +
+      score(text, bodyStart, subjectFactor, cat) +
       (cat.category === redFlagEvidence.category ? redFlagEvidence.weight * redFlagCount : 0),
   }));
 }
@@ -40,7 +43,7 @@ export function hintCategory(hint: string | undefined, c: CompiledTriageRules): 
   if (!h) return undefined;
   const exact = c.categories.find((x) => x.category === h.replace(/[\s_]+/g, '-'));
   if (exact) return exact.category;
-  const scored = scoreCategories('', h, 0, c).filter((s) => s.score > 0);
+  const scored = scoreCategories(h, 0, 0, c).filter((s) => s.score > 0);
   const top = Math.max(0, ...scored.map((s) => s.score));
   const best = scored.filter((s) => s.score === top);
   return best.length === 1 ? best[0]!.category : undefined;

@@ -15,9 +15,10 @@ export interface CompiledTriageRules {
     /** strong → normal → weak: a weaker hit overlapping a stronger one is not counted again. */
     tiers: { re: RegExp; weight: number }[];
   }[];
-  /** Union of every red-flag pattern: when it finds nothing, no rule can, and the 54 scans are skipped. */
+  /** Union of every red-flag pattern: one scan finds each position where some rule may match. */
   anyRedFlag: RegExp | null;
-  redFlags: { name: string; priority: Priority; re: RegExp; with: RegExp | null }[];
+  /** `at` is sticky: it is only tried at the positions the union found. */
+  redFlags: { name: string; priority: Priority; at: RegExp; with: RegExp | null }[];
   urgency: RegExp | null;
   idioms: RegExp | null;
   clauseBreak: RegExp | null;
@@ -47,8 +48,8 @@ export function compileTriageRules(rules: TriageRules): CompiledTriageRules {
     })),
     anyRedFlag: compileList(rules.redFlags.flatMap((r) => r.patterns)),
     redFlags: rules.redFlags.flatMap((r) => {
-      const re = compileList(r.patterns);
-      return re ? [{ name: r.name, priority: r.priority, re, with: compileList(r.with) }] : [];
+      const at = compileList(r.patterns, 'iy');
+      return at ? [{ name: r.name, priority: r.priority, at, with: compileList(r.with) }] : [];
     }),
     urgency: compileList(rules.urgency.patterns),
     idioms: compileList(rules.idioms),

@@ -12,9 +12,10 @@ const END = '(?:(?!\\w)|(?<!\\w))';
 /** Source of one list as a single alternation (one scan per list, not per pattern). */
 export const alternation = (list: readonly string[]) => list.map((p) => `(?:${p})`).join('|');
 
-export function compileList(list: readonly string[] | undefined): RegExp | null {
+/** `flags`: 'gi' to scan, 'iy' (sticky) to test at one position. */
+export function compileList(list: readonly string[] | undefined, flags = 'gi'): RegExp | null {
   if (!list || list.length === 0) return null;
-  return new RegExp(`${START}(?:${alternation(list)})${END}`, 'gi');
+  return new RegExp(`${START}(?:${alternation(list)})${END}`, flags);
 }
 
 export interface Span {
@@ -32,6 +33,24 @@ export function findAll(re: RegExp | null, text: string): Span[] {
     else out.push({ start: m.index, end: m.index + m[0].length });
   }
   return out;
+}
+
+/** Every position where some match starts, overlapping ones included (advances one character per hit). */
+export function matchStarts(re: RegExp | null, text: string): number[] {
+  const out: number[] = [];
+  if (!re) return out;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(m.index);
+    re.lastIndex = m.index + 1;
+  }
+  return out;
+}
+
+/** Length of the match of sticky `re` at `pos`, or 0. */
+export function matchAt(re: RegExp, text: string, pos: number): number {
+  re.lastIndex = pos;
+  return re.exec(text)?.[0].length ?? 0;
 }
 
 export function testAny(re: RegExp | null, text: string): boolean {

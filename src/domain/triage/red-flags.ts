@@ -2,7 +2,7 @@ import { maxPriority, type Priority } from '../types.ts';
 import type { CompiledTriageRules } from './compile.ts';
 import type { Doc } from './doc.ts';
 import { affirmed, anyAffirmed } from './negation.ts';
-import { findAll, testAny } from './patterns.ts';
+import { matchAt, matchStarts } from './patterns.ts';
 
 export interface RedFlagHit {
   name: string;
@@ -15,14 +15,16 @@ export interface RedFlagHit {
  * minutes", never a diagnosis.
  */
 export function detectRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagHit[] {
-  const hits: RedFlagHit[] = [];
-  if (!testAny(c.anyRedFlag, doc.text)) return hits;
-  for (const rule of c.redFlags) {
-    if (!findAll(rule.re, doc.text).some((s) => affirmed(doc, s, c))) continue;
-    if (rule.with && !anyAffirmed(rule.with, doc, c)) continue;
-    hits.push({ name: rule.name, priority: rule.priority });
-  }
-  return hits;
+  const starts = matchStarts(c.anyRedFlag, doc.text);
+  if (starts.length === 0) return [];
+  return c.redFlags
+    .filter((rule) =>
+      starts.some((start) => {
+        const length = matchAt(rule.at, doc.text, start);
+        return length > 0 && affirmed(doc, { start, end: start + length }, c);
+      }) && (!rule.with || anyAffirmed(rule.with, doc, c)),
+    )
+    .map((rule) => ({ name: rule.name, priority: rule.priority }));
 }
 
 export function highestPriority(hits: readonly RedFlagHit[], floor: Priority): Priority {

@@ -26,13 +26,13 @@ export interface TriageResult {
 /** Pure and deterministic: the same input and rules always give the same result. */
 export function triage(input: TriageInput, rules: TriageRules): TriageResult {
   const c = compileTriageRules(rules);
-  const subject = normalize(input.subject ?? '');
+  const subject = normalize(input.subject ?? '').trim();
   const body = normalize(input.body);
-  const text = subject.trim() ? `${subject}\n${body}` : body;
-  const doc = new Doc(text, c);
+  const bodyStart = subject ? subject.length + 1 : 0;
+  const doc = new Doc(subject ? `${subject}\n${body}` : body, c);
 
   const hits = detectRedFlags(doc, c);
-  const scored = scoreCategories(subject, body, hits.length, c);
+  const scored = scoreCategories(doc.text, bodyStart, hits.length, c);
   const baseCategory = pickCategory(scored, hintCategory(input.categoryHint, c), rules.scoring.minScore);
   const redFlags = hits.map((h) => h.name);
 

@@ -1,0 +1,176 @@
+import { actionForm, needsForm } from './action-form.js';
+import { api, explain } from './api.js';
+import { renderChannel, renderNav } from './channel-view.js';
+import { renderDigest } from './digest-view.js';
+import { clearPrivate, showAnswer, showMessages } from './private-panel.js';
+import { loadThread, refreshOpenThread } from './thread.js';
+
+const $ = (id) => document.getElementById(id);
+const picker = $('acting-as');
+
+/**
+ * What this page knows. The server's database is the truth: the page re-reads its state when
+ * the event stream (re)connects, and one card whenever the stream says that item changed.
+ */
+const page = { generation: 0, state: null, current: null, shown: null, items: new Map(), elements: new Map(), notices: [], noticesShown: 0, unread: 0 };
+const hooks = { readOnly: document.body.dataset.readOnly === 'true', onAction, onThread: (id) => loadThread(page.elements.get(id).li.firstChild) };
+let stream = null;
+
+function live(state, text) {
+  $('live').dataset.state = state;
+  $('live').textContent = text;
+}
+
+function render() {
+  if (!page.state) return;
+  if (!page.state.channels.some((c) => c.id === page.current)) page.current = page.state.channels[0]?.id ?? null;
+  renderNav(page, pick);
+  renderChannel(page, hooks);
+}
+
+function pick(channelId) {
+  page.current = channelId;
+  if (channelId.startsWith('dm:')) page.unread = 0;
+  render();
+}
+
+async function loadState() {
+  const gen = page.generation;
+  const { status, body } = await api.get('/sandbox/api/state');
+  if (gen !== page.generation) return;
+  if (status !== 200) {
+    page.state = null;
+    page.shown = null;
+    $('channels').replaceChildren();
+    $('channel-title').textContent = 'Not available';
+    $('channel-about').textContent = explain(body, status).message;
+    $('channel-body').replaceChildren();
+    return;
+  }
+  const fresh = new Map();
+  for (const ch of body.channels) {
+    for (const card of ch.cards) {
+      const it = fresh.get(card.itemId) ?? { card, channels: [] };
+      it.channels.push(ch.id);
+      fresh.set(card.itemId, it);
+    }
+  }
+  // Items resolved while this page was open stay visible (lists hold only active work) until a reload.
+  for (const [id, it] of page.items) if (!fresh.has(id) && it.card.state === 'RESOLVED') fresh.set(id, it);
+  page.items = fresh;
+  page.state = body;
+  render();
+}
+
+const pending = new Set();
+let flushTimer = null;
+/** Coalesces bursts (a post, its update and a thread note) into one read per item. */
+function refreshSoon(itemId) {
+  pending.add(itemId);
+  flushTimer ??= setTimeout(async () => {
+    flushTimer = null;
+    const gen = page.generation;
+    const ids = [...pending];
+    pending.clear();
+    const answers = await Promise.all(ids.map((id) => api.get(`/sandbox/api/items/${encodeURIComponent(id)}`)));
+    if (gen !== page.generation) return;
+    ids.forEach((id, i) => {
+      const { status, body } = answers[i];
+      if (status === 200) page.items.set(id, { card: body.card, channels: body.channels });
+      else if (status === 404) page.items.delete(id);
+      const el = page.elements.get(id);
+      if (el) refreshOpenThread(el.li.firstChild);
+    });
+    render();
+  }, 50);
+}
+
+function connect() {
+  stream?.close();
+  stream = new EventSource(`/sandbox/api/events?as=${encodeURIComponent(api.as)}`);
+  stream.addEventListener('hello', () => {
+    live('live', 'Live');
+    loadState(); // also catches up on anything missed while disconnected
+  });
+  stream.addEventListener('item', (e) => refreshSoon(JSON.parse(e.data).itemId));
+  stream.addEventListener('note', (e) => {
+    const el = page.elements.get(JSON.parse(e.data).itemId);
+    if (el) refreshOpenThread(el.li.firstChild);
+  });
+  const notice = (text) => {
+    page.notices.unshift({ text, at: new Date().toISOString() });
+    if (!page.current?.startsWith('dm:')) page.unread++;
+    render();
+  };
+  stream.addEventListener('dm', (e) => notice(JSON.parse(e.data).text));
+  stream.addEventListener('digest', () => {
+    notice('Your daily digest was delivered: see “Daily digest”.');
+    if (page.current === 'digest') renderDigest($('channel-body'));
+  });
+  stream.onerror = () => {
+    const closed = stream.readyState === EventSource.CLOSED;
+    live('down', closed ? 'Not connected: reload the page' : 'Reconnecting…');
+    if (closed) loadState();
+  };
+}
+
+/** Sends one action; the answer is shown to this person only. Returns whether it succeeded. */
+async function send(itemId, fields) {
+  const gen = page.generation;
+  const { status, body } = await api.act(itemId, fields);
+  if (gen !== page.generation) return false;
+  const it = page.items.get(itemId);
+  if (body.ok && body.messages) {
+    showMessages(it?.card, body.messages);
+    return true;
+  }
+  if (body.ok) {
+    if (it) it.card = body.card;
+    const c = body.card;
+    showAnswer('done', `${c.ref}: ${c.stateLabel}${c.owner ? ` · ${c.owner.name}` : ''}.`);
+    render();
+    return true;
+  }
+  const e = explain(body, status);
+  showAnswer('error', `${it?.card.ref ?? 'Item'}: ${e.message}`, e.problems);
+  refreshSoon(itemId); // the card may be stale: that is usually why an action fails
+  return false;
+}
+
+function onAction(itemId, action) {
+  if (!needsForm(action)) return void send(itemId, { command: action.command });
+  const article = page.elements.get(itemId).li.firstChild;
+  const slot = article.querySelector('.form-slot');
+  const back = () => (article.querySelector(`button[data-command="${action.command}"]`) ?? article.querySelector('h3')).focus();
+  const form = actionForm(page.items.get(itemId).card, action, page.state, {
+    submit: async (fields) => {
+      if (!(await send(itemId, fields))) return;
+      slot.replaceChildren();
+      article.querySelector('h3').focus();
+    },
+    cancel: () => {
+      slot.replaceChildren();
+      back();
+    },
+  });
+  slot.replaceChildren(form);
+  form.querySelector('select, textarea, input, button')?.focus();
+}
+
+/** Switching person starts a clean page: nothing private from the previous person stays on screen. */
+function actAs(key) {
+  page.generation++;
+  Object.assign(page, { state: null, current: null, shown: null, items: new Map(), elements: new Map(), notices: [], noticesShown: 0, unread: 0 });
+  api.as = key;
+  clearPrivate();
+  history.replaceState(null, '', `?as=${encodeURIComponent(key)}`);
+  $('channel-body').replaceChildren();
+  live('', 'Connecting…');
+  loadState();
+  connect();
+}
+
+picker.addEventListener('change', () => actAs(picker.value));
+// Ages and SLA countdowns are computed by the server: refresh them every minute.
+setInterval(() => document.hidden || loadState(), 60_000);
+actAs(picker.value);

@@ -1,0 +1,74 @@
+import { h } from './dom.js';
+
+const PRIORITY = { stat: 'STAT', asap: 'ASAP', urgent: 'Urgent', routine: 'Routine' };
+const RANK = { stat: 3, asap: 2, urgent: 1, routine: 0 };
+
+/** Same order as the server: red flags, then priority, then oldest (lowest reference number) first. */
+export function byUrgency(a, b) {
+  const seq = (c) => Number(c.ref.replace(/\D/g, ''));
+  return Number(b.redFlag) - Number(a.redFlag) || RANK[b.priority] - RANK[a.priority] || seq(a) - seq(b);
+}
+
+function head(card) {
+  return h('header', { class: 'card-head' },
+    h('h3', { id: `t-${card.itemId}`, tabindex: '-1' }, h('span', { class: 'ref' }, card.ref), card.title),
+    h('span', { class: `badge p-${card.priority}` }, PRIORITY[card.priority] ?? card.priority),
+    card.redFlag && h('span', { class: 'badge flag' }, 'Red flag'),
+    h('span', { class: 'badge state' }, card.stateLabel),
+    card.sla && (card.sla.breached
+      ? h('span', { class: 'badge breached', title: `Due ${new Date(card.sla.dueAt).toLocaleString()}` }, `SLA breached · ${card.sla.label}`)
+      : h('span', { class: 'sla', title: `Due ${new Date(card.sla.dueAt).toLocaleString()}` }, card.sla.label)),
+  );
+}
+
+function meta(card) {
+  const row = (label, value, field) => h('div', {}, h('dt', {}, label), h('dd', { 'data-field': field }, value));
+  return h('dl', { class: 'meta' },
+    row('Patient', card.patientToken || '—', 'patient'),
+    row('Age', card.age, 'age'),
+    row('Owner', card.owner ? card.owner.name : card.state === 'ESCALATED' ? 'Physician pool' : 'Nobody yet', 'owner'),
+    row('Queue', card.queue.name, 'queue'),
+    row('Messages', String(card.messageCount), 'messages'),
+  );
+}
+
+function body(card) {
+  return [
+    card.escalation && h('p', { class: 'escalation' }, `Escalated${card.escalation.by ? ` by ${card.escalation.by}` : ''}: ${card.escalation.reason}`),
+    card.text && h('p', { class: 'excerpt' }, card.text),
+    card.link && h('p', {}, h('a', { href: card.link, target: '_blank', rel: 'noopener noreferrer' }, 'Open in the EHR')),
+  ];
+}
+
+function actions(card, hooks) {
+  if (hooks.readOnly) return h('p', { class: 'muted' }, 'Read-only mirror: act on this item in Slack or Teams.');
+  return h('div', { class: 'actions', role: 'group', 'aria-label': `Actions for ${card.ref}` },
+    card.actions.map((a) =>
+      h('button', {
+        type: 'button',
+        class: a.style === 'primary' ? 'primary' : a.style === 'danger' ? 'danger' : '',
+        'data-command': a.command,
+        'aria-describedby': `t-${card.itemId}`,
+        onclick: (e) => hooks.onAction(card.itemId, a, e.currentTarget),
+      }, a.label)),
+  );
+}
+
+/** A new card element. The form and thread slots survive updates, so live changes never eat what someone is typing. */
+export function cardElement(card, hooks) {
+  const thread = h('details', { class: 'thread', ontoggle: (e) => e.currentTarget.open && hooks.onThread(card.itemId) },
+    h('summary', {}, 'Thread and audit trail'), h('ol', { 'aria-label': `Audit trail of ${card.ref}` }));
+  const el = h('article', { class: 'card', 'data-item-id': card.itemId, 'aria-labelledby': `t-${card.itemId}` },
+    h('div', { class: 'card-live' }), h('div', { class: 'form-slot' }), thread);
+  patchCard(el, card, hooks);
+  return el;
+}
+
+/** Replaces what a card shows, keeping focus on the same command's button when it is still offered. */
+export function patchCard(el, card, hooks) {
+  const live = el.querySelector('.card-live');
+  const focused = live.contains(document.activeElement) ? document.activeElement.getAttribute('data-command') : null;
+  el.className = `card state-${card.state}${card.redFlag ? ' flagged' : ''}`;
+  live.replaceChildren(head(card), meta(card), ...body(card).filter(Boolean), actions(card, hooks));
+  if (focused) (live.querySelector(`button[data-command="${focused}"]`) ?? live.querySelector('h3')).focus();
+}

@@ -1,0 +1,71 @@
+import { byUrgency, cardElement, patchCard } from './card-view.js';
+import { renderDigest } from './digest-view.js';
+import { h, timeEl } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Cards of one channel, most urgent first. */
+export function cardsIn(page, channelId) {
+  return [...page.items.values()].filter((it) => it.channels.includes(channelId)).map((it) => it.card).sort(byUrgency);
+}
+
+/** The channel list; keeps keyboard focus on the channel that had it. */
+export function renderNav(page, pick) {
+  const focused = $('channels').contains(document.activeElement) ? document.activeElement.dataset.channel : null;
+  $('channels').replaceChildren(...page.state.channels.map((ch) => {
+    const n = ch.kind === 'dm' ? page.unread : ch.kind === 'digest' ? null : cardsIn(page, ch.id).filter((c) => c.state !== 'RESOLVED').length;
+    const label = ch.kind === 'dm' ? `${n} new` : `${n} open`;
+    return h('li', {}, h('button', { type: 'button', 'data-channel': ch.id, 'aria-current': ch.id === page.current ? 'page' : null, onclick: () => pick(ch.id) },
+      h('span', {}, ch.name),
+      n !== null && h('span', { class: `count${ch.kind === 'dm' && n ? ' unread' : ''}`, title: label, 'aria-label': label }, String(n))));
+  }));
+  if (focused) $('channels').querySelector(`[data-channel="${CSS.escape(focused)}"]`)?.focus();
+}
+
+function noticesOf(page) {
+  return h('section', { 'aria-labelledby': 'dm-title' },
+    h('h3', { id: 'dm-title' }, 'Direct messages'),
+    page.notices.length
+      ? h('ul', { class: 'notices' }, page.notices.map((n) => h('li', {}, timeEl(n.at), n.text)))
+      : h('p', { class: 'muted' }, 'None since you opened this page.'));
+}
+
+/** Builds the channel's frame when it changes; afterwards only cards that changed are re-rendered. */
+export function renderChannel(page, hooks) {
+  const ch = page.state.channels.find((c) => c.id === page.current);
+  if (!ch) return;
+  const body = $('channel-body');
+  if (page.shown !== ch.id || (ch.kind === 'dm' && page.noticesShown !== page.notices.length)) {
+    $('channel-title').textContent = ch.name;
+    $('channel-about').textContent = ch.about;
+    page.shown = ch.id;
+    page.noticesShown = page.notices.length;
+    if (ch.kind === 'digest') return void renderDigest(body);
+    body.replaceChildren(
+      ch.kind === 'dm' ? noticesOf(page) : null,
+      ch.truncated ? h('p', { class: 'muted' }, 'Only the oldest 500 items are listed here.') : null,
+      h('p', { class: 'muted empty' }, page.state.viewer.physician && ch.kind === 'dm' ? 'Nothing is escalated to you right now.' : 'Nothing waiting here.'),
+      h('ul', { class: 'cards', 'aria-label': `Cards in ${ch.name}` }),
+    );
+  }
+  if (ch.kind === 'digest') return;
+  const list = body.querySelector('ul.cards');
+  const wanted = cardsIn(page, ch.id).map((card) => {
+    let el = page.elements.get(card.itemId);
+    if (!el) {
+      el = { li: h('li', {}, cardElement(card, hooks)), json: JSON.stringify(card) };
+      page.elements.set(card.itemId, el);
+    } else if (el.json !== JSON.stringify(card)) {
+      patchCard(el.li.firstChild, card, hooks);
+      el.json = JSON.stringify(card);
+    }
+    return el.li;
+  });
+  body.querySelector('.empty').hidden = wanted.length > 0;
+  const same = list.children.length === wanted.length && wanted.every((li, i) => list.children[i] === li);
+  if (!same) {
+    const active = document.activeElement;
+    list.replaceChildren(...wanted);
+    if (active && active.isConnected && document.activeElement !== active) active.focus();
+  }
+}

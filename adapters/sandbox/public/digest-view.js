@@ -1,0 +1,31 @@
+import { api, explain } from './api.js';
+import { h } from './dom.js';
+
+const mins = (m) => (m === null || m === undefined ? '—' : m < 60 ? `${Math.round(m)}m` : `${(m / 60).toFixed(1)}h`);
+const pct = (p) => `median ${mins(p.medianMinutes)}, p90 ${mins(p.p90Minutes)} (${p.count})`;
+const table = (caption, headers, rows) => h('table', {},
+  h('caption', { class: 'muted' }, caption),
+  h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
+  h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))));
+
+/** The manager's digest as of now: the model the daily DM is built from, as tables. */
+export async function renderDigest(container) {
+  container.replaceChildren(h('p', { class: 'muted' }, 'Computing…'));
+  const { status, body } = await api.get('/sandbox/api/digest');
+  if (status !== 200) {
+    container.replaceChildren(h('p', { class: 'error' }, explain(body, status).message));
+    return;
+  }
+  const d = body.digest;
+  container.replaceChildren(h('div', { class: 'digest' },
+    table('Open backlog by queue and age', ['Queue', ...d.bandLabels, 'Total'], d.backlog.map((b) => [b.queueName, ...b.bands.map(String), String(b.total)])),
+    h('ul', {},
+      h('li', {}, `Past SLA now: ${d.pastSla}`),
+      h('li', {}, `Time to claim — 24h: ${pct(d.timeToClaim.last24h)}; 7 days: ${pct(d.timeToClaim.last7d)}`),
+      h('li', {}, `Time to resolve — 24h: ${pct(d.timeToResolve.last24h)}; 7 days: ${pct(d.timeToResolve.last7d)}`),
+      h('li', {}, `Escalation rate (7 days): ${d.escalation.rate === null ? '—' : `${Math.round(d.escalation.rate * 100)}%`} (${d.escalation.escalated} of ${d.escalation.items} reached a physician)`),
+      h('li', {}, `Estimated physician time saved (7 days): ${d.physicianMinutesSaved} minutes`)),
+    table('Resolved per person', ['Person', 'Last 24h', 'Last 7 days'], d.resolvedPerPerson.map((p) => [p.name, String(p.last24h), String(p.last7d)])),
+    table('Oldest open items', ['Item', 'Queue', 'Age', 'Patient'], d.oldest.map((o) => [o.ref, o.queue, o.age, o.patientToken])),
+  ));
+}

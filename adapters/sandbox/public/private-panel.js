@@ -1,0 +1,28 @@
+import { h, timeEl } from './dom.js';
+
+const panel = () => document.getElementById('private');
+
+/** Answers for the acting person only (conflicts, denials, message text): never broadcast to other pages. */
+export function showAnswer(kind, text, details = []) {
+  panel().replaceChildren(
+    h('p', { class: kind === 'error' ? 'error' : 'done' }, text),
+    details.length ? h('ul', {}, details.map((d) => h('li', {}, d))) : null,
+  );
+}
+
+/** "View message": the patient's words, shown here only; the server has recorded the view in the audit trail. */
+export function showMessages(card, messages) {
+  panel().replaceChildren(
+    h('p', {}, h('strong', {}, `Message text · ${card ? card.ref : 'item'}`)),
+    h('p', { class: 'muted' }, 'This view is recorded in the item’s audit trail. Reply to the patient in the EHR.'),
+    messages.map((m) => h('section', {},
+      h('p', {}, timeEl(m.sentAt), m.subject ? h('strong', {}, m.subject) : h('span', { class: 'muted' }, '(no subject)')),
+      h('p', { class: 'message-text' }, m.body ?? '(text purged by the retention policy)'))),
+    h('button', { type: 'button', onclick: () => clearPrivate() }, 'Hide message text'),
+  );
+}
+
+/** Cleared whenever the acting person changes, so one person's private answers never show to the next. */
+export function clearPrivate() {
+  panel().replaceChildren(h('p', { class: 'muted' }, 'Answers to your actions and message text you open appear here, for you alone.'));
+}

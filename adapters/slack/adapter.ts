@@ -1,0 +1,201 @@
+import type { AppContext } from '../../src/app/context.ts';
+import type { ChatAdapter, PostedRef } from '../../src/app/chat-adapter.ts';
+import { buildCard, type CardView } from '../../src/domain/card.ts';
+import type { DigestModel } from '../../src/domain/digest.ts';
+import type { StaffMember } from '../../src/domain/roster.ts';
+import type { Logger } from '../../src/observability/logger.ts';
+import { cardMessage, threadNoteMessage, type SlackMessage } from './blocks.ts';
+import { digestMessage } from './digest-blocks.ts';
+import { describeError, platformError, type SlackApi, UnknownOutcome } from './web.ts';
+
+/** Message metadata on every card post: lets Baton find its own card after a post whose outcome was unknown. */
+export const CARD_EVENT = 'baton_card';
+
+/** Slack errors that no retry will fix for this message: log, and let the outbox row go. */
+const GONE = new Set(['message_not_found', 'cant_update_message', 'channel_not_found', 'is_archived', 'edit_window_closed']);
+
+/** A bounded insertion-ordered map (oldest entries evicted first). */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+  override set(k: K, v: V): this {
+    if (this.has(k)) this.delete(k);
+    super.set(k, v);
+    while (this.size > this.max) this.delete(this.keys().next().value as K);
+    return this;
+  }
+}
+
+const SEND = { unfurl_links: false, unfurl_media: false } as const;
+
+/**
+ * The outbound half of the Slack adapter: the `ChatAdapter` port the outbox worker drives.
+ * Cards go to their queue's channel; escalations to the physician's DM or the pool channel;
+ * thread notes under the card without broadcasting.
+ */
+export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'updateCard' | 'postThreadNote' | 'sendDirect' | 'sendDigest'> {
+  /** Cards this process posted, so a retry after the post (e.g. the database write failed) never posts a second card. */
+  private readonly posted = new BoundedMap<string, PostedRef>(5_000);
+  /** Card posts whose outcome was unknown (timeout, 5xx): reconciled before the next attempt. */
+  private readonly uncertain = new BoundedMap<string, { channel: string; since: number }>(5_000);
+  private readonly dmChannels = new BoundedMap<string, string>(5_000);
+  private warnedPool = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly api: SlackApi,
+    private readonly logger: Logger,
+    private readonly poolChannel: string | undefined,
+  ) {}
+
+  async postCard(card: CardView): Promise<PostedRef> {
+    const known = this.posted.get(card.itemId);
+    if (known) return known;
+    const channel = this.ctx.roster.queue(card.queue.key)?.slackChannel;
+    if (!channel) throw new Error(`queue "${card.queue.key}" has no slackChannel in the Baton config`);
+    const msg = cardMessage(card);
+    const pending = this.uncertain.get(card.itemId);
+    if (pending) {
+      const found = await this.findCard(pending.channel, card.itemId, pending.since);
+      if (found) {
+        this.uncertain.delete(card.itemId);
+        this.posted.set(card.itemId, found);
+        await this.updateCard(found, card);
+        return found;
+      }
+    }
+    let res;
+    try {
+      res = await this.api.call(
+        'chat.postMessage',
+        { channel, ...msg, ...SEND, metadata: { event_type: CARD_EVENT, event_payload: { item_id: card.itemId } } },
+        { idempotent: false },
+      );
+    } catch (e) {
+      if (e instanceof UnknownOutcome && !pending) this.uncertain.set(card.itemId, { channel, since: Date.now() });
+      throw e;
+    }
+    this.uncertain.delete(card.itemId);
+    const ref = { channel: String(res.channel ?? channel), messageId: String(res.ts) };
+    this.posted.set(card.itemId, ref);
+    return ref;
+  }
+
+  /**
+   * Looks for Baton's own card for `itemId` posted since `since` (needs `channels:history` /
+   * `groups:history`). Without those scopes it logs once and reports "not found", and the
+   * card is posted again: the one case where a timeout can leave two cards.
+   */
+  private async findCard(channel: string, itemId: string, since: number): Promise<PostedRef | null> {
+    try {
+      const res = await this.api.call(
+        'conversations.history',
+        { channel, oldest: ((since - 60_000) / 1000).toFixed(6), inclusive: true, limit: 200, include_all_metadata: true },
+        { idempotent: true },
+      );
+      const messages = (res.messages ?? []) as Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { item_id?: string } } }>;
+      const hit = messages.find((m) => m.metadata?.event_type === CARD_EVENT && m.metadata.event_payload?.item_id === itemId);
+      return hit?.ts ? { channel, messageId: hit.ts } : null;
+    } catch (e) {
+      this.logger.warn({ slack: { method: 'conversations.history', error: describeError(e) } }, 'could not check whether an earlier card post reached Slack; posting again');
+      return null;
+    }
+  }
+
+  async updateCard(ref: PostedRef, card: CardView): Promise<void> {
+    await this.update(ref, cardMessage(card));
+  }
+
+  /** chat.update with the full blocks and the fallback text, always (a text-only update would drop the blocks). */
+  async update(ref: PostedRef, msg: SlackMessage): Promise<void> {
+    try {
+      await this.api.call('chat.update', { channel: ref.channel, ts: ref.messageId, ...msg }, { idempotent: true });
+    } catch (e) {
+      const code = platformError(e);
+      if (code && GONE.has(code)) {
+        this.logger.warn({ slack: { method: 'chat.update', error: code, channel: ref.channel } }, 'a Baton card can no longer be updated in Slack (deleted or archived); skipping');
+        return;
+      }
+      throw e;
+    }
+  }
+
+  async postThreadNote(ref: PostedRef, text: string): Promise<void> {
+    await this.api.call('chat.postMessage', { channel: ref.channel, thread_ts: ref.messageId, ...threadNoteMessage(text), ...SEND }, { idempotent: false });
+  }
+
+  private async dmChannel(slackUserId: string): Promise<string> {
+    const known = this.dmChannels.get(slackUserId);
+    if (known) return known;
+    const res = await this.api.call('conversations.open', { users: slackUserId }, { idempotent: true });
+    const id = String((res.channel as { id?: string } | undefined)?.id ?? '');
+    if (!id) throw new Error('conversations.open returned no channel');
+    this.dmChannels.set(slackUserId, id);
+    return id;
+  }
+
+  async dm(slackUserId: string, msg: SlackMessage): Promise<{ channel: string; ts: string }> {
+    const channel = await this.dmChannel(slackUserId);
+    const res = await this.api.call('chat.postMessage', { channel, ...msg, ...SEND }, { idempotent: false });
+    return { channel, ts: String(res.ts) };
+  }
+
+  /** The team's notes on an item (reasons given with its transitions), for physician DMs. */
+  private async teamNotes(itemId: string): Promise<string[]> {
+    const VERB: Record<string, string> = { 'item.snooze': 'snoozed', 'item.escalate': 'escalated', 'item.return': 'returned', 'item.resolve': 'resolved', 'item.reassign': 'reassigned' };
+    const trail = await this.ctx.store.auditOf(itemId);
+    return trail
+      .filter((e) => e.reason && VERB[e.action])
+      .slice(-5)
+      .map((e) => `${this.ctx.roster.member(e.actor)?.name ?? e.actor} (${VERB[e.action]}): ${e.reason}`);
+  }
+
+  /**
+   * A DM to a person (escalations, reminders) or, for `to = null`, a post in the physician pool
+   * channel. The card carries the physician actions for escalated items (card.actions).
+   */
+  async sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {
+    const escalated = card.state === 'ESCALATED';
+    const notes = escalated ? await this.teamNotes(card.itemId) : undefined;
+    if (to?.slackUserId) {
+      await this.dm(to.slackUserId, cardMessage(card, { intro: text, notes, notice: escalated ? 'Escalated to you' : 'Baton reminder' }));
+      return;
+    }
+    if (to && !to.physician) {
+      this.logger.warn({ staff: to.key }, 'no slackUserId for this staff member in the roster: Slack DM not sent');
+      return;
+    }
+    // The physician pool, or a named physician Slack cannot reach directly.
+    const intro = to ? `For ${to.name} (no Slack account in Baton's roster): ${text}` : text;
+    const msg = cardMessage(card, { intro, notes, notice: 'Escalation for the physician pool' });
+    if (this.poolChannel) {
+      await this.api.call('chat.postMessage', { channel: this.poolChannel, ...msg, ...SEND }, { idempotent: false });
+      return;
+    }
+    const physicians = this.ctx.roster.physicians().filter((p) => p.slackUserId);
+    if (!physicians.length) throw new Error('no physician pool channel (physicianPool.slackChannel) and no physician with a slackUserId: the escalation cannot be delivered in Slack');
+    if (!this.warnedPool) {
+      this.warnedPool = true;
+      this.logger.warn('physicianPool.slackChannel is not set: pool escalations are sent to every physician by DM');
+    }
+    for (const p of physicians) await this.dm(p.slackUserId!, msg);
+  }
+
+  async sendDigest(to: StaffMember, digest: DigestModel, _text: string): Promise<void> {
+    if (!to.slackUserId) {
+      this.logger.warn({ staff: to.key }, 'no slackUserId for this manager in the roster: Slack digest not sent');
+      return;
+    }
+    await this.dm(to.slackUserId, digestMessage(digest));
+  }
+
+  /** The current card for an item, as the outbox renders it. */
+  async currentCard(itemId: string): Promise<CardView | null> {
+    const item = await this.ctx.store.findItem(itemId);
+    if (!item) return null;
+    let latestText: string | undefined;
+    if (this.ctx.card.messageText !== 'none') latestText = (await this.ctx.store.messagesOf(itemId)).at(-1)?.body ?? undefined;
+    return buildCard(item, { roster: this.ctx.roster, now: this.ctx.clock.now(), messageText: this.ctx.card.messageText, excerptLength: this.ctx.card.excerptLength, latestText });
+  }
+}

@@ -1,0 +1,175 @@
+import type { types as S } from '@slack/bolt';
+import { z } from 'zod';
+import type { CardAction, CardView } from '../../src/domain/card.ts';
+import type { ItemState } from '../../src/domain/work-item.ts';
+import { LIMITS, mrkdwn, mrkdwnChunks, plain, safeUrl } from './limits.ts';
+
+/**
+ * Block Kit rendering of the platform-neutral card (src/domain/card.ts). Every surface keeps
+ * Slack's limits (limits.ts) whatever the input, and every notification `text` is the card's
+ * PHI-free fallback: Slack shows `text` in push notifications and on lock screens.
+ */
+
+export type Block = S.KnownBlock;
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+const ITEM_STATES = ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED', 'RESOLVED'] as const satisfies readonly ItemState[];
+
+/** What a button carries: the item, its version, and the state and owner the card showed (for stale-card checks). No patient data. */
+export const buttonValueSchema = z.object({
+  i: z.string().min(1).max(200),
+  v: z.number().int().nonnegative(),
+  s: z.enum(ITEM_STATES),
+  o: z.string().max(200).nullable(),
+});
+export type ButtonValue = z.infer<typeof buttonValueSchema>;
+
+export function buttonValue(card: Pick<CardView, 'itemId' | 'version' | 'state' | 'owner'>): string {
+  const v: ButtonValue = { i: card.itemId, v: card.version, s: card.state, o: card.owner?.key ?? null };
+  return JSON.stringify(v);
+}
+
+export function parseButtonValue(raw: string | undefined): ButtonValue | null {
+  if (!raw || raw.length > LIMITS.value) return null;
+  try {
+    const r = buttonValueSchema.safeParse(JSON.parse(raw));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const PRIORITY_LABELS: Record<CardView['priority'], string> = { routine: 'Routine', urgent: 'Urgent', asap: 'ASAP', stat: 'STAT' };
+
+const blockId = (card: CardView, part: string) => plain(`b:${card.itemId}:v${card.version}:${part}`, LIMITS.blockId);
+
+function button(card: CardView, a: CardAction): S.Button {
+  const b: S.Button = {
+    type: 'button',
+    action_id: a.command.slice(0, LIMITS.actionId),
+    text: { type: 'plain_text', text: plain(a.label, LIMITS.buttonText), emoji: true },
+    value: buttonValue(card),
+  };
+  if (a.style) b.style = a.style;
+  if (a.confirm) {
+    b.confirm = {
+      title: { type: 'plain_text', text: plain(`${a.label}?`, LIMITS.confirmTitle) },
+      text: { type: 'plain_text', text: plain(a.confirm, LIMITS.confirmText) },
+      confirm: { type: 'plain_text', text: plain(a.label, LIMITS.confirmButton) },
+      deny: { type: 'plain_text', text: 'Cancel' },
+      ...(a.style ? { style: a.style } : {}),
+    };
+  }
+  return b;
+}
+
+/** One button per command (action ids must be unique in a block), at most 25. */
+function actionsBlock(card: CardView): S.ActionsBlock | null {
+  const seen = new Set<string>();
+  const buttons = card.actions.filter((a) => (seen.has(a.command) ? false : (seen.add(a.command), true))).slice(0, LIMITS.actionsElements).map((a) => button(card, a));
+  return buttons.length ? { type: 'actions', block_id: blockId(card, 'actions'), elements: buttons } : null;
+}
+
+function field(label: string, value: string): S.MrkdwnElement {
+  return { type: 'mrkdwn', text: `*${label}*\n${mrkdwn(value, LIMITS.fieldText - label.length - 3)}` };
+}
+
+export interface CardRenderOptions {
+  /** A line above the card: "Escalated to you: …", a reminder. Message content (not notification text). */
+  intro?: string | undefined;
+  /** The team's notes on the item (physician DMs). */
+  notes?: string[] | undefined;
+  /** Prefix for the notification text, e.g. "Escalated to you". Must not carry patient data. */
+  notice?: string | undefined;
+}
+
+/** The card as a Block Kit message: at most 50 blocks, every field within its limit. */
+export function cardMessage(card: CardView, opts: CardRenderOptions = {}): SlackMessage {
+  const head: Block[] = [];
+  if (opts.intro) head.push({ type: 'section', block_id: blockId(card, 'intro'), text: { type: 'mrkdwn', text: mrkdwn(opts.intro, LIMITS.sectionText) } });
+  head.push({ type: 'header', block_id: blockId(card, 'title'), text: { type: 'plain_text', text: plain(`${card.redFlag ? '🚩 ' : ''}${card.title} · ${card.ref}`, LIMITS.headerText), emoji: true } });
+  const status = card.owner && card.state !== 'OPEN' ? `${card.stateLabel}: ${card.owner.name}` : card.state === 'ESCALATED' ? `${card.stateLabel} (physician pool)` : card.stateLabel;
+  const fields = [
+    field('Priority', `${PRIORITY_LABELS[card.priority]}${card.redFlag ? ' · red flag' : ''}`),
+    field('Status', status),
+    field('Queue', card.queue.name),
+    ...(card.patientToken ? [field('Patient', card.patientToken)] : []),
+    field('Age', `${card.age}${card.messageCount > 1 ? ` · ${card.messageCount} messages` : ''}`),
+    field('Response time', card.sla ? `${card.sla.breached ? '⚠️ ' : ''}${card.sla.label}` : '—'),
+  ].slice(0, LIMITS.fields);
+  head.push({ type: 'section', block_id: blockId(card, 'facts'), fields });
+  if (card.escalation) {
+    const by = card.escalation.by ? ` by ${card.escalation.by}` : '';
+    head.push({ type: 'section', block_id: blockId(card, 'escalation'), text: { type: 'mrkdwn', text: `*Escalated${mrkdwn(by, 200)}:* ${mrkdwn(card.escalation.reason, LIMITS.sectionText - 230)}` } });
+  }
+  if (opts.notes?.length) {
+    const lines = opts.notes.map((n) => `• ${mrkdwn(n, 400)}`).join('\n');
+    head.push({ type: 'section', block_id: blockId(card, 'notes'), text: { type: 'mrkdwn', text: plain(`*Team notes*\n${lines}`, LIMITS.sectionText) } });
+  }
+
+  const tail: Block[] = [];
+  const url = safeUrl(card.link);
+  tail.push({
+    type: 'context',
+    block_id: blockId(card, 'context'),
+    elements: [{ type: 'mrkdwn', text: mrkdwn(`Baton ${card.ref}`, 200) }, ...(url ? [{ type: 'mrkdwn' as const, text: `<${url}|Open in the EHR>` }] : [])],
+  });
+  const actions = actionsBlock(card);
+  if (actions) tail.push(actions);
+
+  // Message text (only when the clinic's config puts it on cards) fills the room that is left.
+  const body: Block[] = [];
+  if (card.text) {
+    const room = LIMITS.messageBlocks - head.length - tail.length;
+    const parts = mrkdwnChunks(card.text, LIMITS.sectionText);
+    const shown = parts.slice(0, room);
+    if (parts.length > room && shown.length) shown[shown.length - 1] = plain(shown[shown.length - 1]!, LIMITS.sectionText - 40) + '\n_(cut: use View message)_';
+    shown.forEach((t, n) => body.push({ type: 'section', block_id: blockId(card, `text${n}`), text: { type: 'mrkdwn', text: t } }));
+  }
+  const text = plain(opts.notice ? `${opts.notice}: ${card.fallbackText}` : card.fallbackText, LIMITS.sectionText);
+  return { text, blocks: [...head, ...body, ...tail] };
+}
+
+/** A line in the card's thread. The line is message content; the notification text stays generic. */
+export function threadNoteMessage(note: string): SlackMessage {
+  return {
+    text: 'Baton: update on this item',
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(note, LIMITS.sectionText) } }],
+  };
+}
+
+/** A private answer (ephemeral): plain words, escaped. */
+export function answer(text: string): SlackMessage {
+  const t = mrkdwn(text, LIMITS.sectionText);
+  return { text: t, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: t } }] };
+}
+
+const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
+/** A date each reader sees in their own timezone. */
+export const slackDate = (d: Date) => `<!date^${epoch(d)}^{date_short_pretty} {time}|${d.toISOString()}>`;
+
+/** The patient's words for one person who asked (ephemeral, audited by the use case). Newest messages first when they do not all fit. */
+export function messageTextAnswer(ref: string, messages: Array<{ subject: string | null; body: string | null; sentAt: Date }>): SlackMessage {
+  const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(`Patient message for ${ref}, shown only to you. This view is recorded in the audit trail.`, LIMITS.sectionText) } }];
+  const per: Block[][] = [];
+  for (const m of [...messages].reverse()) {
+    const group: Block[] = [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${slackDate(m.sentAt)}${m.subject ? ` · ${mrkdwn(m.subject, 500)}` : ''}` }] }];
+    if (m.body === null) group.push({ type: 'section', text: { type: 'mrkdwn', text: '_The text of this message was removed under the retention policy._' } });
+    else for (const c of mrkdwnChunks(m.body, LIMITS.sectionText)) group.push({ type: 'section', text: { type: 'mrkdwn', text: c } });
+    per.push(group);
+  }
+  let room = LIMITS.messageBlocks - blocks.length - 1;
+  const kept: Block[][] = [];
+  for (const g of per) {
+    if (g.length > room) break;
+    kept.push(g);
+    room -= g.length;
+  }
+  for (const g of kept.reverse()) blocks.push(...g);
+  if (kept.length < per.length) blocks.splice(1, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: `${per.length - kept.length} earlier message(s) are not shown here; open the thread in the EHR.` }] });
+  if (!messages.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '_No message text is stored for this item._' } });
+  return { text: `Patient message for ${ref} (only you can see this)`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+}

@@ -1,0 +1,161 @@
+import type { types as S } from '@slack/bolt';
+import type { AppContext } from '../../src/app/context.ts';
+import { buildCard, type CardView } from '../../src/domain/card.ts';
+import type { QueueDef, StaffMember } from '../../src/domain/roster.ts';
+import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
+import { answer, slackDate, type Block, type SlackMessage } from './blocks.ts';
+import { LIMITS, mrkdwn, plain } from './limits.ts';
+
+/**
+ * The App Home tab ("My items" and queue counts) and the `/baton` slash command. The Home tab
+ * is not message content, so it shows item refs, categories and states only — no patient
+ * tokens (Slack's HIPAA terms allow PHI in messages only). Slash answers are ephemeral
+ * messages and may show the patient token, as the channel card does.
+ */
+
+const STATE_SHORT: Record<ItemState, string> = { OPEN: 'unclaimed', CLAIMED: 'claimed', ESCALATED: 'with physician', SNOOZED: 'snoozed', RESOLVED: 'resolved' };
+const ACTIVE: ItemState[] = ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'];
+
+export const unknownUserText = (slackUserId: string) =>
+  `Baton does not know your Slack account (${slackUserId}). Ask your practice manager to add \`slackUserId: ${slackUserId}\` to your entry in the Baton roster; until then Baton cannot let you act on items.`;
+
+function cardOf(ctx: AppContext, item: WorkItem): CardView {
+  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: 'none', excerptLength: ctx.card.excerptLength });
+}
+
+/** One line per item. `withPatient`: only in message content (slash answers), never on the Home tab. */
+function itemLine(ctx: AppContext, item: WorkItem, withPatient: boolean): string {
+  const c = cardOf(ctx, item);
+  const channel = ctx.roster.queue(item.queue)?.slackChannel;
+  const where = channel ? `<#${channel}>` : mrkdwn(c.queue.name, 100);
+  const owner = c.owner && c.state !== 'OPEN' ? ` (${mrkdwn(c.owner.name, 100)})` : '';
+  const sla = c.sla ? ` · ${c.sla.breached ? '⚠️ ' : ''}${mrkdwn(c.sla.label, 100)}` : '';
+  const patient = withPatient && c.patientToken ? ` · ${mrkdwn(c.patientToken, 50)}` : '';
+  return `${c.redFlag ? '🚩 ' : ''}*${mrkdwn(c.ref, 30)}* ${mrkdwn(c.title, 80)} · ${c.priority}${patient}\n${STATE_SHORT[c.state]}${owner} · ${where} · ${c.age} old${sla}`;
+}
+
+/** Queues this person sees counts for: the ones they work (managers: all). */
+function visibleQueues(ctx: AppContext, staff: StaffMember): QueueDef[] {
+  return ctx.roster.queuesOf(staff.key);
+}
+
+async function myItems(ctx: AppContext, staff: StaffMember): Promise<{ mine: WorkItem[]; pool: WorkItem[] }> {
+  const mine = await ctx.store.listItems({ ownerId: staff.key, states: ['CLAIMED', 'ESCALATED', 'SNOOZED'], limit: 100 });
+  const pool = staff.physician ? (await ctx.store.listItems({ states: ['ESCALATED'], limit: 200 })).filter((i) => i.ownerId === null) : [];
+  return { mine, pool };
+}
+
+async function countsByQueue(ctx: AppContext): Promise<Map<string, Record<ItemState, number>>> {
+  const m = new Map<string, Record<ItemState, number>>();
+  for (const r of await ctx.store.countByQueueAndState()) {
+    const c = m.get(r.queue) ?? { OPEN: 0, CLAIMED: 0, ESCALATED: 0, SNOOZED: 0, RESOLVED: 0 };
+    c[r.state] += r.count;
+    m.set(r.queue, c);
+  }
+  return m;
+}
+
+const countText = (c: Record<ItemState, number> | undefined) =>
+  ACTIVE.map((s) => `${STATE_SHORT[s]} ${c?.[s] ?? 0}`).join(' · ');
+
+function section(text: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: plain(text, LIMITS.sectionText) } };
+}
+
+function list(ctx: AppContext, items: WorkItem[], max: number, withPatient: boolean, empty: string): Block[] {
+  if (!items.length) return [{ type: 'context', elements: [{ type: 'mrkdwn', text: empty }] }];
+  const blocks = items.slice(0, max).map((i) => section(itemLine(ctx, i, withPatient)));
+  if (items.length > max) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${items.length - max} more.` }] });
+  return blocks;
+}
+
+/** The Home tab for one Slack user. */
+export async function homeView(ctx: AppContext, slackUserId: string): Promise<S.HomeView> {
+  const staff = ctx.roster.bySlackId(slackUserId);
+  const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: 'Baton' } }];
+  if (!staff) {
+    blocks.push(section(mrkdwn(unknownUserText(slackUserId), LIMITS.sectionText)));
+    return { type: 'home', blocks };
+  }
+  const { mine, pool } = await myItems(ctx, staff);
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${mrkdwn(staff.name, 200)} · updated ${slackDate(ctx.clock.now())} · \`/baton help\` for commands` }] });
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: `My items (${mine.length})` } });
+  blocks.push(...list(ctx, mine, 30, false, 'Nothing is claimed by or escalated to you.'));
+  if (staff.physician) {
+    blocks.push({ type: 'header', text: { type: 'plain_text', text: `Physician pool (${pool.length})` } });
+    blocks.push(...list(ctx, pool, 20, false, 'No escalation is waiting for a physician.'));
+  }
+  const queues = visibleQueues(ctx, staff);
+  if (queues.length) {
+    const counts = await countsByQueue(ctx);
+    blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: 'Queues' } });
+    for (let n = 0; n < queues.length && blocks.length < LIMITS.viewBlocks - 1; n += LIMITS.fields) {
+      blocks.push({
+        type: 'section',
+        fields: queues.slice(n, n + LIMITS.fields).map((q) => ({ type: 'mrkdwn' as const, text: `*${mrkdwn(q.name, 100)}*\n${countText(counts.get(q.key))}` })),
+      });
+    }
+  }
+  return { type: 'home', blocks: blocks.slice(0, LIMITS.viewBlocks) };
+}
+
+const HELP = (cmd: string) =>
+  [
+    `*${cmd} mine* — items claimed by or escalated to you`,
+    `*${cmd} queue <name>* — unclaimed items in a queue you work, oldest first`,
+    `*${cmd} stats* — counts per queue and what is past its response time`,
+    `*${cmd} help* — this list`,
+    'Work the items from their cards in the queue channels. Answers here are visible only to you.',
+  ].join('\n');
+
+function findQueue(ctx: AppContext, name: string): QueueDef | undefined {
+  const n = name.trim().toLowerCase().replace(/^#/, '');
+  return ctx.roster.queues.find((q) => q.key === n || q.name.toLowerCase() === n) ?? ctx.roster.queues.find((q) => q.name.toLowerCase().startsWith(n) || q.key.startsWith(n));
+}
+
+function deadlineOf(i: WorkItem): Date | null {
+  return i.state === 'OPEN' ? i.claimDueAt : i.state === 'SNOOZED' ? null : i.resolveDueAt;
+}
+
+/** The private answer to `/baton <text>`. */
+export async function slashAnswer(ctx: AppContext, command: string, slackUserId: string, text: string): Promise<SlackMessage> {
+  const [verb = 'help', ...rest] = text.trim().split(/\s+/).filter(Boolean);
+  const staff = ctx.roster.bySlackId(slackUserId);
+  if (verb.toLowerCase() === 'help' || !verb) return { text: 'Baton commands', blocks: [section(HELP(command))] };
+  if (!staff) return answer(unknownUserText(slackUserId));
+  switch (verb.toLowerCase()) {
+    case 'mine': {
+      const { mine, pool } = await myItems(ctx, staff);
+      const blocks: Block[] = [section(`*Your items (${mine.length})*`), ...list(ctx, mine, 30, true, 'Nothing is claimed by or escalated to you.')];
+      if (staff.physician) blocks.push(section(`*Physician pool (${pool.length})*`), ...list(ctx, pool, 10, true, 'No escalation is waiting for a physician.'));
+      return { text: `Your Baton items: ${mine.length}`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+    }
+    case 'queue': {
+      const name = rest.join(' ');
+      if (!name) return answer(`Which queue? ${command} queue <name>, one of: ${ctx.roster.queuesOf(staff.key).map((q) => q.key).join(', ') || '(none you work)'}`);
+      const q = findQueue(ctx, name);
+      if (!q) return answer(`There is no queue called “${name}”. Queues: ${ctx.roster.queues.map((x) => x.key).join(', ')}.`);
+      if (!ctx.roster.queuesOf(staff.key).some((x) => x.key === q.key)) return answer(`You do not work the ${q.name} queue, so Baton does not list it for you.`);
+      const open = await ctx.store.listItems({ queue: q.key, states: ['OPEN'], limit: 200 });
+      const counts = (await countsByQueue(ctx)).get(q.key);
+      const blocks: Block[] = [section(`*${mrkdwn(q.name, 100)}* — ${countText(counts)}`), ...list(ctx, open, 30, true, 'Nothing is waiting to be claimed.')];
+      return { text: `${q.name}: ${open.length} unclaimed`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+    }
+    case 'stats': {
+      const queues = visibleQueues(ctx, staff);
+      const counts = await countsByQueue(ctx);
+      const now = ctx.clock.now().getTime();
+      const lines: string[] = [];
+      for (const q of queues) {
+        const active = await ctx.store.listItems({ queue: q.key, states: ['OPEN', 'CLAIMED', 'ESCALATED'], limit: 5000 });
+        const late = active.filter((i) => (deadlineOf(i)?.getTime() ?? Infinity) < now).length;
+        lines.push(`*${mrkdwn(q.name, 100)}*: ${countText(counts.get(q.key))} · past response time ${late}`);
+      }
+      const mine = await ctx.store.listItems({ ownerId: staff.key, states: ['CLAIMED', 'ESCALATED', 'SNOOZED'], limit: 500 });
+      const blocks: Block[] = [section(`*Baton stats* — ${slackDate(ctx.clock.now())}`), section(lines.join('\n') || 'You do not work any queue.'), section(`Yours: ${mine.length} item(s)`)];
+      return { text: 'Baton stats', blocks };
+    }
+    default:
+      return { text: 'Baton commands', blocks: [section(`I do not know “${mrkdwn(verb, 50)}”.\n${HELP(command)}`)] };
+  }
+}

@@ -1,0 +1,245 @@
+import type { CardAction, CardView } from '../../src/domain/card.ts';
+import type { Roster } from '../../src/domain/roster.ts';
+import type { Priority } from '../../src/domain/types.ts';
+import { INPUT, MAX_TYPED_TEXT, POOL_CHOICE, SNOOZE_CHOICES } from './card-inputs.ts';
+
+type Json = { [key: string]: unknown };
+export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string } & Json;
+
+/**
+ * Cards stay under 28 KB: the Incoming Webhook / Workflows limit, the smallest Teams applies
+ * (bot messages allow more; PLATFORMS.md §8). Budgets below keep every card well inside it.
+ */
+export const CARD_BYTE_LIMIT = 28 * 1024;
+const TEXT_BUDGET = 2000;
+const MESSAGES_BUDGET = 12_000;
+const MAX_CHOICES = 50;
+
+export interface RenderOptions {
+  /** The roster, for the reassign / physician pickers. */
+  roster: Roster;
+  /** A line above the card, e.g. "Escalated to you: …" in a physician's direct message. */
+  intro?: string | undefined;
+  /** A note for the person who clicked only (a denial, a conflict, a privacy reminder). */
+  notice?: { tone: 'attention' | 'warning' | 'accent'; text: string } | undefined;
+  /** The patient's messages, only in the private "View message" response. */
+  messages?: ReadonlyArray<{ subject: string | null; body: string | null; sentAt: Date }> | undefined;
+}
+
+const PRIORITY: Record<Priority, { label: string; color: string }> = {
+  stat: { label: 'STAT', color: 'Attention' },
+  asap: { label: 'ASAP', color: 'Attention' },
+  urgent: { label: 'Urgent', color: 'Warning' },
+  routine: { label: 'Routine', color: 'Default' },
+};
+
+const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+
+/**
+ * Typed or patient-written text goes in a RichTextBlock: TextRun text is shown literally, so a
+ * patient's "[click here](…)" never becomes a link and `**` never changes the layout.
+ */
+const literal = (text: string, opts: Json = {}): Json => ({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text, ...opts }] });
+
+/**
+ * Renders the platform-neutral card as an Adaptive Card 1.5 with Universal Actions: each
+ * button is an `Action.Execute` whose verb is the command name (`item.claim`, …) and whose data
+ * carries the item id and the version the card was drawn at, with an `Action.Submit` fallback
+ * for clients without Universal Actions. Buttons that need input open an `Action.ShowCard` form.
+ */
+export function renderCard(card: CardView, o: RenderOptions): AdaptiveCardJson {
+  const full = build(card, o, { text: TEXT_BUDGET, messages: MESSAGES_BUDGET, choices: MAX_CHOICES });
+  if (cardBytes(full) <= CARD_BYTE_LIMIT) return full;
+  // Only a pathological roster or message thread gets here; trade detail for a card that sends.
+  return build(card, o, { text: 300, messages: 3000, choices: 15 });
+}
+
+export const cardBytes = (card: AdaptiveCardJson) => Buffer.byteLength(JSON.stringify(card), 'utf8');
+
+interface Budget { text: number; messages: number; choices: number }
+
+function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
+  const body: Json[] = [];
+  if (o.notice) {
+    body.push({ type: 'Container', style: o.notice.tone === 'accent' ? 'accent' : o.notice.tone, items: [literal(o.notice.text, { weight: 'Bolder' })] });
+  }
+  body.push(header(card));
+  if (card.redFlag) {
+    body.push({ type: 'TextBlock', text: 'Red flag: a clinician reviews this within minutes.', color: 'Attention', weight: 'Bolder', wrap: true });
+  }
+  if (o.intro) body.push(literal(clip(o.intro, MAX_TYPED_TEXT + 100), { weight: 'Bolder' }));
+  body.push({ type: 'FactSet', facts: facts(card) });
+  if (card.escalation) {
+    const by = card.escalation.by ? `Escalated by ${card.escalation.by}: ` : 'Escalation reason: ';
+    body.push(literal(`${by}${clip(card.escalation.reason, MAX_TYPED_TEXT)}`));
+  }
+  if (card.text) body.push({ type: 'Container', separator: true, items: [literal(clip(card.text, b.text))] });
+  if (o.messages) body.push(privateMessages(o.messages, b.messages));
+  if (card.link && /^https:\/\/[^\s]+$/i.test(card.link)) {
+    body.push({
+      type: 'Container',
+      selectAction: { type: 'Action.OpenUrl', url: card.link, title: 'Open in the EHR' },
+      items: [{ type: 'TextBlock', text: 'Open in the EHR ↗', color: 'Accent', weight: 'Bolder' }],
+    });
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    fallbackText: card.fallbackText,
+    msteams: { width: 'Full' },
+    body,
+    actions: card.actions.flatMap((a) => action(card, a, o.roster, b.choices)),
+  };
+}
+
+function header(card: CardView): Json {
+  const p = PRIORITY[card.priority];
+  return {
+    type: 'Container',
+    style: card.redFlag ? 'attention' : card.sla?.breached ? 'warning' : 'emphasis',
+    bleed: true,
+    items: [
+      {
+        type: 'ColumnSet',
+        columns: [
+          {
+            type: 'Column',
+            width: 'stretch',
+            items: [
+              { type: 'TextBlock', text: card.title, weight: 'Bolder', size: 'Medium', wrap: true },
+              { type: 'TextBlock', text: `${card.ref} · ${card.queue.name}`, isSubtle: true, spacing: 'None', wrap: true },
+            ],
+          },
+          { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: p.label, weight: 'Bolder', color: p.color }] },
+        ],
+      },
+    ],
+  };
+}
+
+function facts(card: CardView): Json[] {
+  const f = [
+    { title: 'Status', value: card.owner ? `${card.stateLabel} · ${card.owner.name}` : card.stateLabel },
+    { title: 'Patient', value: card.patientToken },
+    { title: 'Waiting', value: card.age },
+  ];
+  if (card.sla) f.push({ title: 'Target', value: card.sla.breached ? `${card.sla.label} ⚠` : card.sla.label });
+  if (card.messageCount > 1) f.push({ title: 'Messages', value: String(card.messageCount) });
+  return f;
+}
+
+function privateMessages(messages: NonNullable<RenderOptions['messages']>, budget: number): Json {
+  const items: Json[] = [{ type: 'TextBlock', text: 'Only you can see this. Viewing it is recorded in the audit trail.', isSubtle: true, wrap: true }];
+  let left = budget;
+  // Newest first: the latest message is the one being worked.
+  const newestFirst = [...messages].reverse();
+  let shown = 0;
+  for (const m of newestFirst) {
+    if (left <= 0) break;
+    const body = m.body ?? '(The text was removed under the retention policy.)';
+    items.push({ type: 'TextBlock', text: m.sentAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', isSubtle: true, separator: shown > 0, wrap: true });
+    if (m.subject) items.push(literal(clip(m.subject, 200), { weight: 'Bolder' }));
+    items.push(literal(clip(body, Math.max(left, 200))));
+    left -= body.length + (m.subject?.length ?? 0);
+    shown++;
+  }
+  if (shown < messages.length) {
+    items.push({ type: 'TextBlock', text: `${messages.length - shown} earlier message(s) are in the EHR.`, isSubtle: true, wrap: true });
+  }
+  return { type: 'Container', style: 'emphasis', separator: true, items };
+}
+
+const executeData = (card: CardView) => ({ itemId: card.itemId, version: card.version });
+
+/** An `Action.Execute` with the `Action.Submit` fallback Teams recommends for older clients. */
+function execute(verb: string, title: string, card: CardView, style?: CardAction['style']): Json {
+  const s = style === 'primary' ? 'positive' : style === 'danger' ? 'destructive' : undefined;
+  return {
+    type: 'Action.Execute',
+    title,
+    verb,
+    data: executeData(card),
+    ...(s ? { style: s } : {}),
+    fallback: { type: 'Action.Submit', title, data: { verb, ...executeData(card) } },
+  };
+}
+
+const form = (title: string, body: Json[], submit: Json): Json => ({
+  type: 'Action.ShowCard',
+  title,
+  card: { type: 'AdaptiveCard', body, actions: [submit] },
+});
+
+const text = (id: string, label: string, required: boolean, placeholder: string): Json => ({
+  type: 'Input.Text',
+  id,
+  label,
+  placeholder,
+  isMultiline: true,
+  maxLength: MAX_TYPED_TEXT,
+  ...(required ? { isRequired: true, errorMessage: `${label} is required.` } : {}),
+});
+
+const choice = (id: string, label: string, choices: Json[], value?: string): Json => ({
+  type: 'Input.ChoiceSet',
+  id,
+  label,
+  style: 'compact',
+  isRequired: true,
+  errorMessage: `Choose ${label.toLowerCase()}.`,
+  choices,
+  ...(value ? { value } : {}),
+});
+
+function action(card: CardView, a: CardAction, roster: Roster, maxChoices: number): Json[] {
+  const ownerKey = card.owner?.key;
+  const physicians = roster.physicians().filter((p) => p.key !== ownerKey).slice(0, maxChoices).map((p) => ({ title: p.name, value: p.key }));
+  switch (a.input) {
+    case undefined:
+      if (!a.confirm) return [execute(a.command, a.label, card, a.style)];
+      return [form(a.label, [
+        { type: 'TextBlock', text: a.confirm, wrap: true },
+        text(INPUT.resolveNote, 'Note (optional)', false, 'What was done'),
+      ], execute(a.command, a.label, card, a.style))];
+    case 'physician-and-reason':
+      return [form(a.label, [
+        choice(INPUT.escalateTo, 'Physician', [{ title: 'Physician pool (first available)', value: POOL_CHOICE }, ...physicians], POOL_CHOICE),
+        text(INPUT.escalateReason, 'Reason for the physician', true, 'What the physician needs to decide'),
+      ], execute(a.command, 'Escalate', card))];
+    case 'physician':
+      if (!physicians.length) return [];
+      return [form(a.label, [choice(INPUT.handTo, 'Physician', physicians)], execute(a.command, 'Hand over', card))];
+    case 'staff': {
+      const q = roster.queue(card.queue.key);
+      const staff = (q?.members ?? [])
+        .filter((k) => k !== ownerKey)
+        .map((k) => roster.member(k))
+        .filter((s) => s !== undefined)
+        .slice(0, maxChoices)
+        .map((s) => ({ title: s.name, value: s.key }));
+      if (!staff.length) return [];
+      return [form(a.label, [choice(INPUT.reassignTo, 'Team member', staff)], execute(a.command, 'Reassign', card))];
+    }
+    case 'snooze':
+      return [form(a.label, [
+        choice(INPUT.snoozeFor, 'How long', SNOOZE_CHOICES.map((c) => ({ title: c.title, value: String(c.minutes) })), String(SNOOZE_CHOICES[1]!.minutes)),
+        text(INPUT.snoozeReason, 'Waiting on', true, 'e.g. pharmacy callback, patient photo'),
+      ], execute(a.command, 'Snooze', card))];
+    case 'instructions':
+      return [form(a.label, [text(INPUT.returnInstructions, 'Instructions for the team', true, 'What the team should do next')], execute(a.command, 'Return to team', card))];
+    case 'reason':
+      return [form(a.label, [text(INPUT.escalateReason, 'Reason', true, '')], execute(a.command, a.label, card))];
+  }
+}
+
+/** A small card for answers with no item to show (the item no longer exists, an error reference). */
+export function noticeCard(text: string, tone: 'attention' | 'warning' = 'warning'): AdaptiveCardJson {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    fallbackText: text,
+    body: [{ type: 'Container', style: tone, items: [{ type: 'TextBlock', text, wrap: true, weight: 'Bolder' }] }],
+  };
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import pg from 'pg';
+import { parseEnv } from '../src/config/env.ts';
+import { loadConfig } from '../src/config/load.ts';
+import { startBaton } from '../src/main.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import { openDatabase, type Database } from '../src/store/database.ts';
+import { benchPostgresUrl, load, scratchDatabase, table, tmpDir } from './support.ts';
+
+const N = Number(process.env.BENCH_INGEST_N ?? 400);
+
+const message = (i: number, run: string) =>
+  JSON.stringify({ source: 'bench', externalId: `${run}-${i}`, sentAt: new Date().toISOString(), patient: { id: `p${i % 97}`, name: 'Bench Patient', mrn: '12345678' }, subject: 'Refill', body: 'I ran out of my lisinopril, please send a refill to my pharmacy.' });
+
+/** The same rows one ingest writes (item, message, audit event, card outbox row) in one transaction, with no Baton code in between: the floor. */
+async function rawInsert(exec: (sql: string, params: unknown[]) => Promise<unknown>, i: number, run: string) {
+  const item = randomUUID();
+  const now = new Date();
+  await exec('BEGIN', []);
+  await exec(
+    `INSERT INTO "WorkItem" (id, "threadKey", queue, category, priority, "redFlags", state, "patientId", "patientToken", "firstMessageAt", "lastMessageAt", "createdAt", "updatedAt")
+     VALUES ($1, $2, 'refills', 'rx-refill', 'routine', '{}', 'OPEN', $3, 'B.P. …5678', $4, $4, $4, $4)`,
+    [item, `raw:${run}-${i}`, `p${i}`, now],
+  );
+  await exec(
+    `INSERT INTO "PortalMessage" (id, source, "externalId", "threadKey", "itemId", "patientId", body, "sentAt", "receivedAt") VALUES ($1, 'raw', $2, $3, $4, $5, 'text', $6, $6)`,
+    [randomUUID(), `${run}-${i}`, `raw:${run}-${i}`, item, `p${i}`, now],
+  );
+  await exec(`INSERT INTO "AuditEvent" ("itemId", actor, platform, action, "toState", at) VALUES ($1, 'ingest:raw', 'api', 'item.created', 'OPEN', $2)`, [item, now]);
+  await exec(`INSERT INTO "Outbox" ("dedupeKey", kind, "itemId", platform, payload, "nextAttemptAt", "createdAt") VALUES ($1, 'card.post', $2, 'sandbox', '{}', $3, $3)`, [`raw:${item}`, item, now]);
+  await exec('COMMIT', []);
+}
+
+async function viaBaton(env: Record<string, string>, concurrency: number, run: string) {
+  const parsed = parseEnv({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig();
+  if (!parsed.ok || !config.ok) throw new Error('bad bench setup');
+  const baton = await startBaton({ env: parsed.env, config: config.config, logger: createLogger({ level: 'silent' }) });
+  await baton.worker.stop(); // measure ingestion alone; no sandbox adapter drains the outbox here
+  try {
+    return await load(N, concurrency, async (i) => {
+      const res = await fetch(`${baton.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: message(i, run) });
+      if (res.status !== 202) throw new Error(`unexpected ${res.status}`);
+    });
+  } finally {
+    await baton.stop();
+  }
+}
+
+async function floor(db: Database | pg.Pool, concurrency: number, run: string) {
+  if (db instanceof pg.Pool) {
+    return load(N, concurrency, async (i) => {
+      const c = await db.connect();
+      try {
+        await rawInsert((sql, p) => c.query(sql, p), i, run);
+      } finally {
+        c.release();
+      }
+    });
+  }
+  // PGlite has one connection: transactions run one at a time whatever the concurrency.
+  let chain = Promise.resolve();
+  return load(N, concurrency, (i) => (chain = chain.then(() => rawInsert((sql, p) => db.sql.query(sql, p), i, run))));
+}
+
+export async function benchIngest(): Promise<void> {
+  const rows: Array<Record<string, string | number>> = [];
+  const pgUrl = await benchPostgresUrl();
+  for (const kind of ['pglite', ...(pgUrl ? ['postgres'] : [])] as const) {
+    for (const concurrency of [1, 16]) {
+      const run = `${kind}-${concurrency}-${Date.now()}`;
+      const dir = tmpDir();
+      const scratch = kind === 'postgres' ? await scratchDatabase(pgUrl!, `baton_bench_ingest`) : null;
+      try {
+        const env = scratch ? { DATABASE_URL: scratch.url } : { BATON_DATA_DIR: dir };
+        const b = await viaBaton(env, concurrency, run);
+        let f;
+        if (scratch) {
+          const pool = new pg.Pool({ connectionString: scratch.url, max: 16 });
+          f = await floor(pool, concurrency, run);
+          await pool.end();
+        } else {
+          const db = await openDatabase({ dataDir: dir });
+          f = await floor(db, concurrency, run);
+          await db.close();
+        }
+        rows.push({ database: kind, concurrency, 'Baton msg/s': b.perSecond, 'p50 ms': b.p50, 'p99 ms': b.p99, 'raw SQL msg/s': f.perSecond, 'Baton / floor': b.perSecond / f.perSecond });
+      } finally {
+        await scratch?.drop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  table(`Ingest through POST /v1/messages (${N} messages each; floor = the same inserts as raw SQL)`, rows);
+}

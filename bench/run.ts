@@ -1,0 +1,15 @@
+import { benchIngest } from './ingest.ts';
+import { benchSweep } from './sweep.ts';
+import { benchTriage } from './triage.ts';
+
+/** `npm run bench [-- name …]`: prints figures; asserts nothing. */
+const all: Record<string, () => Promise<void>> = { triage: benchTriage, ingest: benchIngest, sweep: benchSweep };
+const chosen = process.argv.slice(2).filter((a) => a !== '--');
+for (const name of chosen.length ? chosen : Object.keys(all)) {
+  const fn = all[name];
+  if (!fn) {
+    console.error(`unknown benchmark ${name}; choose from ${Object.keys(all).join(', ')}`);
+    process.exit(2);
+  }
+  await fn();
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { digestModel } from '../src/app/digest.ts';
+import { sweep } from '../src/app/sweep.ts';
+import { loadConfig } from '../src/config/load.ts';
+import { buildContext } from '../src/main.ts';
+import { openDatabase } from '../src/store/database.ts';
+import { benchPostgresUrl, scratchDatabase, table } from './support.ts';
+
+const NOW = new Date('2026-12-01T18:00:00Z');
+
+/** Open items with far-future reminders, plus `due` items whose claim deadline has passed. */
+async function seed(exec: (sql: string) => Promise<unknown>, open: number, due: number) {
+  const far = '2030-01-01T00:00:00Z';
+  await exec(`INSERT INTO "WorkItem" (id, "threadKey", queue, category, priority, "redFlags", state, "patientId", "patientToken",
+      "firstMessageAt", "lastMessageAt", "createdAt", "updatedAt", "claimDueAt", "resolveDueAt", "nextReminderAt")
+    SELECT gen_random_uuid()::text, 'bench:' || g, (ARRAY['front-desk','nursing','refills','billing'])[1 + g % 4], 'admin', 'routine', '{}', 'OPEN',
+      'p' || g, 'B.P. …' || lpad((g % 10000)::text, 4, '0'),
+      timestamp '2026-11-24 12:00' + (g % 10000) * interval '1 minute', timestamp '2026-11-24 12:00', timestamp '2026-11-24 12:00', timestamp '2026-11-24 12:00',
+      CASE WHEN g <= ${due} THEN timestamp '2026-12-01 17:00' ELSE timestamp '${far}' END, timestamp '${far}',
+      CASE WHEN g <= ${due} THEN timestamp '2026-12-01 17:00' ELSE timestamp '${far}' END
+    FROM generate_series(1, ${open}) g`);
+  await exec('ANALYZE "WorkItem"');
+}
+
+export async function benchSweep(): Promise<void> {
+  const url = await benchPostgresUrl();
+  if (!url) {
+    console.log('\nSweep: skipped (no PostgreSQL reachable; set BENCH_DATABASE_URL)');
+    return;
+  }
+  const c = loadConfig();
+  if (!c.ok) throw new Error(c.problems.join('\n'));
+  const rows: Array<Record<string, string | number>> = [];
+  for (const open of [1_000, 10_000, 100_000]) {
+    const scratch = await scratchDatabase(url, 'baton_bench_sweep');
+    const db = await openDatabase({ url: scratch.url, dataDir: '' });
+    try {
+      await db.migrate();
+      await seed((sql) => db.sql.exec(sql), open, 100);
+      const ctx = { ...buildContext(c.config, db, ['sandbox']), newId: randomUUID };
+      const t0 = performance.now();
+      const r = await sweep(ctx, NOW);
+      const sweepMs = performance.now() - t0;
+      const t1 = performance.now();
+      const idle = await sweep(ctx, NOW);
+      const idleMs = performance.now() - t1;
+      const t2 = performance.now();
+      const d = await digestModel(ctx, { organization: 'Bench', timezone: 'America/Chicago', physicianMinutesPerMessage: 2.3 }, NOW);
+      const digestMs = performance.now() - t2;
+      rows.push({ 'open items': open, due: r.due, reminded: r.reminded, 'sweep ms': sweepMs, 'ms per due item': sweepMs / Math.max(1, r.due), 'next sweep (nothing due) ms': idleMs, 'digest ms': digestMs, 'digest backlog': d.backlog.reduce((a, b) => a + b.total, 0) });
+      if (idle.due !== 0) throw new Error('second sweep found due items again');
+    } finally {
+      await db.close();
+      await scratch.drop();
+    }
+  }
+  table('SLA sweep and digest on PostgreSQL (100 items due; the rest due in 2030)', rows);
+}
