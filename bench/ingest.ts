@@ -73,7 +73,7 @@ export async function benchIngest(): Promise<void> {
       const dir = tmpDir();
       const scratch = kind === 'postgres' ? await scratchDatabase(pgUrl!, `baton_bench_ingest`) : null;
       try {
-        const env = scratch ? { DATABASE_URL: scratch.url } : { BATON_DATA_DIR: dir };
+        const env: Record<string, string> = scratch ? { DATABASE_URL: scratch.url } : { BATON_DATA_DIR: dir };
         const b = await viaBaton(env, concurrency, run);
         let f;
         if (scratch) {

@@ -77,7 +77,8 @@ export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOu
       detail: decision.detail,
       at: now,
     };
-    const outbox = cardUpdates(ctx.platforms, item.id, after.version, now, threadNote(req.command, actor, after, ctx));
+    // Thread lines go where the card lives: its original queue's channel, even when rerouted.
+    const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(req.command, actor, after, ctx));
     if (req.command.type === 'escalate' || (req.command.type === 'reassign' && item.state === 'ESCALATED')) {
       outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you: ${decision.reason ?? 'handed over'}`, now));
     }

@@ -2,6 +2,17 @@ import type { CardView } from '../domain/card.ts';
 import type { DigestModel } from '../domain/digest.ts';
 import type { StaffMember } from '../domain/roster.ts';
 
+/**
+ * Thrown by an adapter when the platform asked it to slow down (HTTP 429 and its Retry-After).
+ * The worker then pauses only that channel's lane for that long; other channels go on.
+ */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number, message = `rate limited; retry after ${retryAfterMs} ms`) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}
+
 /** Where a card lives on a platform, for in-place updates and thread replies. */
 export interface PostedRef {
   channel: string;
@@ -19,6 +30,13 @@ export interface ChatAdapter {
   connected(): boolean;
   /** Posts a new card in the item's queue channel. */
   postCard(card: CardView): Promise<PostedRef>;
+  /**
+   * Looks for a card this adapter already posted for the item (e.g. Slack message metadata in
+   * the channel's recent history). Called before re-posting after a failed attempt whose outcome
+   * is unknown (a timeout), so a retry never shows a second card. Optional: adapters that get
+   * the platform's id back atomically don't need it.
+   */
+  findCard?(card: CardView): Promise<PostedRef | null>;
   /** Replaces the card's content everywhere it is shown (always the full card). */
   updateCard(ref: PostedRef, card: CardView): Promise<void>;
   /** A short line in the card's thread ("Claimed by …"), not broadcast to the channel. */

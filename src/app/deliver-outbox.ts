@@ -2,10 +2,14 @@ import { buildCard } from '../domain/card.ts';
 import type { DigestModel } from '../domain/digest.ts';
 import { digestText } from '../domain/digest-text.ts';
 import type { AppContext } from './context.ts';
-import type { ChatAdapter } from './chat-adapter.ts';
+import { RateLimitedError, type ChatAdapter } from './chat-adapter.ts';
 import type { OutboxRow } from './ports.ts';
 
-export type DeliveryResult = 'sent' | 'retry' | 'dropped';
+export type DeliveryResult = 'sent' | 'retry' | 'rate_limited' | 'dropped';
+export interface Delivery {
+  result: DeliveryResult;
+  retryAfterMs?: number;
+}
 
 /** Not delivered yet for a reason that time will fix (e.g. the card has not been posted). */
 class NotYet extends Error {}
@@ -35,7 +39,7 @@ async function deliverDigest(ctx: AppContext, adapter: ChatAdapter, row: OutboxR
 }
 
 /** Sends one outbox row through its platform's adapter. The card is rendered from the item's current state, so late updates coalesce to the latest. */
-export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, ChatAdapter>, row: OutboxRow): Promise<DeliveryResult> {
+export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, ChatAdapter>, row: OutboxRow): Promise<Delivery> {
   const adapter = adapters.get(row.platform);
   const now = ctx.clock.now();
   try {
@@ -43,19 +47,20 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
     if (row.kind === 'digest') {
       await deliverDigest(ctx, adapter, row);
       await ctx.store.completeOutbox(row.id, ctx.clock.now());
-      return 'sent';
+      return { result: 'sent' };
     }
     if (!row.itemId) throw new Error(`outbox row ${row.kind} has no item`);
     const card = await cardFor(ctx, row.itemId);
     if (!card) {
       await ctx.store.completeOutbox(row.id, now);
-      return 'dropped';
+      return { result: 'dropped' };
     }
     const posted = await ctx.store.findPlatformPost(row.itemId, row.platform, 'card');
     switch (row.kind) {
       case 'card.post': {
         if (posted) break; // already posted (a retry after an unknown outcome): never a second card
-        const ref = await adapter.postCard(card);
+        const found = row.attempts > 1 && adapter.findCard ? await adapter.findCard(card) : null;
+        const ref = found ?? (await adapter.postCard(card));
         await ctx.store.savePlatformPost({ itemId: row.itemId, platform: row.platform, kind: 'card', ...ref }, now);
         break;
       }
@@ -76,9 +81,14 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
         throw new Error(`unknown outbox kind ${row.kind}`);
     }
     await ctx.store.completeOutbox(row.id, ctx.clock.now());
-    return 'sent';
+    return { result: 'sent' };
   } catch (e) {
+    if (e instanceof RateLimitedError) {
+      // The platform said when: wait exactly that, and do not count it as a failure.
+      await ctx.store.retryOutbox(row.id, e.message, new Date(ctx.clock.now().getTime() + e.retryAfterMs));
+      return { result: 'rate_limited', retryAfterMs: e.retryAfterMs };
+    }
     await ctx.store.retryOutbox(row.id, (e as Error).message, new Date(now.getTime() + backoffMs(row.attempts)));
-    return 'retry';
+    return { result: 'retry' };
   }
 }

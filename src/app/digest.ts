@@ -58,7 +58,7 @@ export async function sendDigests(ctx: AppContext, s: DigestSettings, now: Date,
       kind: 'digest',
       itemId: null,
       platform,
-      payload: { to: manager.key, date, digest: model as unknown as Record<string, unknown> },
+      payload: { to: manager.key, date, lane: `dm:${manager.key}`, digest: model as unknown as Record<string, unknown> },
       nextAttemptAt: now,
     }));
     const added = await ctx.store.enqueue(rows);

@@ -132,7 +132,7 @@ function newItem(ctx: AppContext, message: NewMessage, msg: IncomingMessage, t: 
     message,
     item,
     audit: [audit(item, 'item.created', null, { ...detail, queue: item.queue })],
-    outbox: cardPosts(ctx.platforms, item.id, now),
+    outbox: cardPosts(ctx.platforms, item.id, item.queue, now),
   };
 }
 
@@ -164,6 +164,6 @@ function followUp(ctx: AppContext, thread: WorkItem, message: NewMessage, t: Tri
     expectedVersion: thread.version,
     patch: { ...patch, redFlags },
     audit: [audit(after, thread.state === 'RESOLVED' ? 'item.reopened_by_message' : 'item.follow_up', thread.state, detail)],
-    outbox: cardUpdates(ctx.platforms, thread.id, thread.version + 1, now, note),
+    outbox: cardUpdates(ctx.platforms, thread.id, after.queue, thread.version + 1, now, note),
   };
 }

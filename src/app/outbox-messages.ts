@@ -2,36 +2,39 @@ import type { OutboxMessage } from './ports.ts';
 
 /**
  * Outbox rows for one change. Keys carry the item version, so the same change enqueued twice
- * (a retried request, two instances) collapses to one row per platform.
+ * (a retried request, two instances) collapses to one row per platform. `lane` names the
+ * channel or conversation the call lands in: the worker paces each lane on its own, so one
+ * rate-limited channel never holds up the others.
  */
-export function cardPosts(platforms: readonly string[], itemId: string, now: Date): OutboxMessage[] {
+export function cardPosts(platforms: readonly string[], itemId: string, queue: string, now: Date): OutboxMessage[] {
   return platforms.map((platform) => ({
     dedupeKey: `card.post:${platform}:${itemId}`,
     kind: 'card.post',
     itemId,
     platform,
-    payload: {},
+    payload: { lane: `queue:${queue}` },
     nextAttemptAt: now,
   }));
 }
 
-export function cardUpdates(platforms: readonly string[], itemId: string, version: number, now: Date, note?: string): OutboxMessage[] {
+export function cardUpdates(platforms: readonly string[], itemId: string, queue: string, version: number, now: Date, note?: string): OutboxMessage[] {
   const rows: OutboxMessage[] = [];
   for (const platform of platforms) {
-    rows.push({ dedupeKey: `card.update:${platform}:${itemId}:v${version}`, kind: 'card.update', itemId, platform, payload: {}, nextAttemptAt: now });
-    if (note) rows.push({ dedupeKey: `thread.note:${platform}:${itemId}:v${version}`, kind: 'thread.note', itemId, platform, payload: { text: note }, nextAttemptAt: now });
+    const lane = `queue:${queue}`;
+    rows.push({ dedupeKey: `card.update:${platform}:${itemId}:v${version}`, kind: 'card.update', itemId, platform, payload: { lane }, nextAttemptAt: now });
+    if (note) rows.push({ dedupeKey: `thread.note:${platform}:${itemId}:v${version}`, kind: 'thread.note', itemId, platform, payload: { lane, text: note }, nextAttemptAt: now });
   }
   return rows;
 }
 
-/** A direct message to a staff member (physician escalations), or to the physician pool when `to` is null. */
+/** A direct message to a staff member (physician escalations, reminders), or to the physician pool when `to` is null. */
 export function directMessages(platforms: readonly string[], itemId: string, version: number, to: string | null, text: string, now: Date): OutboxMessage[] {
   return platforms.map((platform) => ({
     dedupeKey: `dm:${platform}:${itemId}:v${version}:${to ?? 'pool'}`,
     kind: 'dm',
     itemId,
     platform,
-    payload: { to, text },
+    payload: { to, text, lane: to ? `dm:${to}` : 'pool' },
     nextAttemptAt: now,
   }));
 }

@@ -59,7 +59,7 @@ async function wake(ctx: AppContext, item: WorkItem, now: Date): Promise<boolean
   const next = { ...item, ...base };
   const patch = { ...base, ...slaPatch(next, 'wake', ctx.sla, now) };
   const audit: AuditRecord = { ...SYSTEM, itemId: item.id, action: 'item.wake', fromState: item.state, toState: state, at: now };
-  const outbox = cardUpdates(ctx.platforms, item.id, item.version + 1, now, 'Snooze ended: back to work');
+  const outbox = cardUpdates(ctx.platforms, item.id, item.queue, item.version + 1, now, 'Snooze ended: back to work');
   return (await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox)) !== null;
 }
 
@@ -84,6 +84,6 @@ function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) 
     }
   }
   const channelLevel = plan.fire.find((f) => f.notify === 'channel');
-  outbox.push(...cardUpdates(ctx.platforms, item.id, version, now, channelLevel ? `Reminder for ${queue?.name ?? item.queue}: ${what}` : undefined));
+  outbox.push(...cardUpdates(ctx.platforms, item.id, item.queue, version, now, channelLevel ? `Reminder for ${queue?.name ?? item.queue}: ${what}` : undefined));
   return { audit, outbox };
 }
