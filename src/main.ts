@@ -66,6 +66,10 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   const adapters = new Map<string, ChatAdapter>();
   const ctx = buildContext(config, db, platformsFor(env), opts.clock);
   const metrics = createMetrics();
+  ctx.telemetry = {
+    claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
+    slaBreached: (queue, phase) => metrics.slaBreaches.inc({ queue, phase }),
+  };
   const worker = new OutboxWorker(ctx, adapters, {
     onResult: (platform, kind, result) => metrics.delivered.inc({ platform, kind, result }),
     onError: (e) => logger.error({ err: { message: (e as Error).message } }, 'outbox worker failed; retrying'),

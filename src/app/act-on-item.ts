@@ -83,7 +83,10 @@ export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOu
       outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you: ${decision.reason ?? 'handed over'}`, now));
     }
     const updated = await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox);
-    if (updated) return { ok: true, item: updated };
+    if (updated) {
+      if (req.command.type === 'claim' && item.state === 'OPEN') ctx.telemetry?.claimed(item.queue, (now.getTime() - item.createdAt.getTime()) / 1000);
+      return { ok: true, item: updated };
+    }
   }
   return fail('item.stale', 'This item is changing quickly; refresh and try again.');
 }

@@ -11,6 +11,14 @@ export interface Routing {
   redFlagQueue: string;
 }
 
+/** What use cases report for metrics. Labels are queue keys and small enums: never patient data. */
+export interface Telemetry {
+  claimed(queue: string, waitSeconds: number): void;
+  slaBreached(queue: string, phase: 'claim' | 'response'): void;
+}
+
+export const noTelemetry: Telemetry = { claimed: () => {}, slaBreached: () => {} };
+
 /** Everything a use case needs, built once in `main.ts` from the parsed config. */
 export interface AppContext {
   store: Store;
@@ -23,6 +31,7 @@ export interface AppContext {
   /** Chat platforms cards are delivered to (`slack`, `teams`, `sandbox`): one outbox row each. */
   platforms: readonly string[];
   newId(): string;
+  telemetry?: Telemetry;
 }
 
 export function queueFor(routing: Routing, category: Category, redFlag: boolean): string {

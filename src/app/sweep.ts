@@ -48,6 +48,7 @@ export async function sweep(ctx: AppContext, now: Date, limit = 500): Promise<Sw
       continue;
     }
     if (plan.fire.length) result.reminded++;
+    if (plan.fire.some((f) => f.level === 1 && !f.repeat)) ctx.telemetry?.slaBreached(item.queue, plan.phase);
     result.notifications += outbox.filter((o) => o.kind !== 'card.update').length;
   }
   return result;

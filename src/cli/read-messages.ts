@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage } from '../app/ingest-message.ts';
 import { bundleSchema, communicationSchema, fromCommunication, isThreadHeader } from '../ingest/fhir-schema.ts';
 import { fromGeneric, genericMessageSchema } from '../ingest/generic-schema.ts';
-import { zodProblems } from '../ingest/parse-body.ts';
+import { nulProblems, zodProblems } from '../ingest/parse-body.ts';
 
 export interface FileMessages {
   messages: Array<{ where: string; message: IncomingMessage }>;
@@ -42,6 +42,8 @@ export function readMessageFile(file: string, now: Date): FileMessages {
 }
 
 function addRecord(where: string, value: unknown, now: Date, out: FileMessages) {
+  const nul = nulProblems(value);
+  if (nul.length) return void out.problems.push(...nul.map((p) => `${where}: ${p.path}: ${p.message}`));
   const v = value as { message?: unknown; resourceType?: unknown } | null;
   const report = (problems: Array<{ path: string; message: string }>) => out.problems.push(...problems.map((p) => `${where}: ${p.path}: ${p.message}`));
   if (v && typeof v === 'object' && v.resourceType === 'Bundle') {

@@ -30,11 +30,23 @@ export function readJsonBody(req: Request, secret: string | undefined, nowMs: nu
   if (!JSON_TYPES.test(req.get('content-type') ?? '')) {
     throw new HttpError(415, 'request.unsupported_media_type', 'Send Content-Type: application/json (or application/fhir+json).');
   }
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(raw.toString('utf8'));
   } catch (e) {
     throw new HttpError(400, 'request.malformed_json', `The body is not valid JSON: ${(e as Error).message}`);
   }
+  const nul = nulProblems(value);
+  if (nul.length) throw new HttpError(400, 'request.invalid', 'The request has problems; nothing was stored.', nul);
+  return value;
+}
+
+/** PostgreSQL text cannot hold U+0000; say where it is rather than fail on insert. */
+export function nulProblems(value: unknown, path = ''): Problem[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ path: path.replace(/^\./, '') || '(body)', message: 'contains a NUL (\\u0000) character, which cannot be stored' }] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulProblems(v, `${path}[${i}]`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nulProblems(v, `${path}.${k}`));
+  return [];
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
