@@ -39,6 +39,19 @@ export const asyncRoute =
     fn(req, res).catch(next);
   };
 
+/** Connection-level database failures (restart, failover, network): the sender should retry, not give up. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined; e && !seen.has(e); e = e.cause as typeof e) {
+    seen.add(e);
+    const code = String(e.code ?? '');
+    const message = String(e.message ?? '');
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', 'P1001', 'P1017'].includes(code)) return true;
+    if (/Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|server closed the connection/i.test(message)) return true;
+  }
+  return false;
+}
+
 /** Maps body-parser failures and HttpErrors to clear 4xx answers; anything else is a 500 with a reference id and no details. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
@@ -48,6 +61,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (e.type === 'entity.too.large') http = new HttpError(413, 'request.too_large', `The body is over the ${e.limit ?? ''} byte limit; send fewer messages per request.`);
     else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') http = new HttpError(415, 'request.unsupported_encoding', 'Send the body as UTF-8 JSON.');
     else if (e.type === 'request.aborted' || e.type === 'request.size.invalid') http = new HttpError(400, 'request.incomplete', 'The request body was incomplete.');
+    else if (isDatabaseUnavailable(err)) {
+      logger.warn({ err: { message: e.message } }, 'database unavailable');
+      res.set('Retry-After', '5');
+      http = new HttpError(503, 'database.unavailable', 'The database is unavailable right now; nothing was stored. Retry shortly.');
+    }
     else {
       const ref = randomUUID();
       logger.error({ ref, err: { name: e.name, message: e.message, stack: e.stack } }, 'unexpected error');
