@@ -68,6 +68,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   const metrics = createMetrics();
   ctx.telemetry = {
     claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
+    acted: (command, outcome) => metrics.actions.inc({ command, outcome }),
     slaBreached: (queue, phase) => metrics.slaBreaches.inc({ queue, phase }),
   };
   const worker = new OutboxWorker(ctx, adapters, {

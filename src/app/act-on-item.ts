@@ -45,6 +45,7 @@ async function deny(ctx: AppContext, req: ActRequest, item: WorkItem | null, f: 
     at: ctx.clock.now(),
   };
   await ctx.store.appendAudit([record]);
+  ctx.telemetry?.acted(req.command.type, f.code);
   return f;
 }
 
@@ -84,6 +85,7 @@ export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOu
     }
     const updated = await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox);
     if (updated) {
+      ctx.telemetry?.acted(req.command.type, 'ok');
       if (req.command.type === 'claim' && item.state === 'OPEN') ctx.telemetry?.claimed(item.queue, (now.getTime() - item.createdAt.getTime()) / 1000);
       return { ok: true, item: updated };
     }

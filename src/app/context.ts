@@ -14,10 +14,12 @@ export interface Routing {
 /** What use cases report for metrics. Labels are queue keys and small enums: never patient data. */
 export interface Telemetry {
   claimed(queue: string, waitSeconds: number): void;
+  /** Every command's outcome: `ok` or the failure code. */
+  acted(command: string, outcome: string): void;
   slaBreached(queue: string, phase: 'claim' | 'response'): void;
 }
 
-export const noTelemetry: Telemetry = { claimed: () => {}, slaBreached: () => {} };
+export const noTelemetry: Telemetry = { claimed: () => {}, acted: () => {}, slaBreached: () => {} };
 
 /** Everything a use case needs, built once in `main.ts` from the parsed config. */
 export interface AppContext {
