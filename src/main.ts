@@ -104,7 +104,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   }
   db.advertise(server.url);
   worker.start();
-  const scheduler = new Scheduler(ctx, { cronExpression: config.raw.scheduler.cron, digest: digestSettings(config), logger, onWork: () => worker.kick() });
+  const scheduler = new Scheduler(ctx, { cronExpression: config.raw.scheduler.cron, digest: digestSettings(config), retentionDays: config.raw.retention.messageBodyDays, logger, onWork: () => worker.kick() });
   scheduler.start();
   logger.info({ url: server.url, database: db.kind, where: db.kind === 'pglite' ? db.where : 'postgres', platforms: ctx.platforms }, 'Baton is serving');
 

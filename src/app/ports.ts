@@ -99,6 +99,8 @@ export interface Store {
   /** Platform conversation references (Teams proactive messaging), keyed e.g. `teams:channel:<id>` or `teams:user:<aadId>`. */
   saveConversationRef(key: string, platform: string, reference: Record<string, unknown>, now: Date): Promise<void>;
   findConversationRef(key: string): Promise<Record<string, unknown> | null>;
+  /** Retention: clears message text (body, subject) received before `before`; returns how many. The audit trail is untouched. */
+  purgeMessageText(before: Date, now: Date): Promise<number>;
   /** Takes or renews a named lease until now + ttl; true if `holder` holds it (scheduler leadership). */
   tryLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;

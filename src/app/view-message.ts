@@ -2,6 +2,9 @@ import { fail, type Failure } from '../domain/result.ts';
 import type { AppContext } from './context.ts';
 import type { StoredMessage } from './ports.ts';
 
+/** What "View message" shows once the retention period removed the text; the EHR keeps the original. */
+export const PURGED = '(Message text removed after the retention period. The original is in the EHR.)';
+
 export type ViewOutcome = { ok: true; messages: Array<Pick<StoredMessage, 'subject' | 'body' | 'sentAt'>> } | Failure;
 
 /**
@@ -23,7 +26,7 @@ export async function viewMessage(ctx: AppContext, req: { itemId: string; actorK
     if (!allowed) outcome = fail('item.not_authorized', 'You are not allowed to read this message.');
     else {
       const messages = await ctx.store.messagesOf(item.id);
-      outcome = { ok: true, messages: messages.map((m) => ({ subject: m.subject, body: m.body, sentAt: m.sentAt })) };
+      outcome = { ok: true, messages: messages.map((m) => ({ subject: m.subject, body: m.body ?? PURGED, sentAt: m.sentAt })) };
     }
   }
   await ctx.store.appendAudit([

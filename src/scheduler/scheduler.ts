@@ -9,6 +9,8 @@ export interface SchedulerOptions {
   /** Cron expression for the tick (default every minute). */
   cronExpression?: string;
   digest: DigestSettings;
+  /** Purge message text older than this many days (config `retention.messageBodyDays`). */
+  retentionDays?: number | undefined;
   logger: Logger;
   /** Called after each tick that did something, e.g. to wake the outbox worker. */
   onWork?: () => void;
@@ -49,6 +51,10 @@ export class Scheduler {
         if (!this.leader) return;
         const swept = await sweep(this.ctx, now);
         const digests = await sendDigests(this.ctx, this.opts.digest, now);
+        if (this.opts.retentionDays) {
+          const purged = await this.ctx.store.purgeMessageText(new Date(now.getTime() - this.opts.retentionDays * 86_400_000), now);
+          if (purged) this.opts.logger.info({ purged }, 'retention: message text purged');
+        }
         if (swept.due || digests.queued) {
           this.opts.logger.info({ swept, digests: digests.managers.length }, 'scheduler tick');
           this.opts.onWork?.();

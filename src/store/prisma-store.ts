@@ -173,6 +173,14 @@ export class PrismaStore implements Store {
     return (r?.reference as Record<string, unknown> | undefined) ?? null;
   }
 
+  async purgeMessageText(before: Date, now: Date) {
+    const { count } = await this.db.portalMessage.updateMany({
+      where: { receivedAt: { lt: before }, bodyPurgedAt: null },
+      data: { body: null, subject: null, bodyPurgedAt: now },
+    });
+    return count;
+  }
+
   async tryLease(name: string, holder: string, now: Date, ttlMs: number) {
     // One statement: take the lease if free or expired, renew it if ours; otherwise leave it.
     const rows = await this.db.$queryRaw<Array<{ holder: string }>>`

@@ -132,6 +132,17 @@ export class MemoryStore implements Store {
     const r = this.refs.get(key);
     return r ? structuredClone(r) : null;
   }
+  async purgeMessageText(before: Date) {
+    let n = 0;
+    for (const m of this.messages) {
+      if (m.receivedAt < before && (m.body as string | null) !== null) {
+        (m as { body: string | null }).body = null;
+        m.subject = null;
+        n++;
+      }
+    }
+    return n;
+  }
   leases = new Map<string, { holder: string; expiresAt: Date }>();
   async tryLease(name: string, holder: string, now: Date, ttlMs: number) {
     const cur = this.leases.get(name);

@@ -96,6 +96,16 @@ describe.each(kinds)('Store contract on %s', (kind) => {
     expect(await store.findConversationRef('teams:channel:none')).toBeNull();
   });
 
+  it('purges old message text for retention and leaves newer text and the audit trail', async () => {
+    const r = await ingestMessage(ctx(), portalMessage({ externalId: `ret-${kind}` }));
+    const audit = await store.auditOf(r.itemId);
+    const received = (await store.messagesOf(r.itemId))[0]!.receivedAt;
+    expect(await store.purgeMessageText(received, new Date())).toBe(0); // strictly older only
+    expect(await store.purgeMessageText(new Date(received.getTime() + 1), new Date())).toBeGreaterThanOrEqual(1);
+    expect((await store.messagesOf(r.itemId))[0]).toMatchObject({ body: null, subject: null });
+    expect(await store.auditOf(r.itemId)).toEqual(audit);
+  });
+
   it('remembers where a card was posted', async () => {
     await store.savePlatformPost({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.2' }, new Date());
     await store.savePlatformPost({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.3' }, new Date());
