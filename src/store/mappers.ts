@@ -9,11 +9,6 @@ export function toItem(r: WorkItemRow): WorkItem {
   return { ...r, category: r.category as Category, priority: r.priority as Priority };
 }
 
-export function itemCreate(i: WorkItem): Prisma.WorkItemCreateInput {
-  const { seq: _seq, ...rest } = i;
-  return rest;
-}
-
 export function patchData(p: ItemPatch, now: Date): Prisma.WorkItemUpdateManyMutationInput {
   return { ...p, updatedAt: now, version: { increment: 1 } };
 }

@@ -1,8 +1,9 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
 import type { IngestOutcome, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, PlatformPostRef, Store } from '../app/ports.ts';
-import { Prisma, type PrismaClient } from './generated/client.ts';
-import { auditData, itemCreate, outboxData, patchData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
+import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
+import { insertNewItemSql } from './ingest-sql.ts';
+import { auditData, outboxData, patchData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -11,7 +12,12 @@ class VersionMoved extends Error {}
 
 /** A unique-key race lost to another writer: Prisma's P2002, or the raw driver error some adapters (PGlite) surface. */
 function isUniqueViolation(e: unknown): boolean {
-  if (e instanceof Prisma.PrismaClientKnownRequestError) return e.code === 'P2002';
+  if (e instanceof Prisma.PrismaClientKnownRequestError) {
+    if (e.code === 'P2002') return true;
+    // Raw queries (P2010) carry the driver's error in meta.
+    if (e.code === 'P2010') return isUniqueViolation((e.meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError);
+    return false;
+  }
   const cause = (e as { cause?: { kind?: string; code?: string; originalCode?: string } } | null)?.cause;
   return (e as Error)?.name === 'DriverAdapterError' && (cause?.kind === 'UniqueConstraintViolation' || cause?.code === '23505' || cause?.originalCode === '23505');
 }
@@ -30,19 +36,22 @@ async function conditionalUpdate(tx: Tx, id: string, version: number, patch: Ite
 export class PrismaStore implements Store {
   constructor(private readonly db: PrismaClient) {}
 
+  // The hot reads of ingestion and clicks are plain SQL: Prisma's query compiler costs a few
+  // milliseconds per model query, several times the database's own work here.
   async findMessageItem(source: string, externalId: string) {
-    const m = await this.db.portalMessage.findUnique({ where: { source_externalId: { source, externalId } }, include: { item: true } });
-    return m ? toItem(m.item) : null;
+    const rows = await this.db.$queryRaw<WorkItemRow[]>`
+      SELECT w.* FROM "PortalMessage" m JOIN "WorkItem" w ON w.id = m."itemId" WHERE m.source = ${source} AND m."externalId" = ${externalId}`;
+    return rows[0] ? toItem(rows[0]) : null;
   }
 
   async findItem(id: string) {
-    const r = await this.db.workItem.findUnique({ where: { id } });
-    return r ? toItem(r) : null;
+    const rows = await this.db.$queryRaw<WorkItemRow[]>`SELECT * FROM "WorkItem" WHERE id = ${id}`;
+    return rows[0] ? toItem(rows[0]) : null;
   }
 
   async findItemByThread(threadKey: string) {
-    const r = await this.db.workItem.findUnique({ where: { threadKey } });
-    return r ? toItem(r) : null;
+    const rows = await this.db.$queryRaw<WorkItemRow[]>`SELECT * FROM "WorkItem" WHERE "threadKey" = ${threadKey}`;
+    return rows[0] ? toItem(rows[0]) : null;
   }
 
   async findThreadOfResource(source: string, resourceId: string) {
@@ -78,9 +87,12 @@ export class PrismaStore implements Store {
   async saveIngest(w: IngestWrite): Promise<IngestOutcome> {
     const now = w.message.receivedAt;
     try {
+      if (w.kind === 'new') {
+        const rows = await this.db.$queryRaw<WorkItemRow[]>(insertNewItemSql(w.item, w.message, w.audit, w.outbox, now));
+        return { status: 'stored', item: toItem(rows[0]!) };
+      }
       const item = await this.db.$transaction(async (tx) => {
-        if (w.kind === 'new') await tx.workItem.create({ data: itemCreate(w.item) });
-        else await conditionalUpdate(tx, w.itemId, w.expectedVersion, w.patch, now);
+        await conditionalUpdate(tx, w.itemId, w.expectedVersion, w.patch, now);
         await tx.portalMessage.create({ data: w.message });
         await writeSideEffects(tx, w.audit, w.outbox, now);
         return tx.workItem.findUniqueOrThrow({ where: { id: w.message.itemId } });

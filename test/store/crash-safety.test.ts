@@ -66,5 +66,5 @@ describe('embedded database crash safety', () => {
     } finally {
       await db.close();
     }
-  }, 60_000);
+  }, 150_000);
 });
