@@ -5,7 +5,7 @@ import type { AppContext } from './context.ts';
 import { RateLimitedError, type ChatAdapter } from './chat-adapter.ts';
 import type { OutboxRow } from './ports.ts';
 
-export type DeliveryResult = 'sent' | 'retry' | 'rate_limited' | 'dropped';
+export type DeliveryResult = 'sent' | 'retry' | 'rate_limited' | 'dropped' | 'coalesced';
 export interface Delivery {
   result: DeliveryResult;
   retryAfterMs?: number;

@@ -64,7 +64,17 @@ export class OutboxWorker {
   private async runLane(lane: string, rows: OutboxRow[]): Promise<number> {
     const pace = this.opts.paceMs?.[rows[0]!.platform] ?? DEFAULT_PACE_MS[rows[0]!.platform] ?? 0;
     let handled = 0;
+    // Card updates render the item's current state, so of several queued for one card only the
+    // last needs sending: the others are coalesced (marked done) without a platform call.
+    const lastUpdate = new Map<string, bigint>();
+    for (const row of rows) if (row.kind === 'card.update' && row.itemId) lastUpdate.set(row.itemId, row.id);
     for (const row of rows) {
+      if (row.kind === 'card.update' && row.itemId && lastUpdate.get(row.itemId) !== row.id) {
+        await this.ctx.store.completeOutbox(row.id, this.ctx.clock.now());
+        this.opts.onResult?.(row.platform, row.kind, 'coalesced');
+        handled++;
+        continue;
+      }
       const wait = (this.gates.get(lane) ?? 0) - Date.now();
       if (wait > 5_000) {
         // Paused for a while (Retry-After): hand the row back rather than hold the batch.

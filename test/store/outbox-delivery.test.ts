@@ -41,6 +41,21 @@ describe('outbox delivery drills (PGlite)', () => {
     expect(chat.calls).toBeGreaterThan(60); // failures really happened and were retried
   });
 
+  it('coalesces several queued updates of one card into one platform call showing the latest state', async () => {
+    const clock = new FixedClock();
+    const ctx = contextFor(new PrismaStore(db.db.prisma), clock, ['sandbox']);
+    const chat = new FakeChat('sandbox');
+    const worker = new OutboxWorker(ctx, new Map([['sandbox', chat]]));
+    const { itemId } = await ingestMessage(ctx, portalMessage({ externalId: 'coalesce-1', threadId: 'coalesce-t' }));
+    await worker.drain();
+    for (const command of [{ type: 'claim' }, { type: 'release' }, { type: 'claim' }] as const) {
+      await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'sandbox', command });
+    }
+    await worker.drain();
+    expect(chat.updates.map((u) => u.version)).toEqual([4]);
+    expect(chat.notes).toHaveLength(3); // every transition still gets its thread line
+  });
+
   it('paces each channel to the platform limit without one channel holding up another', async () => {
     const clock = new FixedClock();
     const ctx = contextFor(new PrismaStore(db.db.prisma), clock, ['slack']);
