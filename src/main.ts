@@ -7,8 +7,10 @@ import type { Clock } from './app/ports.ts';
 import type { Env } from './config/env.ts';
 import type { BatonConfig } from './config/load.ts';
 import { createHttpApp, listen } from './ingest/server.ts';
+import type { Router } from 'express';
+import { createSandbox } from '../adapters/sandbox/index.ts';
 import type { Logger } from './observability/logger.ts';
-import { createMetrics } from './observability/metrics.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { openDatabase, type Database } from './store/database.ts';
 import { PrismaStore } from './store/prisma-store.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -40,6 +42,27 @@ export function platformsFor(env: Env): string[] {
   return ['sandbox', ...(env.SLACK_BOT_TOKEN ? ['slack'] : []), ...(env.TEAMS_APP_ID ? ['teams'] : [])];
 }
 
+/**
+ * The chat platforms to run: the browser sandbox always (a read-only mirror for supervisors
+ * once Slack or Teams is configured), Slack and Teams when their credentials are set.
+ */
+function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext; logger: Logger; metrics: Metrics }) {
+  const adapters = new Map<string, ChatAdapter>();
+  const routes: Router[] = [];
+  const platforms = platformsFor(o.env);
+  const sandbox = createSandbox({
+    ctx: o.ctx,
+    logger: o.logger,
+    readOnly: platforms.length > 1,
+    digest: digestSettings(o.config),
+    poolName: o.config.raw.physicianPool.name,
+    organization: o.config.raw.organization.name,
+  });
+  adapters.set('sandbox', sandbox.adapter);
+  routes.push(sandbox.router);
+  return { adapters, routes };
+}
+
 export interface Baton {
   url: string;
   ctx: AppContext;
@@ -63,9 +86,9 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
     await db.close();
     throw e;
   }
-  const adapters = new Map<string, ChatAdapter>();
   const ctx = buildContext(config, db, platformsFor(env), opts.clock);
   const metrics = createMetrics();
+  const { adapters, routes } = chatAdapters({ env, config, ctx, logger, metrics });
   ctx.telemetry = {
     claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
     acted: (command, outcome) => metrics.actions.inc({ command, outcome }),
@@ -80,6 +103,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
     logger,
     metrics,
     ingestSecret: env.INGEST_SECRET,
+    extraRoutes: routes,
     ops: {
       dbReady: async () => {
         await db.ping();

@@ -115,8 +115,9 @@ function newItem(ctx: AppContext, message: NewMessage, msg: IncomingMessage, t: 
     version: 1,
     messageCount: 1,
     everEscalated: false,
-    firstMessageAt: msg.sentAt,
-    lastMessageAt: msg.sentAt,
+    // A sender's clock running ahead must not make a message look younger than it is.
+    firstMessageAt: msg.sentAt < now ? msg.sentAt : now,
+    lastMessageAt: msg.sentAt < now ? msg.sentAt : now,
     createdAt: now,
     updatedAt: now,
     claimedAt: null,
