@@ -11,12 +11,7 @@ const json = (v: unknown) => (v === undefined || v === null ? null : JSON.string
  * ingestion hot path (see `npm run bench -- ingest`). Returns the stored item row.
  */
 export function insertNewItemSql(item: WorkItem, m: NewMessage, audit: AuditRecord[], outbox: OutboxMessage[], now: Date): Prisma.Sql {
-  const audits = audit.length
-    ? Prisma.sql`, aud AS (
-      INSERT INTO "AuditEvent" ("itemId", actor, platform, action, "fromState", "toState", reason, detail, at)
-      VALUES ${Prisma.join(audit.map((a) => Prisma.sql`(${a.itemId}, ${a.actor}, ${a.platform}, ${a.action}, ${a.fromState ?? null}, ${a.toState ?? null}, ${a.reason ?? null}, ${json(a.detail)}::jsonb, ${a.at})`))}
-      RETURNING 1)`
-    : Prisma.empty;
+  const audits = audit.length ? Prisma.sql`, aud AS (${insertAuditSql(audit)} RETURNING 1)` : Prisma.empty;
   const rows = outbox.length
     ? Prisma.sql`, ob AS (
       INSERT INTO "Outbox" ("dedupeKey", kind, "itemId", platform, payload, "nextAttemptAt", "createdAt")
@@ -40,4 +35,51 @@ export function insertNewItemSql(item: WorkItem, m: NewMessage, audit: AuditReco
       RETURNING 1
     )${audits}${rows}
     SELECT * FROM item`;
+}
+
+/** Column casts PostgreSQL needs for parameters of these types. */
+const CASTS: Partial<Record<string, string>> = { state: '::"ItemState"', resumeState: '::"ItemState"', redFlags: '::text[]' };
+
+function auditValues(audit: AuditRecord[], itemIdFrom: Prisma.Sql): Prisma.Sql {
+  return Prisma.join(
+    audit.map((a) => Prisma.sql`SELECT ${itemIdFrom}, ${a.actor}, ${a.platform}, ${a.action}, ${a.fromState ?? null}, ${a.toState ?? null}, ${a.reason ?? null}, ${json(a.detail)}::jsonb, ${a.at}::timestamp FROM upd`),
+    ' UNION ALL ',
+  );
+}
+
+/**
+ * A state change as ONE statement: the item is updated only if it is still at `version`
+ * (optimistic concurrency), and the audit events and outbox rows are written only if it was.
+ * Returns the updated row, or nothing when the version had moved on.
+ */
+export function transitionSql(itemId: string, version: number, patch: Record<string, unknown>, audit: AuditRecord[], outbox: OutboxMessage[], now: Date): Prisma.Sql {
+  const sets = Object.entries(patch)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => Prisma.sql`${Prisma.raw(`"${k.replace(/"/g, '')}"`)} = ${v}${Prisma.raw(CASTS[k] ?? '')}`);
+  const audits = audit.length
+    ? Prisma.sql`, aud AS (
+      INSERT INTO "AuditEvent" ("itemId", actor, platform, action, "fromState", "toState", reason, detail, at)
+      ${auditValues(audit, Prisma.sql`upd.id`)}
+      RETURNING 1)`
+    : Prisma.empty;
+  const rows = outbox.length
+    ? Prisma.sql`, ob AS (
+      INSERT INTO "Outbox" ("dedupeKey", kind, "itemId", platform, payload, "nextAttemptAt", "createdAt")
+      ${Prisma.join(outbox.map((o) => Prisma.sql`SELECT ${o.dedupeKey}, ${o.kind}, ${o.itemId}, ${o.platform}, ${json(o.payload)}::jsonb, ${o.nextAttemptAt}::timestamp, ${now}::timestamp FROM upd`), ' UNION ALL ')}
+      ON CONFLICT ("dedupeKey") DO NOTHING
+      RETURNING 1)`
+    : Prisma.empty;
+  return Prisma.sql`
+    WITH upd AS (
+      UPDATE "WorkItem" SET ${Prisma.join([...sets, Prisma.sql`"updatedAt" = ${now}`, Prisma.sql`version = version + 1`], ', ')}
+      WHERE id = ${itemId} AND version = ${version}
+      RETURNING *
+    )${audits}${rows}
+    SELECT * FROM upd`;
+}
+
+export function insertAuditSql(audit: AuditRecord[]): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "AuditEvent" ("itemId", actor, platform, action, "fromState", "toState", reason, detail, at)
+    VALUES ${Prisma.join(audit.map((a) => Prisma.sql`(${a.itemId}, ${a.actor}, ${a.platform}, ${a.action}, ${a.fromState ?? null}, ${a.toState ?? null}, ${a.reason ?? null}, ${json(a.detail)}::jsonb, ${a.at})`))}`;
 }
