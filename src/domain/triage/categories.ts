@@ -1,26 +1,15 @@
 import type { CompiledTriageRules } from './compile.ts';
-import { findAll, testAny, type Span } from './patterns.ts';
+import type { Span } from './patterns.ts';
 import type { KeywordCategory } from './rules.ts';
 import { normalize } from './text.ts';
 
 type Scored = { category: KeywordCategory; score: number }[];
 
-/**
- * Keyword score of one category: each hit counts its tier weight, times `subjectFactor` when it lies
- * in the subject (text before `bodyStart`); weaker hits inside stronger ones don't count twice.
- */
-function score(text: string, bodyStart: number, subjectFactor: number, cat: CompiledTriageRules['categories'][number]): number {
-  if (!testAny(cat.any, text)) return 0;
-  const taken: Span[] = [];
-  let total = 0;
-  for (const { re, weight } of cat.tiers) {
-    for (const s of findAll(re, text)) {
-      if (taken.some((t) => s.start < t.end && t.start < s.end)) continue;
-      taken.push(s);
-      total += s.start < bodyStart ? weight * subjectFactor : weight;
-    }
-  }
-  return total;
+/** Keyword hits by start position; `list` as in `CompiledTriageRules.keywords`. */
+function keywordHits(text: string, c: CompiledTriageRules): (Span & { list: number })[] {
+  const hits: (Span & { list: number })[] = [];
+  c.keywords.scan(text, false, (list, start, end) => hits.push({ list, start, end }));
+  return hits;
 }
 
 const REPLY = /^\s*(re|fwd?|aw|sv)\s*:/;
@@ -29,12 +18,20 @@ const REPLY = /^\s*(re|fwd?|aw|sv)\s*:/;
 export function scoreCategories(text: string, bodyStart: number, redFlagCount: number, c: CompiledTriageRules): Scored {
   const { subjectWeight, replySubjectWeight, redFlagEvidence } = c.rules.scoring;
   const subjectFactor = REPLY.test(text.slice(0, bodyStart)) ? replySubjectWeight : subjectWeight;
-  return c.categories.map((cat) => ({
-    category: cat.category,
-    score:
-      score(text, bodyStart, subjectFactor, cat) +
-      (cat.category === redFlagEvidence.category ? redFlagEvidence.weight * redFlagCount : 0),
-  }));
+  const hits = keywordHits(text, c);
+  return c.categories.map((cat, k) => {
+    // strong → normal → weak: a weaker hit overlapping a stronger one is not counted again.
+    const taken: Span[] = [];
+    let score = cat.category === redFlagEvidence.category ? redFlagEvidence.weight * redFlagCount : 0;
+    cat.weights.forEach((weight, tier) => {
+      for (const s of hits) {
+        if (s.list !== 3 * k + tier || taken.some((t) => s.start < t.end && t.start < s.end)) continue;
+        taken.push(s);
+        score += s.start < bodyStart ? weight * subjectFactor : weight; // subject = text before the body
+      }
+    });
+    return { category: cat.category, score };
+  });
 }
 
 /** The patient's label as one of our categories: its exact code, or what its words score highest for. */

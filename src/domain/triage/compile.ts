@@ -1,4 +1,5 @@
 import type { Priority } from '../types.ts';
+import { KeywordIndex } from './keyword-index.ts';
 import { compileList } from './patterns.ts';
 import type { KeywordCategory, TriageRules } from './rules.ts';
 
@@ -7,18 +8,12 @@ const TIERS = ['strong', 'normal', 'weak'] as const;
 /** Rules with every pattern list joined into ready regexes; built once per rules object. */
 export interface CompiledTriageRules {
   rules: TriageRules;
-  categories: {
-    category: KeywordCategory;
-    priority: Priority;
-    /** All tiers in one regex: when it finds nothing the category scores 0 without three scans. */
-    any: RegExp | null;
-    /** strong → normal → weak: a weaker hit overlapping a stronger one is not counted again. */
-    tiers: { re: RegExp; weight: number }[];
-  }[];
-  /** Union of every red-flag pattern: one scan finds each position where some rule may match. */
-  anyRedFlag: RegExp | null;
-  /** `at` is sticky: it is only tried at the positions the union found. */
-  redFlags: { name: string; priority: Priority; at: RegExp; with: RegExp | null }[];
+  /** Three lists per category, in `categories` order: list 3k+t is tier t (strong, normal, weak) of category k. */
+  keywords: KeywordIndex;
+  categories: { category: KeywordCategory; priority: Priority; weights: number[] }[];
+  /** List i holds the patterns of `redFlags[i]`. */
+  redFlagIndex: KeywordIndex;
+  redFlags: { name: string; priority: Priority; with: RegExp | null }[];
   urgency: RegExp | null;
   idioms: RegExp | null;
   clauseBreak: RegExp | null;
@@ -37,20 +32,14 @@ export function compileTriageRules(rules: TriageRules): CompiledTriageRules {
   if (hit) return hit;
   const compiled: CompiledTriageRules = {
     rules,
+    keywords: new KeywordIndex(rules.categories.flatMap((c) => TIERS.map((t) => c[t] ?? []))),
     categories: rules.categories.map((c) => ({
       category: c.category,
       priority: c.priority,
-      any: compileList(TIERS.flatMap((t) => c[t] ?? [])),
-      tiers: TIERS.flatMap((t) => {
-        const re = compileList(c[t]);
-        return re ? [{ re, weight: rules.scoring.weights[t] }] : [];
-      }),
+      weights: TIERS.map((t) => rules.scoring.weights[t]),
     })),
-    anyRedFlag: compileList(rules.redFlags.flatMap((r) => r.patterns)),
-    redFlags: rules.redFlags.flatMap((r) => {
-      const at = compileList(r.patterns, 'iy');
-      return at ? [{ name: r.name, priority: r.priority, at, with: compileList(r.with) }] : [];
-    }),
+    redFlagIndex: new KeywordIndex(rules.redFlags.map((r) => r.patterns)),
+    redFlags: rules.redFlags.map((r) => ({ name: r.name, priority: r.priority, with: compileList(r.with) })),
     urgency: compileList(rules.urgency.patterns),
     idioms: compileList(rules.idioms),
     clauseBreak: compileList(rules.clauseBreaks),

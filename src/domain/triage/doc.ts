@@ -7,19 +7,21 @@ import { segment, type Clause } from './text.ts';
  * to judge a phrase match, and most messages have none, so they are computed on first use.
  */
 export class Doc {
+  readonly text: string;
+  readonly #c: CompiledTriageRules;
   #clauses: Clause[] | undefined;
   #idioms: Span[] | undefined;
 
-  constructor(
-    readonly text: string,
-    private readonly c: CompiledTriageRules,
-  ) {}
+  constructor(text: string, c: CompiledTriageRules) {
+    this.text = text;
+    this.#c = c;
+  }
 
   get clauses(): Clause[] {
-    return (this.#clauses ??= segment(this.text, this.c.clauseBreak));
+    return (this.#clauses ??= segment(this.text, this.#c.clauseBreak));
   }
 
   get idiomSpans(): Span[] {
-    return (this.#idioms ??= findAll(this.c.idioms, this.text));
+    return (this.#idioms ??= findAll(this.#c.idioms, this.text));
   }
 }

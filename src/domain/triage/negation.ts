@@ -9,6 +9,7 @@ import { clauseAt, wordCount, type Clause } from './text.ts';
  * Rules are NegEx-style: a cue before the phrase within its clause and a few words, or a
  * resolution cue after it; see the `negation` and `resolution` sections of the rules file.
  */
+
 /** Last negation cue in `pre`, outside pseudo-negations, no further than `window` words from its end. */
 function cueBefore(pre: string, c: CompiledTriageRules, window: number): boolean {
   const pseudo = findAll(c.pseudoCue, pre);

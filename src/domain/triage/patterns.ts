@@ -12,10 +12,30 @@ const END = '(?:(?!\\w)|(?<!\\w))';
 /** Source of one list as a single alternation (one scan per list, not per pattern). */
 export const alternation = (list: readonly string[]) => list.map((p) => `(?:${p})`).join('|');
 
+/**
+ * `(` → `(?:` outside classes and escapes. Nothing reads capture groups (back-references are
+ * refused), and a match without them is about twice as fast to build.
+ */
+export function nonCapturing(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (ch === '\\') {
+      out += ch + (source[++i] ?? '');
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === ']') inClass = false;
+    out += ch === '(' && !inClass && source[i + 1] !== '?' ? '(?:' : ch;
+  }
+  return out;
+}
+
 /** `flags`: 'gi' to scan, 'iy' (sticky) to test at one position. */
 export function compileList(list: readonly string[] | undefined, flags = 'gi'): RegExp | null {
   if (!list || list.length === 0) return null;
-  return new RegExp(`${START}(?:${alternation(list)})${END}`, flags);
+  return new RegExp(`${START}(?:${nonCapturing(alternation(list))})${END}`, flags);
 }
 
 export interface Span {
@@ -33,24 +53,6 @@ export function findAll(re: RegExp | null, text: string): Span[] {
     else out.push({ start: m.index, end: m.index + m[0].length });
   }
   return out;
-}
-
-/** Every position where some match starts, overlapping ones included (advances one character per hit). */
-export function matchStarts(re: RegExp | null, text: string): number[] {
-  const out: number[] = [];
-  if (!re) return out;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push(m.index);
-    re.lastIndex = m.index + 1;
-  }
-  return out;
-}
-
-/** Length of the match of sticky `re` at `pos`, or 0. */
-export function matchAt(re: RegExp, text: string, pos: number): number {
-  re.lastIndex = pos;
-  return re.exec(text)?.[0].length ?? 0;
 }
 
 export function testAny(re: RegExp | null, text: string): boolean {

@@ -2,7 +2,6 @@ import { maxPriority, type Priority } from '../types.ts';
 import type { CompiledTriageRules } from './compile.ts';
 import type { Doc } from './doc.ts';
 import { affirmed, anyAffirmed } from './negation.ts';
-import { matchAt, matchStarts } from './patterns.ts';
 
 export interface RedFlagHit {
   name: string;
@@ -15,15 +14,13 @@ export interface RedFlagHit {
  * minutes", never a diagnosis.
  */
 export function detectRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagHit[] {
-  const starts = matchStarts(c.anyRedFlag, doc.text);
-  if (starts.length === 0) return [];
+  // Every occurrence counts (overlapping ones too): a negated mention must not hide an affirmed one.
+  const affirmedRule = new Array<boolean>(c.redFlags.length).fill(false);
+  c.redFlagIndex.scan(doc.text, true, (rule, start, end) => {
+    if (!affirmedRule[rule] && affirmed(doc, { start, end }, c)) affirmedRule[rule] = true;
+  });
   return c.redFlags
-    .filter((rule) =>
-      starts.some((start) => {
-        const length = matchAt(rule.at, doc.text, start);
-        return length > 0 && affirmed(doc, { start, end: start + length }, c);
-      }) && (!rule.with || anyAffirmed(rule.with, doc, c)),
-    )
+    .filter((rule, i) => affirmedRule[i] && (!rule.with || anyAffirmed(rule.with, doc, c)))
     .map((rule) => ({ name: rule.name, priority: rule.priority }));
 }
 

@@ -1,4 +1,4 @@
-import { findAll } from './patterns.ts';
+import { findAll, type Span } from './patterns.ts';
 
 /**
  * Text preparation. Offsets into the normalised text are what the negation logic works on, so
@@ -34,31 +34,33 @@ export function segment(text: string, clauseBreak: RegExp | null): Clause[] {
   const clauses: Clause[] = [];
   const breaks = findAll(clauseBreak, text);
   const ends = /[.!?;]+(?=\s|$)|\n+/g;
-  let sentence = 0;
   let from = 0;
   let b = 0;
-  const addSentence = (s: number, e: number) => {
-    let start = s;
-    let first = true;
-    let afterComma = false;
-    while (b < breaks.length && breaks[b]!.start < e) {
-      const br = breaks[b++]!;
-      if (br.start < s) continue;
-      clauses.push({ start, end: br.start, sentence, first, afterComma });
-      first = false;
-      afterComma = text.slice(br.start, br.end).trim() === ',';
-      start = br.end;
-    }
-    clauses.push({ start, end: e, sentence, first, afterComma });
-    sentence++;
-  };
-  ends.lastIndex = 0;
-  for (let m = ends.exec(text); m; m = ends.exec(text)) {
-    addSentence(from, m.index);
+  let sentence = 0;
+  for (let m = ends.exec(text); m || from < text.length || clauses.length === 0; m = m ? ends.exec(text) : null) {
+    const end = m ? m.index : text.length;
+    b = splitSentence(text, from, end, sentence++, breaks, b, clauses);
+    if (!m) break;
     from = m.index + m[0].length;
   }
-  if (from < text.length || clauses.length === 0) addSentence(from, text.length);
   return clauses;
+}
+
+/** Adds the clauses of sentence [start, end) to `out`; returns the index of the first unused break. */
+function splitSentence(text: string, start: number, end: number, sentence: number, breaks: Span[], b: number, out: Clause[]): number {
+  let from = start;
+  let first = true;
+  let afterComma = false;
+  for (; b < breaks.length && breaks[b]!.start < end; b++) {
+    const br = breaks[b]!;
+    if (br.start < start) continue;
+    out.push({ start: from, end: br.start, sentence, first, afterComma });
+    first = false;
+    afterComma = text.slice(br.start, br.end).trim() === ',';
+    from = br.end;
+  }
+  out.push({ start: from, end, sentence, first, afterComma });
+  return b;
 }
 
 /** Index of the clause containing `pos` (clauses are sorted and cover the text except sentence ends). */
