@@ -10,7 +10,7 @@ import { createHttpApp, listen } from './ingest/server.ts';
 import type { Router } from 'express';
 import { createSandbox } from '../adapters/sandbox/index.ts';
 import type { Logger } from './observability/logger.ts';
-import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { openDatabase, type Database } from './store/database.ts';
 import { PrismaStore } from './store/prisma-store.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -39,14 +39,14 @@ export const digestSettings = (c: BatonConfig): DigestSettings => ({
 
 /** Platforms that get outbox rows: the sandbox always (a live mirror), plus each configured chat platform. */
 export function platformsFor(env: Env): string[] {
-  return ['sandbox', ...(env.SLACK_BOT_TOKEN ? ['slack'] : []), ...(env.TEAMS_APP_ID ? ['teams'] : [])];
+  return ['sandbox', ...(env.SLACK_BOT_TOKEN ? ['slack'] : []), ...(env.TEAMS_APP_ID || env.TEAMS_AUTH === 'off' ? ['teams'] : [])];
 }
 
 /**
  * The chat platforms to run: the browser sandbox always (a read-only mirror for supervisors
  * once Slack or Teams is configured), Slack and Teams when their credentials are set.
  */
-function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext; logger: Logger; metrics: Metrics }) {
+async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext; logger: Logger }) {
   const adapters = new Map<string, ChatAdapter>();
   const routes: Router[] = [];
   const platforms = platformsFor(o.env);
@@ -60,6 +60,21 @@ function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext; logge
   });
   adapters.set('sandbox', sandbox.adapter);
   routes.push(sandbox.router);
+  if (platforms.includes('teams')) {
+    // Loaded only when used: teams-ai takes seconds to import, and the CLI imports this file.
+    const { createTeamsAdapter } = await import('../adapters/teams/index.ts');
+    const teams = createTeamsAdapter({
+      ctx: o.ctx,
+      logger: o.logger.child({ platform: 'teams' }),
+      appId: o.env.TEAMS_APP_ID,
+      appPassword: o.env.TEAMS_APP_PASSWORD,
+      tenantId: o.env.TEAMS_TENANT_ID,
+      poolChannel: o.config.raw.physicianPool.teamsChannel,
+      authDisabled: o.env.TEAMS_AUTH === 'off',
+    });
+    adapters.set('teams', teams.adapter);
+    routes.push(teams.router);
+  }
   return { adapters, routes };
 }
 
@@ -88,7 +103,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   }
   const ctx = buildContext(config, db, platformsFor(env), opts.clock);
   const metrics = createMetrics();
-  const { adapters, routes } = chatAdapters({ env, config, ctx, logger, metrics });
+  const { adapters, routes } = await chatAdapters({ env, config, ctx, logger });
   ctx.telemetry = {
     claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
     acted: (command, outcome) => metrics.actions.inc({ command, outcome }),

@@ -75,13 +75,11 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
   }
   if (card.text) body.push({ type: 'Container', separator: true, items: [literal(clip(card.text, b.text))] });
   if (o.messages) body.push(privateMessages(o.messages, b.messages));
-  if (card.link && /^https:\/\/[^\s]+$/i.test(card.link)) {
-    body.push({
-      type: 'Container',
-      selectAction: { type: 'Action.OpenUrl', url: card.link, title: 'Open in the EHR' },
-      items: [{ type: 'TextBlock', text: 'Open in the EHR ↗', color: 'Accent', weight: 'Bolder' }],
-    });
-  }
+  // Reading actions sit with the facts, in their own ActionSet: the card's own action row keeps
+  // the workflow buttons, at most five (the Adaptive Cards host default, which Teams also uses).
+  const reading: Json[] = card.actions.filter((a) => a.command === 'item.view').map((a) => execute(a.command, a.label, card));
+  if (card.link && /^https:\/\/[^\s]+$/i.test(card.link)) reading.push({ type: 'Action.OpenUrl', title: 'Open in the EHR', url: card.link });
+  if (reading.length) body.push({ type: 'ActionSet', actions: reading });
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -89,7 +87,7 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
     fallbackText: card.fallbackText,
     msteams: { width: 'Full' },
     body,
-    actions: card.actions.flatMap((a) => action(card, a, o.roster, b.choices)),
+    actions: card.actions.filter((a) => a.command !== 'item.view').flatMap((a) => action(card, a, o.roster, b.choices)),
   };
 }
 
@@ -119,11 +117,9 @@ function header(card: CardView): Json {
 }
 
 function facts(card: CardView): Json[] {
-  const f = [
-    { title: 'Status', value: card.owner ? `${card.stateLabel} · ${card.owner.name}` : card.stateLabel },
-    { title: 'Patient', value: card.patientToken },
-    { title: 'Waiting', value: card.age },
-  ];
+  const f = [{ title: 'Status', value: card.owner ? `${card.stateLabel} · ${card.owner.name}` : card.stateLabel }];
+  if (card.patientToken) f.push({ title: 'Patient', value: card.patientToken });
+  f.push({ title: 'Waiting', value: card.age });
   if (card.sla) f.push({ title: 'Target', value: card.sla.breached ? `${card.sla.label} ⚠` : card.sla.label });
   if (card.messageCount > 1) f.push({ title: 'Messages', value: String(card.messageCount) });
   return f;

@@ -1,3 +1,5 @@
+import { RateLimitedError } from '../../src/app/chat-adapter.ts';
+
 /**
  * Pacing and failure handling for calls to the Bot Connector (PLATFORMS.md §8, Microsoft's
  * "Rate limiting for bots" page):
@@ -5,11 +7,12 @@
  * - per app per tenant: treat ≤ 30 requests / s as safe (the docs say 30 or 50);
  * - on 429 (and 412, 502, 504) back off and retry, honouring `Retry-After`.
  *
- * The gate never retries by itself: it throws, and the outbox retries the whole delivery with
- * its backoff. What it adds is memory: after a 429 with `Retry-After`, calls to that conversation
- * are refused locally (no request leaves) until the pause is over, so the outbox's earlier
- * attempts cost nothing and the first call Teams sees comes after the time it asked for.
- * Limits are per process; several Baton instances each keep their own.
+ * The gate never retries by itself: it throws, and the outbox retries the delivery. A 429 (or a
+ * 503 with `Retry-After`) becomes `RateLimitedError(retryAfterMs)`, which the outbox honours
+ * exactly for that row and its lane; 412/5xx/timeouts become `ConnectorCallFailed`, retried with
+ * the outbox's exponential backoff. The gate also remembers the pause per conversation, so a
+ * call for the same thread from another lane (a card copy, the in-turn refresh) is refused
+ * locally — no request leaves — until Teams' `Retry-After` is over. Limits are per process.
  */
 
 export const THREAD_WINDOWS: ReadonlyArray<readonly [ms: number, max: number]> = [[1_000, 7], [2_000, 8], [30_000, 60], [3_600_000, 1800]];
@@ -18,14 +21,6 @@ const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'REQUEST_SEND_ERROR']);
 /** A 429 without `Retry-After` still pauses the conversation briefly. */
 const DEFAULT_429_PAUSE_MS = 1_000;
-
-/** Refused before any request was made (the conversation is paused or at its rate limit): safe to retry. */
-export class RetryLater extends Error {
-  constructor(message: string, readonly retryAfterMs: number) {
-    super(message);
-    this.name = 'RetryLater';
-  }
-}
 
 /** The connector refused or failed a call. The message names the status, never the content. */
 export class ConnectorCallFailed extends Error {
@@ -97,17 +92,17 @@ export class ConnectorGate {
 
   /**
    * Runs one connector call for a conversation. Waits briefly for a free slot, else throws
-   * `RetryLater` without calling; a failed call becomes `ConnectorCallFailed`, and a 429 pauses
-   * the conversation for its `Retry-After`.
+   * `RateLimitedError` without calling; a 429 becomes `RateLimitedError` and pauses the
+   * conversation for its `Retry-After`; any other failure becomes `ConnectorCallFailed`.
    */
   async run<T>(conversationId: string, what: string, call: () => Promise<T>): Promise<T> {
     const thread = threadOf(conversationId);
     let wait = this.waitMs(thread);
     if (wait > 0) {
-      if (wait > this.maxInlineWaitMs) throw new RetryLater(`Teams ${what} deferred ${Math.ceil(wait / 1000)}s: conversation paused or at its rate limit`, wait);
+      if (wait > this.maxInlineWaitMs) throw new RateLimitedError(wait, `Teams ${what} deferred ${Math.ceil(wait / 1000)}s: conversation paused or at its rate limit`);
       await this.sleep(wait);
       wait = this.waitMs(thread);
-      if (wait > 0) throw new RetryLater(`Teams ${what} deferred: conversation at its rate limit`, wait);
+      if (wait > 0) throw new RateLimitedError(wait, `Teams ${what} deferred: conversation at its rate limit`);
     }
     this.record(thread);
     try {
@@ -125,16 +120,19 @@ export class ConnectorGate {
     return true;
   }
 
-  /** Turns a connector error into `ConnectorCallFailed`, pausing the thread if Teams asked for it. */
+  /** Turns a connector error into `RateLimitedError` (429) or `ConnectorCallFailed`, pausing the thread if Teams asked. */
   failed(conversationId: string, what: string, e: unknown): Error {
-    if (e instanceof ConnectorCallFailed || e instanceof RetryLater) return e;
+    if (e instanceof ConnectorCallFailed || e instanceof RateLimitedError) return e;
     const f = classifyConnectorError(e, this.now());
+    // The status or error code says what happened; response bodies are never quoted (they may echo the card).
+    const status = f.status !== undefined ? `HTTP ${f.status}` : (f.code ?? String((e as Error)?.message ?? e).slice(0, 200));
+    const after = f.retryAfterMs !== undefined ? ` (retry after ${Math.ceil(f.retryAfterMs / 1000)}s)` : '';
+    const message = `Teams ${what} failed: ${status}${after}`;
     if (f.retryAfterMs !== undefined && (f.status === 429 || f.status === 503)) {
       this.pausedUntil.set(threadOf(conversationId), this.now() + f.retryAfterMs);
+      return new RateLimitedError(f.retryAfterMs, message);
     }
-    const status = f.status !== undefined ? `HTTP ${f.status}` : (f.code ?? 'a network error');
-    const after = f.retryAfterMs !== undefined ? ` (retry after ${Math.ceil(f.retryAfterMs / 1000)}s)` : '';
-    return new ConnectorCallFailed(`Teams ${what} failed: ${status}${after}`, f.status, f.retryable, f.retryAfterMs);
+    return new ConnectorCallFailed(message, f.status, f.retryable, f.retryAfterMs);
   }
 
   private waitMs(thread: string): number {

@@ -1,7 +1,7 @@
-import { buildCard } from '../domain/card.ts';
 import type { DigestModel } from '../domain/digest.ts';
 import { digestText } from '../domain/digest-text.ts';
 import type { AppContext } from './context.ts';
+import { cardForItem } from './item-card.ts';
 import { RateLimitedError, type ChatAdapter } from './chat-adapter.ts';
 import type { OutboxRow } from './ports.ts';
 
@@ -22,13 +22,7 @@ export function backoffMs(attempts: number, random = Math.random): number {
 
 async function cardFor(ctx: AppContext, itemId: string) {
   const item = await ctx.store.findItem(itemId);
-  if (!item) return null;
-  let latestText: string | undefined;
-  if (ctx.card.messageText !== 'none') {
-    const msgs = await ctx.store.messagesOf(itemId);
-    latestText = msgs.at(-1)?.body ?? undefined;
-  }
-  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: ctx.card.messageText, excerptLength: ctx.card.excerptLength, latestText });
+  return item ? cardForItem(ctx, item) : null;
 }
 
 async function deliverDigest(ctx: AppContext, adapter: ChatAdapter, row: OutboxRow) {

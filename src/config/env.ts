@@ -19,6 +19,8 @@ export const envSchema = z.object({
   TEAMS_APP_ID: optional,
   TEAMS_APP_PASSWORD: optional,
   TEAMS_TENANT_ID: optional,
+  /** `off`: Teams without authentication, for local testing on loopback only (logged loudly). */
+  TEAMS_AUTH: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,6 +36,11 @@ export function parseEnv(source: Record<string, string | undefined>): { ok: true
   const env = r.data;
   if (!isLoopback(env.HOST) && !env.INGEST_SECRET) {
     return { ok: false, problems: [`INGEST_SECRET: required when HOST is ${env.HOST} (not loopback), so nobody else can post messages into Baton`] };
+  }
+  if (env.TEAMS_AUTH === 'off' && env.TEAMS_APP_ID) return { ok: false, problems: ['TEAMS_AUTH: "off" cannot be combined with TEAMS_APP_ID; unset one'] };
+  if (env.TEAMS_AUTH === 'off' && !isLoopback(env.HOST)) return { ok: false, problems: [`TEAMS_AUTH: "off" is for local testing only; HOST must be loopback (is ${env.HOST})`] };
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+    return { ok: false, problems: ['SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)'] };
   }
   return { ok: true, env };
 }

@@ -1,0 +1,96 @@
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { ActivityTypes, TeamsInfo, type TurnContext } from 'botbuilder';
+import type { AppContext } from '../../src/app/context.ts';
+import type { Logger } from '../../src/observability/logger.ts';
+import { actorOf } from './card-actions.ts';
+import type { ConversationRefs } from './conversation-refs.ts';
+
+export interface ConversationEventDeps {
+  ctx: AppContext;
+  logger: Logger;
+  refs: ConversationRefs;
+  poolChannel: string | undefined;
+}
+
+/** The commands in the manifest's command list. */
+export const BOT_COMMANDS = ['help', 'setup'] as const;
+
+const channelIdOf = (context: TurnContext) =>
+  (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? context.activity.conversation.id.split(';')[0]!;
+
+/** What Baton knows about this place and this person: what clinic IT needs to map queues and staff. No patient data. */
+function setupText(d: ConversationEventDeps, context: TurnContext): string {
+  const lines: string[] = [];
+  if (context.activity.conversation.conversationType === 'channel') {
+    const id = channelIdOf(context);
+    const queues = d.ctx.roster.queues.filter((q) => q.teamsChannel === id).map((q) => `${q.name} (${q.key})`);
+    lines.push(`This channel's id: ${id}`);
+    if (queues.length) lines.push(`Queue cards posted here: ${queues.join(', ')}.`);
+    else if (d.poolChannel === id) lines.push('Physician escalations without a named physician are posted here.');
+    else lines.push('No queue is mapped to this channel. To post a queue here, set its teamsChannel to this id in Baton\'s config.');
+  }
+  const who = actorOf(d.ctx.roster, context.activity.from);
+  const staff = d.ctx.roster.member(who.key);
+  lines.push(staff
+    ? `You are ${staff.name} (${staff.key}) on Baton's roster.`
+    : `You are not on Baton's roster. Ask your practice manager to add your Teams id as teamsAadId: ${who.aadObjectId ?? 'unknown'}`);
+  return lines.join('\n\n');
+}
+
+const HELP = [
+  'Baton posts each patient-portal message as a card in its queue\'s channel. From the card: Claim, Release, Reassign, Snooze, Escalate to a physician, Resolve.',
+  'Physicians get escalations here in a chat with Baton and can Resolve, Return to the team or Hand to another physician.',
+  '"View message" shows the patient\'s words only to you, and the view is recorded. Reply to patients in the EHR, never in Teams.',
+  'Type "setup" to see this channel\'s id and whether you are on the roster.',
+].join('\n\n');
+
+/**
+ * Install and conversation events: every inbound activity refreshes the stored conversation
+ * references (`beforeTurn`), a team install also records the Teams ids of roster members (so
+ * physicians can be messaged before they ever click), and `help` / `setup` answer in place.
+ */
+export function registerConversationEvents(app: Application<TurnState>, d: ConversationEventDeps): void {
+  app.turn('beforeTurn', async (context) => {
+    try {
+      await d.refs.capture(context.activity);
+    } catch (e) {
+      // Never fail a person's click because a reference could not be saved; the next activity retries.
+      d.logger.warn({ platform: 'teams', err: { message: (e as Error).message } }, 'could not store a Teams conversation reference');
+    }
+    return true;
+  });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const a = context.activity;
+    if (!a.membersAdded?.some((m) => m.id === a.recipient.id)) return; // someone else joined: nothing to do
+    const scope = a.conversation.conversationType;
+    d.logger.info({ platform: 'teams', scope, conversation: scope === 'channel' ? channelIdOf(context) : 'personal' }, 'Baton installed in Teams');
+    if (scope === 'channel') await recordTeamMembers(d, context);
+    await context.sendActivity(scope === 'channel'
+      ? `Baton is installed in this team. ${setupText(d, context)}`
+      : 'Hi, I am Baton. Physicians get escalated portal messages here. Type "help" to learn more or "setup" to check your roster entry.');
+  });
+
+  app.message(
+    async (context) => context.activity.type === ActivityTypes.Message && typeof context.activity.text === 'string' && context.activity.text.trim() !== '',
+    async (context) => {
+      const command = context.activity.text.trim().toLowerCase();
+      await context.sendActivity(command === 'setup' ? setupText(d, context) : HELP);
+    },
+  );
+}
+
+async function recordTeamMembers(d: ConversationEventDeps, context: TurnContext): Promise<void> {
+  try {
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await TeamsInfo.getPagedMembers(context, 500, token);
+      await d.refs.captureMembers(page.members);
+      token = page.continuationToken;
+    } while (token && ++pages < 20);
+  } catch (e) {
+    // Best effort: people are also learned from their first click or chat.
+    d.logger.warn({ platform: 'teams', err: { message: (e as Error).message } }, 'could not list team members at install');
+  }
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { ActivityEventNames, ActivityTypes, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
+import express, { Router } from 'express';
+import type { ChatAdapter } from '../../src/app/chat-adapter.ts';
+import type { AppContext } from '../../src/app/context.ts';
+import type { Logger } from '../../src/observability/logger.ts';
+import { noticeCard } from './adaptive-card.ts';
+import { ADAPTIVE_CARD_RESPONSE, registerCardActions } from './card-actions.ts';
+import { ConnectorGate } from './connector-gate.ts';
+import { singleShotConnectors } from './connector-pipeline.ts';
+import { registerConversationEvents } from './conversation-events.ts';
+import { ConversationRefs } from './conversation-refs.ts';
+import { TeamsChatAdapter } from './teams-chat-adapter.ts';
+
+export interface TeamsAdapterOptions {
+  ctx: AppContext;
+  logger: Logger;
+  /** Entra app (client) id of the bot registration. With it, every request must carry a valid Bot Framework JWT. */
+  appId?: string | undefined;
+  appPassword?: string | undefined;
+  /** Set for a single-tenant bot registration (the kind Azure creates today); also ignores other tenants' activity. */
+  tenantId?: string | undefined;
+  /** `physicianPool.teamsChannel`: where escalations without a named physician go. */
+  poolChannel?: string | undefined;
+  /**
+   * Must be true to run without `appId`: then nothing checks who calls `/api/messages`, and
+   * anyone who can reach it can act as any roster member. For local testing only.
+   */
+  authDisabled?: boolean | undefined;
+  /** Per-request timeout for Bot Connector calls. */
+  connectorTimeoutMs?: number | undefined;
+  /** Gives up on the in-turn card refresh after this (Teams wants invoke answers within ~5 s). */
+  inTurnUpdateTimeoutMs?: number | undefined;
+}
+
+export interface TeamsParts {
+  adapter: ChatAdapter;
+  /** Serves `POST /api/messages`; mount it through `createHttpApp({ extraRoutes })`. */
+  router: Router;
+}
+
+function botFrameworkAuth(o: TeamsAdapterOptions) {
+  if (!o.appId) {
+    if (!o.authDisabled) throw new Error('Teams: TEAMS_APP_ID is not set. Set it (with TEAMS_APP_PASSWORD), or turn authentication off explicitly for local testing.');
+    return {};
+  }
+  if (!o.appPassword) throw new Error('Teams: TEAMS_APP_PASSWORD is required with TEAMS_APP_ID.');
+  return {
+    MicrosoftAppId: o.appId,
+    MicrosoftAppPassword: o.appPassword,
+    MicrosoftAppType: o.tenantId ? 'SingleTenant' : 'MultiTenant',
+    ...(o.tenantId ? { MicrosoftAppTenantId: o.tenantId } : {}),
+  };
+}
+
+/** Proactive turns (`continueConversationAsync`, `createConversationAsync`) report errors to their caller. */
+const isProactive = (c: TurnContext) =>
+  c.activity.type === ActivityTypes.Event &&
+  (c.activity.name === ActivityEventNames.ContinueConversation || c.activity.name === ActivityEventNames.CreateConversation);
+
+/**
+ * The Teams adapter: teams-ai `Application` + `TeamsAdapter` (botbuilder CloudAdapter) behind
+ * `POST /api/messages`, and the outbound `ChatAdapter` the outbox worker uses.
+ */
+export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
+  const cloud = new TeamsAdapter(botFrameworkAuth(o));
+  singleShotConnectors(cloud, o.connectorTimeoutMs ?? 15_000);
+  const gate = new ConnectorGate();
+  const refs = new ConversationRefs(o.ctx.store, o.ctx.clock, o.ctx.roster, o.tenantId);
+  const app = new Application<TurnState>({
+    adapter: cloud,
+    botAppId: o.appId ?? '',
+    // The typing timer lives on the Application and is shared by concurrent turns (PLATFORMS.md §6.2).
+    startTypingTimer: false,
+    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL, actionSubmitFilter: 'verb' },
+  });
+  registerConversationEvents(app, { ctx: o.ctx, logger: o.logger, refs, poolChannel: o.poolChannel });
+  registerCardActions(app, { ctx: o.ctx, logger: o.logger, gate, inTurnUpdateTimeoutMs: o.inTurnUpdateTimeoutMs ?? 2_500 });
+
+  cloud.onTurnError = async (context, error) => {
+    if (isProactive(context)) throw error;
+    const reference = randomUUID().slice(0, 8);
+    o.logger.error({ platform: 'teams', reference, activity: { type: context.activity.type, name: context.activity.name }, err: { message: error.message, stack: error.stack } }, 'Teams turn failed');
+    if (context.activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
+      const card = noticeCard(`Something went wrong on Baton's side (reference ${reference}). Refresh the card before trying again.`, 'attention');
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_RESPONSE, value: card } } });
+    }
+  };
+
+  if (!o.appId) {
+    o.logger.warn(
+      { platform: 'teams', auth: 'off' },
+      'TEAMS AUTHENTICATION IS OFF: /api/messages accepts unsigned requests and anyone who can reach it can act as any roster member. Local testing only; set TEAMS_APP_ID and TEAMS_APP_PASSWORD for real use.',
+    );
+  }
+
+  const router = Router();
+  router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
+    await cloud.process(req, res, async (context) => {
+      await app.run(context);
+    });
+  });
+
+  const adapter = new TeamsChatAdapter({ ctx: o.ctx, logger: o.logger, cloud, botAppId: o.appId ?? '', poolChannel: o.poolChannel, refs, gate });
+  return { adapter, router };
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { CARD_BYTE_LIMIT, cardBytes, noticeCard, renderCard } from '../../../adapters/teams/adaptive-card.ts';
+import { renderDigestCard } from '../../../adapters/teams/digest-card.ts';
+import { buildCard, type CardView } from '../../../src/domain/card.ts';
+import { buildDigest } from '../../../src/domain/digest.ts';
+import { Roster, type StaffMember } from '../../../src/domain/roster.ts';
+import { ITEM_STATES, type ItemState, type WorkItem } from '../../../src/domain/work-item.ts';
+import { cardProblems, cardText, executeActions, expectValidCard, teamsRoster } from './harness.ts';
+
+const NOW = new Date('2026-12-01T15:00:00Z');
+
+function item(over: Partial<WorkItem> = {}): WorkItem {
+  return {
+    id: '00000000-0000-4000-8000-00000000abcd', seq: 42, threadKey: 'portal:t-1', queue: 'refills', category: 'rx-refill', priority: 'routine',
+    redFlags: [], state: 'OPEN', resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null,
+    patientId: 'pt-1', patientToken: 'T.P. …1234', patientPcp: 'dr-cho', link: 'https://ehr.example.org/inbox/MC-1', version: 3, messageCount: 1,
+    everEscalated: false, firstMessageAt: new Date('2026-12-01T14:00:00Z'), lastMessageAt: new Date('2026-12-01T14:00:00Z'),
+    createdAt: new Date('2026-12-01T14:00:00Z'), updatedAt: NOW, claimedAt: null, resolvedAt: null,
+    claimDueAt: new Date('2026-12-01T18:00:00Z'), resolveDueAt: new Date('2026-12-02T18:00:00Z'), nextReminderAt: null, reminderLevel: 0,
+    ...over,
+  };
+}
+
+const OWNER: Partial<Record<ItemState, string | null>> = { CLAIMED: 'taylor-brooks', ESCALATED: 'dr-cho', RESOLVED: 'taylor-brooks', SNOOZED: 'taylor-brooks' };
+
+function viewOf(state: ItemState, over: Partial<WorkItem> = {}, roster = teamsRoster(), text?: string): CardView {
+  const i = item({ state, ownerId: OWNER[state] ?? null, ...(state === 'ESCALATED' ? { escalatedBy: 'taylor-brooks', escalationReason: 'dose check', everEscalated: true } : {}), ...over });
+  return buildCard(i, { roster, now: NOW, messageText: text ? 'full' : 'none', excerptLength: 200, latestText: text });
+}
+
+describe('Adaptive Card rendering', () => {
+  it.each([...ITEM_STATES])('a %s card is a valid Adaptive Card 1.5 under 28 KB', (state) => {
+    const view = viewOf(state);
+    const card = renderCard(view, { roster: teamsRoster() });
+    expectValidCard(card);
+    expect(card.fallbackText).toBe(view.fallbackText);
+  });
+
+  it.each([...ITEM_STATES])('every action of a %s card is a Universal Action named after its command, with an Action.Submit fallback', (state) => {
+    const view = viewOf(state);
+    const card = renderCard(view, { roster: teamsRoster() });
+    const buttons = executeActions(card);
+    // Each command the domain offers is on the card (a picker with no one to pick is left out).
+    expect(new Set(buttons.map((b) => b.verb))).toEqual(new Set(view.actions.map((a) => a.command)));
+    for (const b of buttons) {
+      expect(b.data).toEqual({ itemId: view.itemId, version: 3 });
+      expect(b.fallback).toEqual({ type: 'Action.Submit', title: b.title, data: { verb: b.verb, itemId: view.itemId, version: 3 } });
+    }
+    expect((card.actions as unknown[]).length).toBeLessThanOrEqual(5);
+  });
+
+  it('asks for the inputs each command needs, in forms opened from the card', () => {
+    const inputs = (card: any) => {
+      const ids: string[] = [];
+      for (const a of card.actions) for (const el of a.card?.body ?? []) if (String(el.type).startsWith('Input.')) ids.push(el.id);
+      return ids;
+    };
+    expect(inputs(renderCard(viewOf('OPEN'), { roster: teamsRoster() }))).toEqual(['escalateTo', 'escalateReason', 'reassignTo', 'snoozeFor', 'snoozeReason', 'resolveNote']);
+    expect(inputs(renderCard(viewOf('ESCALATED'), { roster: teamsRoster() }))).toEqual(['resolveNote', 'returnInstructions', 'handTo']);
+    const open = renderCard(viewOf('OPEN'), { roster: teamsRoster() }) as any;
+    const escalate = open.actions.find((a: any) => a.title === 'Escalate to physician');
+    expect(escalate.card.body[0].choices.map((c: any) => c.value)).toEqual(['pool', 'dr-alvarez', 'dr-baker', 'dr-cho']);
+    expect(escalate.card.body[1]).toMatchObject({ isRequired: true, maxLength: 1000 });
+    const reassign = open.actions.find((a: any) => a.title === 'Reassign');
+    expect(reassign.card.body[0].choices.map((c: any) => c.value)).toEqual(['chris-park', 'taylor-brooks', 'jordan-kim']);
+  });
+
+  it('offers the other physicians, not the assignee, when handing over', () => {
+    const card = renderCard(viewOf('ESCALATED'), { roster: teamsRoster() }) as any;
+    const hand = card.actions.find((a: any) => a.title === 'Hand to another physician');
+    expect(hand.card.body[0].choices.map((c: any) => c.value)).toEqual(['dr-alvarez', 'dr-baker']);
+  });
+
+  it('shows patient-written text literally: markdown and links in a message do nothing', () => {
+    const view = viewOf('OPEN', {}, teamsRoster(), 'Please **call** me [here](https://evil.example) now');
+    const card = renderCard(view, { roster: teamsRoster() });
+    const json = JSON.stringify(card);
+    expect(json).toContain('{"type":"RichTextBlock","inlines":[{"type":"TextRun","text":"Please **call** me [here](https://evil.example) now"}]}');
+    expectValidCard(card);
+  });
+
+  it('keeps the card under 28 KB with a huge roster, full message text and a long private thread', () => {
+    const base = teamsRoster();
+    const many: StaffMember[] = Array.from({ length: 300 }, (_, i) => ({
+      key: `staff-${i}`, name: `Staff Member With A Long Name Number ${i}`, roles: ['ma'], physician: i % 3 === 0, lead: false, manager: false, active: true,
+    }));
+    const roster = new Roster([...base.staff, ...many], base.queues.map((q) => (q.key === 'refills' ? { ...q, members: [...q.members, ...many.map((m) => m.key)] } : q)));
+    const text = 'Ünïcödé text with every kind of 字符 '.repeat(2_000);
+    const view = viewOf('OPEN', {}, roster, text);
+    const messages = Array.from({ length: 30 }, (_, i) => ({ subject: `Subject ${i}`, body: text, sentAt: NOW }));
+    for (const card of [renderCard(view, { roster }), renderCard(view, { roster, messages, notice: { tone: 'accent', text: 'x' } })]) {
+      expect(cardBytes(card)).toBeLessThan(CARD_BYTE_LIMIT);
+      expect(cardProblems(card)).toEqual([]);
+    }
+  });
+
+  it('marks a red flag and a missed target on the card', () => {
+    const card = renderCard(viewOf('OPEN', { redFlags: ['chest pain'], priority: 'stat', category: 'red-flag', claimDueAt: new Date('2026-12-01T14:30:00Z') }), { roster: teamsRoster() }) as any;
+    expect(card.body[0].style).toBe('attention');
+    expect(cardText(card)).toContain('Red flag: a clinician reviews this within minutes.');
+    expect(cardText(card)).toContain('STAT');
+    expect(cardText(card)).toMatch(/Claim overdue by 30m ⚠/);
+    expect(card.fallbackText).toMatch(/^RED FLAG: /);
+    expect(card.fallbackText).not.toContain('chest pain');
+  });
+
+  it('puts the private notice first and the messages in their own block', () => {
+    const card = renderCard(viewOf('CLAIMED'), { roster: teamsRoster(), notice: { tone: 'warning', text: 'Already claimed by Taylor Brooks, MA.' }, messages: [{ subject: 'Refill', body: 'hello', sentAt: NOW }] }) as any;
+    expect(card.body[0]).toMatchObject({ type: 'Container', style: 'warning' });
+    expect(cardText(card)).toContain('Only you can see this');
+    expectValidCard(card);
+  });
+
+  it('renders notices and the manager digest as valid cards, the digest without message text', () => {
+    expectValidCard(noticeCard('That item no longer exists.'));
+    const items = [item(), item({ id: 'b', seq: 43, state: 'RESOLVED', ownerId: 'taylor-brooks', resolvedAt: NOW, claimedAt: NOW })];
+    const digest = buildDigest({ items, now: NOW, organization: 'Riverside', queues: teamsRoster().queues.map((q) => ({ key: q.key, name: q.name })), staffName: (k) => k, physicianMinutesPerMessage: 4 });
+    const card = renderDigestCard(digest, 'Morgan Lee');
+    expectValidCard(card);
+    expect(cardText(card)).toContain('B-42');
+    expect(cardText(card)).toContain('Refills');
+  });
+});

@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { BOT_COMMANDS } from '../../../adapters/teams/conversation-events.ts';
+import { ACCENT, drawIcon, encodePng } from '../../../scripts/teams-package.icons.ts';
+import { decodeRgba, main, manifestProblems, pngInfo, preparePackage, zip } from '../../../scripts/teams-package.ts';
+
+const BOT_ID = '11111111-2222-4333-8444-555555555555';
+const shipped = () => JSON.parse(fs.readFileSync('manifest/teams/manifest.json', 'utf8'));
+const icons = () => ({ 'color.png': fs.readFileSync('manifest/teams/color.png'), 'outline.png': fs.readFileSync('manifest/teams/outline.png') });
+
+/** Bitwise CRC-32 (IEEE), written independently of the packager's table version. */
+function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of data) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Reads a zip back independently of the writer: central directory → local headers → inflate → CRC. */
+function unzipEntries(buf: Buffer): Record<string, Buffer> {
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const out: Record<string, Buffer> = {};
+  for (let i = 0; i < count; i++) {
+    expect(buf.readUInt32LE(at)).toBe(0x02014b50);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extra = buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
+    const size = buf.readUInt32LE(local + 18);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    out[name] = zlib.inflateRawSync(buf.subarray(start, start + size));
+    expect(crc32(out[name]!)).toBe(buf.readUInt32LE(at + 16));
+    at += 46 + nameLen + extra;
+  }
+  return out;
+}
+
+describe('Teams app manifest and package', () => {
+  it('the shipped manifest and icons are valid once the bot id is filled in', () => {
+    const m = shipped();
+    expect(m.manifestVersion).toBe('1.19');
+    expect(manifestProblems({ ...m, bots: [{ ...m.bots[0], botId: BOT_ID }] }, icons())).toEqual([]);
+  });
+
+  it('reads the icon sizes from the PNG headers: 192×192 colour, 32×32 white-on-transparent outline', () => {
+    expect(pngInfo(icons()['color.png'])).toMatchObject({ width: 192, height: 192 });
+    expect(pngInfo(icons()['outline.png'])).toMatchObject({ width: 32, height: 32, hasAlpha: true });
+    const { rgba } = decodeRgba(icons()['outline.png']);
+    const alphas = new Set<number>();
+    for (let i = 0; i < rgba.length; i += 4) {
+      alphas.add(rgba[i + 3]!);
+      if (rgba[i + 3]) expect([rgba[i], rgba[i + 1], rgba[i + 2]]).toEqual([255, 255, 255]);
+    }
+    expect(alphas.has(0)).toBe(true);
+    expect(alphas.has(255)).toBe(true);
+  });
+
+  it('the command list is what the bot answers', () => {
+    expect(shipped().bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).toEqual([...BOT_COMMANDS]);
+  });
+
+  it('lists every problem: placeholder bot id, old schema, bad id, wrong icon sizes, a coloured outline', () => {
+    const m = shipped();
+    const bad = { ...m, manifestVersion: '1.16', id: 'not-a-guid', name: { short: 'x'.repeat(31) }, developer: { ...m.developer, privacyUrl: 'http://insecure.example' } };
+    const files = { 'color.png': encodePng(100, 100, drawIcon(100, ACCENT)), 'outline.png': encodePng(32, 32, drawIcon(32, ACCENT)) };
+    const problems = manifestProblems(bad, files);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^manifestVersion: use 1.19 or later/),
+      expect.stringMatching(/^\$schema: should be the v1.16 schema/),
+      'id: must be a GUID',
+      'developer.privacyUrl: an https URL is required',
+      'name.short: 1–30 characters',
+      expect.stringMatching(/^bots\[0\]\.botId: /),
+      'icons.color: color.png must be 192×192 pixels (it is 100×100)',
+      'icons.outline: outline.png must have a transparent background',
+      expect.stringMatching(/^icons.outline: outline.png must be white on transparent/),
+    ]));
+    expect(manifestProblems(m, { 'color.png': Buffer.from('GIF89a') })).toEqual(expect.arrayContaining([
+      'icons.color: color.png: not a PNG file',
+      'icons.outline: outline.png is missing from manifest/teams',
+    ]));
+  });
+
+  it('writes a zip with manifest.json and both icons at its root, the bot id filled in', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-teams-'));
+    const out = path.join(dir, 'baton-teams.zip');
+    try {
+      const log = console.log;
+      console.log = () => {};
+      try {
+        expect(main(['--bot-id', BOT_ID, '--out', out, '--app-version', '1.2.3'], {})).toBe(0);
+      } finally {
+        console.log = log;
+      }
+      const bytes = fs.readFileSync(out);
+      const entries = unzipEntries(bytes);
+      expect(Object.keys(entries)).toEqual(['manifest.json', 'color.png', 'outline.png']);
+      const manifest = JSON.parse(entries['manifest.json']!.toString('utf8'));
+      expect(manifest.bots[0].botId).toBe(BOT_ID);
+      expect(manifest.version).toBe('1.2.3');
+      expect(entries['color.png']!.equals(icons()['color.png'])).toBe(true);
+      expect(entries['outline.png']!.equals(icons()['outline.png'])).toBe(true);
+      // The system unzip, when the machine has one, agrees.
+      let unzip = false;
+      try { execFileSync('unzip', ['-v'], { stdio: 'ignore' }); unzip = true; } catch { /* not installed */ }
+      if (unzip) expect(execFileSync('unzip', ['-t', out]).toString()).toContain('No errors detected');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to package without a bot id, and the same inputs give the same bytes', () => {
+    const err = console.error;
+    console.error = () => {};
+    try {
+      expect(main(['--check'], {})).toBe(1);
+    } finally {
+      console.error = err;
+    }
+    const a = preparePackage({ botId: BOT_ID });
+    expect(a.problems).toEqual([]);
+    expect(zip(a.files).equals(zip(preparePackage({ botId: BOT_ID }).files))).toBe(true);
+  });
+});
