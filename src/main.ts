@@ -151,6 +151,8 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   const stop = () =>
     (stopping ??= (async () => {
       // Stop taking work, let in-flight requests and deliveries finish, then close the database cleanly.
+      // Open sandbox pages hold event streams, which would keep server.close() waiting for its grace period.
+      await adapters.get('sandbox')?.stop();
       await server.close();
       await scheduler.stop();
       await worker.stop();

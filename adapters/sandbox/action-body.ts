@@ -33,7 +33,7 @@ const key = z.string().trim().max(64, 'must be at most 64 characters');
 export function actionBodySchema(roster: Roster) {
   return z
     .strictObject({
-      as: z.string().refine((k) => roster.member(k) !== undefined, 'not a staff key on the roster'),
+      as: z.string({ error: 'required: the staff key of the person acting' }).refine((k) => roster.member(k) !== undefined, 'not a staff key on the roster'),
       command: z.enum(SANDBOX_COMMANDS),
       to: key.optional(),
       reason: text.optional(),

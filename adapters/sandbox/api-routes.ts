@@ -5,7 +5,6 @@ import { viewMessage } from '../../src/app/view-message.ts';
 import type { Failure } from '../../src/domain/result.ts';
 import { asyncRoute, failureToHttp, HttpError } from '../../src/ingest/http-errors.ts';
 import { parseWith, readJsonBody } from '../../src/ingest/parse-body.ts';
-import type { Metrics } from '../../src/observability/metrics.ts';
 import { actionBodySchema, toCommand } from './action-body.ts';
 import { threadLines } from './audit-lines.ts';
 import { cardOf } from './cards.ts';
@@ -18,7 +17,6 @@ export interface ApiDeps {
   ctx: AppContext;
   hub: EventHub;
   view: ViewOptions;
-  metrics?: Metrics | undefined;
 }
 
 const PLATFORM = 'sandbox';
@@ -30,9 +28,9 @@ function answerFailure(res: Response, f: Failure) {
 }
 
 /** The page's JSON API: state, one card, an item's thread, the actions, and the event stream. */
-export function apiRoutes({ ctx, hub, view, metrics }: ApiDeps): Router {
+export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
   const r = Router();
-  const viewer = (req: express.Request, key?: unknown) => viewerOf(req, ctx.roster, view.readOnly, key);
+  const viewer = (req: express.Request) => viewerOf(req, ctx.roster, view.readOnly);
   /** The item, if this viewer may see it; 404 either way so ids of others' work reveal nothing. */
   const visibleItem = async (req: express.Request) => {
     const who = viewer(req);
@@ -72,16 +70,13 @@ export function apiRoutes({ ctx, hub, view, metrics }: ApiDeps): Router {
       const body = parseWith(actionBodySchema(ctx.roster), readJsonBody(req, undefined, ctx.clock.now().getTime()));
       const itemId = String(req.params.id);
       const command = toCommand(body, ctx.clock.now());
-      const count = (outcome: string) => metrics?.actions.inc({ command: body.command, outcome });
       if (command === 'view') {
         const out = await viewMessage(ctx, { itemId, actorKey: body.as, platform: PLATFORM });
-        count(out.ok ? 'ok' : out.code);
         if (!out.ok) return answerFailure(res, out);
         res.json({ ok: true, messages: out.messages });
         return;
       }
       const out = await actOnItem(ctx, { itemId, actorKey: body.as, platform: PLATFORM, command });
-      count(out.ok ? 'ok' : out.code);
       if (!out.ok) return answerFailure(res, out);
       // Committed: tell open pages now rather than at the outbox worker's next poll.
       hub.itemChanged(itemId);

@@ -13,6 +13,17 @@ export interface ThreadLine {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
+/** Why an attempt was refused, in words (the dotted codes are for machines). */
+const REFUSALS: Record<string, string> = {
+  'item.already_claimed': 'someone else had it',
+  'item.not_authorized': 'not allowed',
+  'item.invalid_transition': 'not possible in that state',
+  'item.invalid_target': 'invalid target',
+  'item.reason_required': 'no reason given',
+  'item.stale': 'the item was changing',
+  'staff.unknown': 'not on the roster',
+};
+
 /**
  * Renders audit events as readable sentences with staff names. Uses only what the audit holds
  * (actors, states, staff-written reasons): never message text.
@@ -44,7 +55,7 @@ export function threadLines(records: AuditRecord[], roster: Roster): ThreadLine[
       'item.reroute': () => `${who} moved it from ${queueName(str(d.from))} to ${queueName(str(d.to))}`,
       'item.reopen': () => `${who} reopened it`,
       'item.view': () => `${who} viewed the message text`,
-      'item.denied': () => `${who} was refused (${str(d.command) ?? 'action'}: ${str(d.code) ?? 'denied'})`,
+      'item.denied': () => `${who} tried to ${str(d.command) ?? 'act'} and was refused: ${REFUSALS[str(d.code) ?? ''] ?? str(d.code) ?? 'denied'}`,
       'item.wake': () => 'Snooze ended: back to work',
       'reminder.sent': () => `Reminder level ${String(d.level ?? '?')} sent (${str(d.notify) ?? 'channel'})`,
     };

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../src/app/context.ts';
-import { buildCard, type CardView } from '../../src/domain/card.ts';
+import { cardForItem } from '../../src/app/item-card.ts';
+import type { CardView } from '../../src/domain/card.ts';
 import { PRIORITIES } from '../../src/domain/types.ts';
 import type { WorkItem } from '../../src/domain/work-item.ts';
 
@@ -7,11 +8,7 @@ import type { WorkItem } from '../../src/domain/work-item.ts';
  * The shared card view-model for an item, rendered as of now. Message text is fetched only
  * when the clinic's config puts it on cards (DESIGN.md §6 minimum necessary by default).
  */
-export async function cardOf(ctx: AppContext, item: WorkItem): Promise<CardView> {
-  let latestText: string | undefined;
-  if (ctx.card.messageText !== 'none') latestText = (await ctx.store.messagesOf(item.id)).at(-1)?.body ?? undefined;
-  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: ctx.card.messageText, excerptLength: ctx.card.excerptLength, latestText });
-}
+export const cardOf: (ctx: AppContext, item: WorkItem) => Promise<CardView> = cardForItem;
 
 /** Most urgent first, then oldest first: the order a triage nurse works a queue in. */
 export function byUrgency(a: WorkItem, b: WorkItem): number {

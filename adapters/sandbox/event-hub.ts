@@ -62,8 +62,9 @@ export class EventHub {
     }
   }
 
-  digest(to: string, text: string): void {
-    for (const s of this.subs) if (s.viewer.key === to) this.send(s, 'digest', { text });
+  /** The manager's page re-reads the digest itself; the event only says it was delivered. */
+  digest(to: string): void {
+    for (const s of this.subs) if (s.viewer.key === to) this.send(s, 'digest', {});
   }
 
   closeAll(): void {

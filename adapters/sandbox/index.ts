@@ -3,7 +3,6 @@ import type { ChatAdapter } from '../../src/app/chat-adapter.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import type { DigestSettings } from '../../src/app/digest.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import type { Metrics } from '../../src/observability/metrics.ts';
 import { apiRoutes } from './api-routes.ts';
 import { digestRoute } from './digest-route.ts';
 import { EventHub } from './event-hub.ts';
@@ -17,7 +16,6 @@ export interface SandboxOptions {
   logger: Logger;
   /** True when Slack or Teams is configured: the page becomes a read-only mirror for leads and managers. */
   readOnly: boolean;
-  metrics?: Metrics | undefined;
   /** Enables the managers' "Daily digest" channel (the settings the scheduler's digest uses). */
   digest?: DigestSettings | undefined;
   /** The config's `physicianPool.name`. */
@@ -30,6 +28,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   adapter: ChatAdapter;
   router: Router;
+  /** Pages connected right now (event streams). */
+  openStreams(): number;
 }
 
 /**
@@ -51,8 +51,8 @@ export function createSandbox(o: SandboxOptions): Sandbox {
   router.get('/', localOnly);
   router.use('/sandbox', localOnly);
   router.use(pageRoutes(o.ctx.roster, o.readOnly, o.organization ?? o.digest?.organization ?? 'Baton'));
-  router.use(apiRoutes({ ctx: o.ctx, hub, view, metrics: o.metrics }));
+  router.use(apiRoutes({ ctx: o.ctx, hub, view }));
   if (o.digest) router.use(digestRoute(o.ctx, o.digest, o.readOnly));
   o.logger.info({ readOnly: o.readOnly }, o.readOnly ? 'browser sandbox: read-only mirror for leads and managers' : 'browser sandbox: serving cards at /');
-  return { adapter, router };
+  return { adapter, router, openStreams: () => hub.size };
 }

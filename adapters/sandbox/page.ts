@@ -6,7 +6,7 @@ import type { Roster, StaffMember } from '../../src/domain/roster.ts';
 import { READ_ONLY_REASON, pickable } from './viewer.ts';
 
 const PUBLIC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 /** Read once at start: the page's files are part of the release, not user content. */
 const ASSETS = new Map(
   fs.readdirSync(PUBLIC).filter((f) => TYPES[path.extname(f)]).map((f) => [f, fs.readFileSync(path.join(PUBLIC, f))]),
@@ -42,6 +42,7 @@ function shell(roster: Roster, readOnly: boolean, selected: string | undefined, 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Baton sandbox — ${escape(org)}</title>
+<link rel="icon" href="/sandbox/assets/favicon.svg">
 <link rel="stylesheet" href="/sandbox/assets/app.css">
 <script type="module" src="/sandbox/assets/app.js"></script>
 </head>
@@ -61,10 +62,10 @@ ${readOnly ? `<p class="banner" role="note"><strong>Read-only mirror.</strong> $
     <p id="channel-about" class="muted"></p>
     <div id="channel-body"></div>
   </main>
-  <aside class="private" aria-labelledby="private-title">
+  ${readOnly ? '' : `<aside class="private" aria-labelledby="private-title">
     <h2 id="private-title">Only you can see this</h2>
     <div id="private" aria-live="polite"><p class="muted">Answers to your actions and message text you open appear here, for you alone.</p></div>
-  </aside>
+  </aside>`}
 </div>
 <noscript>The sandbox needs JavaScript to show cards.</noscript>
 </body>

@@ -53,7 +53,7 @@ export class SandboxAdapter implements ChatAdapter {
     this.hub.direct(to?.key ?? null, card.itemId, text);
   }
 
-  async sendDigest(to: StaffMember, _digest: DigestModel, text: string): Promise<void> {
-    this.hub.digest(to.key, text);
+  async sendDigest(to: StaffMember, _digest: DigestModel, _text: string): Promise<void> {
+    this.hub.digest(to.key);
   }
 }

@@ -11,7 +11,8 @@ export const READ_ONLY_REASON =
  * Who the page is acting as. The sandbox has no login (it answers only this machine, see
  * `local-only.ts`); the roster still decides every permission, exactly as on Slack and Teams.
  */
-export function viewerOf(req: Request, roster: Roster, readOnly: boolean, key: unknown = req.query.as): StaffMember {
+export function viewerOf(req: Request, roster: Roster, readOnly: boolean): StaffMember {
+  const key = req.query.as;
   if (typeof key !== 'string' || !key) {
     throw new HttpError(400, 'request.invalid', 'Say who you are acting as.', [{ path: 'as', message: 'required: a staff key from the roster' }]);
   }

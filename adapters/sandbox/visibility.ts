@@ -33,14 +33,14 @@ export function channelsOf(roster: Roster, viewer: StaffMember, opts: { poolName
       out.push({ id: queueChannel(q.key), name: q.name, kind: 'queue', about: `Open work in the ${q.name} queue. Members claim here; the lead and managers supervise.` });
     }
   }
-  if (viewer.physician || viewer.manager) {
-    out.push({ id: POOL_CHANNEL, name: opts.poolName, kind: 'pool', about: 'Escalations not addressed to one physician: any physician may take one.' });
+  const pool: ChannelDef = { id: POOL_CHANNEL, name: opts.poolName, kind: 'pool', about: 'Escalations not addressed to one physician: any physician may take one.' };
+  // A physician's own escalations come first: that is where their work is.
+  if (viewer.physician) {
+    out.push({ id: dmChannel(viewer.key), name: 'My DMs', kind: 'dm', about: 'Items escalated to you, and direct messages received while this page is open.' }, pool);
+  } else {
+    if (viewer.manager) out.push(pool);
+    out.push({ id: dmChannel(viewer.key), name: 'Direct messages', kind: 'dm', about: 'Reminders and hand-overs sent to you while this page is open (each is also in the item’s audit trail).' });
   }
-  out.push(
-    viewer.physician
-      ? { id: dmChannel(viewer.key), name: 'My DMs', kind: 'dm', about: 'Items escalated to you, and direct messages received while this page is open.' }
-      : { id: dmChannel(viewer.key), name: 'Direct messages', kind: 'dm', about: 'Reminders and hand-overs sent to you while this page is open (each is also in the item’s audit trail).' },
-  );
   if (viewer.manager && opts.digest) {
     out.push({ id: DIGEST_CHANNEL, name: 'Daily digest', kind: 'digest', about: 'Backlog, response times and physician time saved, computed now. No message text.' });
   }

@@ -4,7 +4,8 @@ let ids = 0;
 const field = (label, control) => {
   const id = `f-${++ids}`;
   control.id = id;
-  return h('label', { for: id }, label, control);
+  // Label beside (not around) its control, so the control's name is the label alone.
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control);
 };
 const textarea = (name, required, placeholder) => h('textarea', { name, rows: '2', maxlength: '2000', required, placeholder });
 const options = (people, first) => [first && h('option', { value: first.value }, first.label), people.map((p) => h('option', { value: p.key }, p.name))];

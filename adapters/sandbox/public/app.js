@@ -127,7 +127,7 @@ async function send(itemId, fields) {
   if (body.ok) {
     if (it) it.card = body.card;
     const c = body.card;
-    showAnswer('done', `${c.ref}: ${c.stateLabel}${c.owner ? ` · ${c.owner.name}` : ''}.`);
+    showAnswer('done', `Done. ${c.ref} is now ${c.stateLabel.toLowerCase()}${c.owner ? `; owner: ${c.owner.name}` : ''}.`);
     render();
     return true;
   }

@@ -1,4 +1,4 @@
-import { h } from './dom.js';
+import { fill, h } from './dom.js';
 
 const PRIORITY = { stat: 'STAT', asap: 'ASAP', urgent: 'Urgent', routine: 'Routine' };
 const RANK = { stat: 3, asap: 2, urgent: 1, routine: 0 };
@@ -36,12 +36,13 @@ function body(card) {
   return [
     card.escalation && h('p', { class: 'escalation' }, `Escalated${card.escalation.by ? ` by ${card.escalation.by}` : ''}: ${card.escalation.reason}`),
     card.text && h('p', { class: 'excerpt' }, card.text),
-    card.link && h('p', {}, h('a', { href: card.link, target: '_blank', rel: 'noopener noreferrer' }, 'Open in the EHR')),
   ];
 }
 
+const ehr = (card) => card.link && h('a', { class: 'ehr', href: card.link, target: '_blank', rel: 'noopener noreferrer' }, 'Open in the EHR');
+
 function actions(card, hooks) {
-  if (hooks.readOnly) return h('p', { class: 'muted' }, 'Read-only mirror: act on this item in Slack or Teams.');
+  if (hooks.readOnly) return h('p', { class: 'actions muted' }, 'Read-only mirror: act on this item in Slack or Teams. ', ehr(card));
   return h('div', { class: 'actions', role: 'group', 'aria-label': `Actions for ${card.ref}` },
     card.actions.map((a) =>
       h('button', {
@@ -51,6 +52,7 @@ function actions(card, hooks) {
         'aria-describedby': `t-${card.itemId}`,
         onclick: (e) => hooks.onAction(card.itemId, a, e.currentTarget),
       }, a.label)),
+    ehr(card),
   );
 }
 
@@ -69,6 +71,6 @@ export function patchCard(el, card, hooks) {
   const live = el.querySelector('.card-live');
   const focused = live.contains(document.activeElement) ? document.activeElement.getAttribute('data-command') : null;
   el.className = `card state-${card.state}${card.redFlag ? ' flagged' : ''}`;
-  live.replaceChildren(head(card), meta(card), ...body(card).filter(Boolean), actions(card, hooks));
+  fill(live, head(card), meta(card), body(card), actions(card, hooks));
   if (focused) (live.querySelector(`button[data-command="${focused}"]`) ?? live.querySelector('h3')).focus();
 }

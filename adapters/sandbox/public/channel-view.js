@@ -1,6 +1,6 @@
 import { byUrgency, cardElement, patchCard } from './card-view.js';
 import { renderDigest } from './digest-view.js';
-import { h, timeEl } from './dom.js';
+import { fill, h, timeEl } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,17 +14,16 @@ export function renderNav(page, pick) {
   const focused = $('channels').contains(document.activeElement) ? document.activeElement.dataset.channel : null;
   $('channels').replaceChildren(...page.state.channels.map((ch) => {
     const n = ch.kind === 'dm' ? page.unread : ch.kind === 'digest' ? null : cardsIn(page, ch.id).filter((c) => c.state !== 'RESOLVED').length;
-    const label = ch.kind === 'dm' ? `${n} new` : `${n} open`;
     return h('li', {}, h('button', { type: 'button', 'data-channel': ch.id, 'aria-current': ch.id === page.current ? 'page' : null, onclick: () => pick(ch.id) },
       h('span', {}, ch.name),
-      n !== null && h('span', { class: `count${ch.kind === 'dm' && n ? ' unread' : ''}`, title: label, 'aria-label': label }, String(n))));
+      n ? h('span', { class: `count${ch.kind === 'dm' ? ' unread' : ''}` }, String(n), h('span', { class: 'sr-only' }, ch.kind === 'dm' ? ' new' : ' open')) : null));
   }));
   if (focused) $('channels').querySelector(`[data-channel="${CSS.escape(focused)}"]`)?.focus();
 }
 
 function noticesOf(page) {
   return h('section', { 'aria-labelledby': 'dm-title' },
-    h('h3', { id: 'dm-title' }, 'Direct messages'),
+    h('h3', { id: 'dm-title' }, 'Notifications'),
     page.notices.length
       ? h('ul', { class: 'notices' }, page.notices.map((n) => h('li', {}, timeEl(n.at), n.text)))
       : h('p', { class: 'muted' }, 'None since you opened this page.'));
@@ -41,9 +40,9 @@ export function renderChannel(page, hooks) {
     page.shown = ch.id;
     page.noticesShown = page.notices.length;
     if (ch.kind === 'digest') return void renderDigest(body);
-    body.replaceChildren(
-      ch.kind === 'dm' ? noticesOf(page) : null,
-      ch.truncated ? h('p', { class: 'muted' }, 'Only the oldest 500 items are listed here.') : null,
+    fill(body,
+      ch.kind === 'dm' && noticesOf(page),
+      ch.truncated && h('p', { class: 'muted' }, 'Only the oldest 500 items are listed here.'),
       h('p', { class: 'muted empty' }, page.state.viewer.physician && ch.kind === 'dm' ? 'Nothing is escalated to you right now.' : 'Nothing waiting here.'),
       h('ul', { class: 'cards', 'aria-label': `Cards in ${ch.name}` }),
     );

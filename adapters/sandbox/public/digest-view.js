@@ -4,9 +4,11 @@ import { h } from './dom.js';
 const mins = (m) => (m === null || m === undefined ? '—' : m < 60 ? `${Math.round(m)}m` : `${(m / 60).toFixed(1)}h`);
 const pct = (p) => `median ${mins(p.medianMinutes)}, p90 ${mins(p.p90Minutes)} (${p.count})`;
 const table = (caption, headers, rows) => h('table', {},
-  h('caption', { class: 'muted' }, caption),
+  h('caption', {}, caption),
   h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
-  h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))));
+  h('tbody', {}, rows.length
+    ? rows.map((r) => h('tr', {}, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))
+    : h('tr', {}, h('td', { colspan: String(headers.length) }, 'None yet'))));
 
 /** The manager's digest as of now: the model the daily DM is built from, as tables. */
 export async function renderDigest(container) {
@@ -17,6 +19,7 @@ export async function renderDigest(container) {
     return;
   }
   const d = body.digest;
+  const queueName = new Map(d.backlog.map((b) => [b.queue, b.queueName]));
   container.replaceChildren(h('div', { class: 'digest' },
     table('Open backlog by queue and age', ['Queue', ...d.bandLabels, 'Total'], d.backlog.map((b) => [b.queueName, ...b.bands.map(String), String(b.total)])),
     h('ul', {},
@@ -26,6 +29,6 @@ export async function renderDigest(container) {
       h('li', {}, `Escalation rate (7 days): ${d.escalation.rate === null ? '—' : `${Math.round(d.escalation.rate * 100)}%`} (${d.escalation.escalated} of ${d.escalation.items} reached a physician)`),
       h('li', {}, `Estimated physician time saved (7 days): ${d.physicianMinutesSaved} minutes`)),
     table('Resolved per person', ['Person', 'Last 24h', 'Last 7 days'], d.resolvedPerPerson.map((p) => [p.name, String(p.last24h), String(p.last7d)])),
-    table('Oldest open items', ['Item', 'Queue', 'Age', 'Patient'], d.oldest.map((o) => [o.ref, o.queue, o.age, o.patientToken])),
+    table('Oldest open items', ['Item', 'Queue', 'Age', 'Patient'], d.oldest.map((o) => [o.ref, queueName.get(o.queue) ?? o.queue, o.age, o.patientToken])),
   ));
 }

@@ -10,11 +10,18 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === 'class') el.className = v;
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat(Infinity)) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
-  }
+  el.append(...nodes(children));
   return el;
+}
+
+/** Children as DOM nodes: arrays flattened, null/false left out (the DOM would print them as text). */
+export function nodes(children) {
+  return children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false).map((c) => (c instanceof Node ? c : String(c)));
+}
+
+/** Replaces an element's content with the given children. */
+export function fill(el, ...children) {
+  el.replaceChildren(...nodes(children));
 }
 
 /** Local clock time for a timestamp, with the full instant as the machine-readable value. */

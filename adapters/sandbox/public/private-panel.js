@@ -1,10 +1,11 @@
-import { h, timeEl } from './dom.js';
+import { fill, h, timeEl } from './dom.js';
 
-const panel = () => document.getElementById('private');
+/** Absent in the read-only mirror, which takes no actions and shows no message text. */
+const panel = () => document.getElementById('private') ?? document.createElement('div');
 
 /** Answers for the acting person only (conflicts, denials, message text): never broadcast to other pages. */
 export function showAnswer(kind, text, details = []) {
-  panel().replaceChildren(
+  fill(panel(),
     h('p', { class: kind === 'error' ? 'error' : 'done' }, text),
     details.length ? h('ul', {}, details.map((d) => h('li', {}, d))) : null,
   );
@@ -12,7 +13,7 @@ export function showAnswer(kind, text, details = []) {
 
 /** "View message": the patient's words, shown here only; the server has recorded the view in the audit trail. */
 export function showMessages(card, messages) {
-  panel().replaceChildren(
+  fill(panel(),
     h('p', {}, h('strong', {}, `Message text · ${card ? card.ref : 'item'}`)),
     h('p', { class: 'muted' }, 'This view is recorded in the item’s audit trail. Reply to the patient in the EHR.'),
     messages.map((m) => h('section', {},
@@ -24,5 +25,5 @@ export function showMessages(card, messages) {
 
 /** Cleared whenever the acting person changes, so one person's private answers never show to the next. */
 export function clearPrivate() {
-  panel().replaceChildren(h('p', { class: 'muted' }, 'Answers to your actions and message text you open appear here, for you alone.'));
+  fill(panel(), h('p', { class: 'muted' }, 'Answers to your actions and message text you open appear here, for you alone.'));
 }

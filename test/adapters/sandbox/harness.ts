@@ -15,6 +15,7 @@ export interface SandboxServer {
   url: string;
   ctx: AppContext;
   adapter: ChatAdapter;
+  openStreams(): number;
   worker: OutboxWorker;
   logs: string[];
   stop(): Promise<void>;
@@ -24,7 +25,7 @@ export interface SandboxServer {
  * A real Baton HTTP app on PGlite with the sandbox wired in as `src/main.ts` will wire it:
  * its router among the extra routes and its adapter behind the outbox worker for `sandbox`.
  */
-export async function startSandboxServer(opts: { readOnly?: boolean; pollMs?: number } = {}): Promise<SandboxServer> {
+export async function startSandboxServer(opts: { readOnly?: boolean; pollMs?: number; heartbeatMs?: number } = {}): Promise<SandboxServer> {
   const { db, cleanup } = await openTestDb('pglite');
   const config = exampleConfig();
   const ctx: AppContext = { ...contextFor(new PrismaStore(db.prisma), { now: () => new Date() }, ['sandbox']), newId: randomUUID };
@@ -32,7 +33,7 @@ export async function startSandboxServer(opts: { readOnly?: boolean; pollMs?: nu
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const metrics = createMetrics();
   const digest = { organization: config.raw.organization.name, timezone: config.raw.organization.timezone, physicianMinutesPerMessage: config.raw.digest.physicianMinutesPerMessage };
-  const sandbox = createSandbox({ ctx, logger, readOnly: opts.readOnly ?? false, metrics, digest, poolName: config.raw.physicianPool.name });
+  const sandbox = createSandbox({ ctx, logger, readOnly: opts.readOnly ?? false, digest, poolName: config.raw.physicianPool.name, heartbeatMs: opts.heartbeatMs });
   const worker = new OutboxWorker(ctx, new Map([['sandbox', sandbox.adapter]]), { pollMs: opts.pollMs ?? 50 });
   const app = createHttpApp({
     app: ctx,
@@ -49,6 +50,7 @@ export async function startSandboxServer(opts: { readOnly?: boolean; pollMs?: nu
     url: server.url,
     ctx,
     adapter: sandbox.adapter,
+    openStreams: sandbox.openStreams,
     worker,
     logs,
     stop: async () => {

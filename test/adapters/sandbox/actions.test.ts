@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandboxServer, type SandboxServer } from './harness.ts';
+import { act, get, ingest, settle } from './helpers.ts';
+import { openEvents, type SseStream } from './sse-client.ts';
+
+describe('sandbox actions', () => {
+  let s: SandboxServer;
+  const streams: SseStream[] = [];
+  const watch = async (as: string) => {
+    const st = await openEvents(`${s.url}/sandbox/api/events?as=${as}`);
+    streams.push(st);
+    await st.next((e) => e.event === 'hello');
+    return st;
+  };
+  beforeAll(async () => {
+    s = await startSandboxServer();
+  });
+  afterAll(async () => {
+    for (const st of streams) st.close();
+    await s?.stop();
+  });
+
+  it('claims through the API: the answer carries the new card and every open page hears that the item changed', async () => {
+    const itemId = await ingest(s);
+    const [jordan, doc] = [await watch('jordan-kim'), await watch('dr-alvarez')];
+    const r = await act(s, itemId, { as: 'dana-reyes', command: 'item.claim' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, card: { itemId, state: 'CLAIMED', owner: { key: 'dana-reyes', name: 'Dana Reyes, RN' } } });
+    await jordan.next((e) => e.event === 'item' && e.data.itemId === itemId);
+    expect((await get(s, `/sandbox/api/items/${itemId}?as=jordan-kim`)).body.card.owner.name).toBe('Dana Reyes, RN');
+    // The thread line comes through the outbox, to people who can see the item only.
+    expect((await jordan.next((e) => e.event === 'note' && e.data.itemId === itemId)).data.text).toBe('Claimed by Dana Reyes, RN');
+    await settle(s);
+    expect(doc.events.some((e) => e.event === 'note')).toBe(false);
+  });
+
+  it('answers a second claim 409 naming the owner, to the loser only: nothing about it is broadcast', async () => {
+    const itemId = await ingest(s);
+    const dana = await watch('dana-reyes');
+    expect((await act(s, itemId, { as: 'dana-reyes', command: 'item.claim' })).status).toBe(200);
+    await settle(s);
+    const before = dana.events.length;
+    const lost = await act(s, itemId, { as: 'jordan-kim', command: 'item.claim' });
+    expect(lost.status).toBe(409);
+    expect(lost.body).toEqual({ ok: false, code: 'item.already_claimed', message: 'Already claimed by Dana Reyes, RN.', ownerId: 'dana-reyes' });
+    await settle(s);
+    expect(dana.events.slice(before).filter((e) => e.event)).toEqual([]);
+    const audit = await get(s, `/sandbox/api/items/${itemId}/audit?as=dana-reyes`);
+    expect(audit.body.lines.at(-1)).toMatchObject({ action: 'item.denied', actor: 'Jordan Kim, RN' });
+  });
+
+  it('lets exactly one of two simultaneous claims win', async () => {
+    const itemId = await ingest(s);
+    const answers = await Promise.all(['dana-reyes', 'jordan-kim'].map((as) => act(s, itemId, { as, command: 'item.claim' })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const winner = answers.find((a) => a.status === 200)!.body.card.owner.name;
+    expect(answers.find((a) => a.status === 409)!.body.message).toBe(`Already claimed by ${winner}.`);
+  });
+
+  it('shows message text only in the viewer’s answer, and records the view in the audit trail', async () => {
+    const itemId = await ingest(s, { body: 'Private words: my knee gave way on the stairs twice this week.' });
+    const jordan = await watch('jordan-kim');
+    const r = await act(s, itemId, { as: 'dana-reyes', command: 'item.view' });
+    expect(r.status).toBe(200);
+    expect(r.body.messages).toEqual([expect.objectContaining({ body: 'Private words: my knee gave way on the stairs twice this week.' })]);
+    await settle(s);
+    expect(JSON.stringify(jordan.events)).not.toContain('Private words');
+    const audit = await get(s, `/sandbox/api/items/${itemId}/audit?as=jordan-kim`);
+    expect(audit.body.lines.map((l: any) => l.text)).toContain('Dana Reyes, RN viewed the message text');
+    expect(JSON.stringify(audit.body)).not.toContain('Private words');
+    const denied = await act(s, itemId, { as: 'jo-adams', command: 'item.view' });
+    expect(denied).toMatchObject({ status: 403, body: { ok: false, code: 'item.not_authorized' } });
+  });
+
+  it('walks claim → escalate to the pool → a physician takes it → resolves, telling only physicians of the pool DM', async () => {
+    const itemId = await ingest(s);
+    const [nurse, doc] = [await watch('jordan-kim'), await watch('dr-cho')];
+    expect((await act(s, itemId, { as: 'jordan-kim', command: 'item.claim' })).status).toBe(200);
+    const esc = await act(s, itemId, { as: 'jordan-kim', command: 'item.escalate', to: '', reason: 'Possible ligament tear' });
+    expect(esc.body.card).toMatchObject({ state: 'ESCALATED', owner: null, escalation: { reason: 'Possible ligament tear', by: 'Jordan Kim, RN' } });
+    expect((await doc.next((e) => e.event === 'dm' && e.data.itemId === itemId)).data).toMatchObject({ pool: true, text: 'Escalated to you: Possible ligament tear' });
+    expect((await act(s, itemId, { as: 'dr-cho', command: 'item.claim' })).body.card.owner.key).toBe('dr-cho');
+    const done = await act(s, itemId, { as: 'dr-cho', command: 'item.resolve', note: 'Ordered an MRI' });
+    expect(done.body.card).toMatchObject({ state: 'RESOLVED', owner: { key: 'dr-cho' } });
+    await settle(s);
+    expect(nurse.events.some((e) => e.event === 'dm')).toBe(false);
+    const lines = (await get(s, `/sandbox/api/items/${itemId}/audit?as=dr-cho`)).body.lines.map((l: any) => l.text);
+    expect(lines).toEqual(expect.arrayContaining(['Jordan Kim, RN escalated it to the physician pool: Possible ligament tear', 'Dr. Grace Cho resolved it: Ordered an MRI']));
+  });
+
+  it('snoozes for a number of minutes with a reason', async () => {
+    const itemId = await ingest(s);
+    const r = await act(s, itemId, { as: 'dana-reyes', command: 'item.snooze', minutes: 60, reason: 'Waiting on the pharmacy' });
+    expect(r.body.card.state).toBe('SNOOZED');
+  });
+
+  it('answers a bad body with 400 listing every problem, and non-JSON with 415', async () => {
+    const itemId = await ingest(s);
+    const r = await act(s, itemId, { command: 'item.snooze', minutes: 'soon', until: '2026-12-01T10:00:00Z', extra: 1, note: 'x' });
+    expect(r.status).toBe(400);
+    const problems = r.body.error.problems.map((p: any) => p.path);
+    expect(problems).toEqual(expect.arrayContaining(['as', 'minutes', 'reason', 'note', '(body)']));
+    expect(JSON.stringify(r.body)).toContain('extra');
+    const unknown = await act(s, itemId, { as: 'dana-reyes', command: 'item.delete' });
+    expect(unknown.body.error.problems.map((p: any) => p.path)).toEqual(['command']);
+    const text = await fetch(`${s.url}/sandbox/api/items/${itemId}/actions`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(text.status).toBe(415);
+    const broken = await fetch(`${s.url}/sandbox/api/items/${itemId}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"as":' });
+    expect(broken.status).toBe(400);
+  });
+
+  it('maps domain refusals to 4xx: not in the queue 403, wrong state 409, unknown item 404', async () => {
+    const itemId = await ingest(s);
+    expect((await act(s, itemId, { as: 'jo-adams', command: 'item.claim' })).status).toBe(403);
+    expect((await act(s, itemId, { as: 'dana-reyes', command: 'item.release' })).body).toMatchObject({ code: 'item.invalid_transition' });
+    expect((await act(s, 'no-such-item', { as: 'dana-reyes', command: 'item.claim' })).status).toBe(404);
+  });
+});
