@@ -46,7 +46,7 @@ export function platformsFor(env: Env): string[] {
  * The chat platforms to run: the browser sandbox always (a read-only mirror for supervisors
  * once Slack or Teams is configured), Slack and Teams when their credentials are set.
  */
-async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext; logger: Logger }) {
+async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext; logger: Logger; onChange: () => void }) {
   const adapters = new Map<string, ChatAdapter>();
   const routes: Router[] = [];
   const platforms = platformsFor(o.env);
@@ -74,6 +74,21 @@ async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext;
     });
     adapters.set('teams', teams.adapter);
     routes.push(teams.router);
+  }
+  if (platforms.includes('slack')) {
+    const { createSlackAdapter } = await import('../adapters/slack/index.ts');
+    const slack = createSlackAdapter({
+      ctx: o.ctx,
+      logger: o.logger.child({ platform: 'slack' }),
+      botToken: o.env.SLACK_BOT_TOKEN!,
+      signingSecret: o.env.SLACK_SIGNING_SECRET,
+      appToken: o.env.SLACK_APP_TOKEN, // set → Socket Mode, and no HTTP route
+      apiUrl: o.env.SLACK_API_URL,
+      poolChannel: o.config.raw.physicianPool.slackChannel,
+      onChange: o.onChange,
+    });
+    adapters.set('slack', slack.adapter);
+    if (slack.router) routes.push(slack.router); // POST /slack/events on Baton's own port
   }
   return { adapters, routes };
 }
@@ -103,7 +118,9 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   }
   const ctx = buildContext(config, db, platformsFor(env), opts.clock);
   const metrics = createMetrics();
-  const { adapters, routes } = await chatAdapters({ env, config, ctx, logger });
+  // Adapters may wake the worker (a click's card update goes out at once); it is built just below.
+  const wake = { worker: null as OutboxWorker | null };
+  const { adapters, routes } = await chatAdapters({ env, config, ctx, logger, onChange: () => wake.worker?.kick() });
   ctx.telemetry = {
     claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
     acted: (command, outcome) => metrics.actions.inc({ command, outcome }),
@@ -113,6 +130,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
     onResult: (platform, kind, result) => metrics.delivered.inc({ platform, kind, result }),
     onError: (e) => logger.error({ err: { message: (e as Error).message } }, 'outbox worker failed; retrying'),
   });
+  wake.worker = worker;
   const app = createHttpApp({
     app: ctx,
     logger,

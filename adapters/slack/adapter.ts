@@ -6,7 +6,7 @@ import type { StaffMember } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { cardMessage, threadNoteMessage, type SlackMessage } from './blocks.ts';
 import { digestMessage } from './digest-blocks.ts';
-import { describeError, platformError, type SlackApi, UnknownOutcome } from './web.ts';
+import { platformError, type SlackApi } from './web.ts';
 
 /** Message metadata on every card post: lets Baton find its own card after a post whose outcome was unknown. */
 export const CARD_EVENT = 'baton_card';
@@ -34,13 +34,12 @@ const SEND = { unfurl_links: false, unfurl_media: false } as const;
  * Cards go to their queue's channel; escalations to the physician's DM or the pool channel;
  * thread notes under the card without broadcasting.
  */
-export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'updateCard' | 'postThreadNote' | 'sendDirect' | 'sendDigest'> {
-  /** Cards this process posted, so a retry after the post (e.g. the database write failed) never posts a second card. */
+export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' | 'updateCard' | 'postThreadNote' | 'sendDirect' | 'sendDigest'> {
+  /** Cards this process posted: `findCard` answers from here first (e.g. the post worked but saving its id failed). */
   private readonly posted = new BoundedMap<string, PostedRef>(5_000);
-  /** Card posts whose outcome was unknown (timeout, 5xx): reconciled before the next attempt. */
-  private readonly uncertain = new BoundedMap<string, { channel: string; since: number }>(5_000);
   private readonly dmChannels = new BoundedMap<string, string>(5_000);
   private warnedPool = false;
+  private warnedHistory = false;
 
   constructor(
     private readonly ctx: AppContext,
@@ -50,57 +49,48 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'updateCard
   ) {}
 
   async postCard(card: CardView): Promise<PostedRef> {
-    const known = this.posted.get(card.itemId);
-    if (known) return known;
     const channel = this.ctx.roster.queue(card.queue.key)?.slackChannel;
     if (!channel) throw new Error(`queue "${card.queue.key}" has no slackChannel in the Baton config`);
-    const msg = cardMessage(card);
-    const pending = this.uncertain.get(card.itemId);
-    if (pending) {
-      const found = await this.findCard(pending.channel, card.itemId, pending.since);
-      if (found) {
-        this.uncertain.delete(card.itemId);
-        this.posted.set(card.itemId, found);
-        await this.updateCard(found, card);
-        return found;
-      }
-    }
-    let res;
-    try {
-      res = await this.api.call(
-        'chat.postMessage',
-        { channel, ...msg, ...SEND, metadata: { event_type: CARD_EVENT, event_payload: { item_id: card.itemId } } },
-        { idempotent: false },
-      );
-    } catch (e) {
-      if (e instanceof UnknownOutcome && !pending) this.uncertain.set(card.itemId, { channel, since: Date.now() });
-      throw e;
-    }
-    this.uncertain.delete(card.itemId);
+    const res = await this.api.call(
+      'chat.postMessage',
+      { channel, ...cardMessage(card), ...SEND, metadata: { event_type: CARD_EVENT, event_payload: { item_id: card.itemId } } },
+      { idempotent: false },
+    );
     const ref = { channel: String(res.channel ?? channel), messageId: String(res.ts) };
     this.posted.set(card.itemId, ref);
     return ref;
   }
 
   /**
-   * Looks for Baton's own card for `itemId` posted since `since` (needs `channels:history` /
-   * `groups:history`). Without those scopes it logs once and reports "not found", and the
-   * card is posted again: the one case where a timeout can leave two cards.
+   * Baton's own card for the item, if an earlier attempt posted it: the outbox asks before
+   * re-posting after a failed attempt (a timeout, a crash before the id was saved). Reads the
+   * channel's recent history for the card's message metadata, which needs the
+   * `channels:history` / `groups:history` scopes; without them it logs once and answers "not
+   * found", and the card is posted again (the one case where a timeout can leave two cards).
    */
-  private async findCard(channel: string, itemId: string, since: number): Promise<PostedRef | null> {
+  async findCard(card: CardView): Promise<PostedRef | null> {
+    const known = this.posted.get(card.itemId);
+    if (known) return known;
+    const channel = this.ctx.roster.queue(card.queue.key)?.slackChannel;
+    if (!channel) return null;
+    let res;
     try {
-      const res = await this.api.call(
-        'conversations.history',
-        { channel, oldest: ((since - 60_000) / 1000).toFixed(6), inclusive: true, limit: 200, include_all_metadata: true },
-        { idempotent: true },
-      );
-      const messages = (res.messages ?? []) as Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { item_id?: string } } }>;
-      const hit = messages.find((m) => m.metadata?.event_type === CARD_EVENT && m.metadata.event_payload?.item_id === itemId);
-      return hit?.ts ? { channel, messageId: hit.ts } : null;
+      res = await this.api.call('conversations.history', { channel, limit: 200, include_all_metadata: true }, { idempotent: true });
     } catch (e) {
-      this.logger.warn({ slack: { method: 'conversations.history', error: describeError(e) } }, 'could not check whether an earlier card post reached Slack; posting again');
+      const code = platformError(e);
+      if (!code) throw e; // rate limited or unreachable: try again later rather than risk a second card
+      if (!this.warnedHistory) {
+        this.warnedHistory = true;
+        this.logger.warn({ slack: { method: 'conversations.history', error: code } }, 'cannot read channel history to check for an earlier card post; retried posts may duplicate a card (grant channels:history and groups:history)');
+      }
       return null;
     }
+    const messages = (res.messages ?? []) as Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { item_id?: string } } }>;
+    const hit = messages.find((m) => m.metadata?.event_type === CARD_EVENT && m.metadata.event_payload?.item_id === card.itemId);
+    if (!hit?.ts) return null;
+    const ref = { channel, messageId: hit.ts };
+    await this.updateCard(ref, card); // it shows the state of its first attempt: bring it up to date
+    return ref;
   }
 
   async updateCard(ref: PostedRef, card: CardView): Promise<void> {

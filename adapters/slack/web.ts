@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { RateLimitedError } from '../../src/app/chat-adapter.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { boltLogger } from './bolt-logger.ts';
 
@@ -10,31 +11,24 @@ import { boltLogger } from './bolt-logger.ts';
  * pauses its *whole* request queue for Retry-After and then retries up to ten times over about
  * thirty minutes. One busy channel would then stall every other channel, the private answers
  * to clicks and the 3-second `views.open` window; and a delivery that waits longer than the
- * outbox lease (60 s) could be taken and sent a second time by another worker. Its retries also
- * resend `chat.postMessage` after a timeout or a 5xx, which can post a card twice.
+ * outbox lease (60 s) could be taken and sent again by another worker. Its automatic retries
+ * also resend `chat.postMessage` after a timeout or a 5xx, which can post a card twice.
  *
  * So the client runs with `rejectRateLimitedCalls: true` and `retries: 0`, and `call()`:
  * - keeps a gate per rate-limit bucket (per channel for `chat.postMessage`, which Slack limits
- *   to about one message per second per channel; per method otherwise). A 429 closes the
- *   gate for Retry-After; only calls in that bucket wait.
- * - paces `chat.postMessage` per channel (a burst of 4, then one per second) so bursts of cards
- *   rarely meet a 429 at all.
- * - waits at most `maxWaitMs` (default 10 s) inside one call. A longer wait throws
- *   `RateLimitedLater`, so the outbox reschedules the row and moves on to other channels.
+ *   to about one message per second per channel; per method otherwise). A 429 closes the gate
+ *   for Retry-After, so later calls in that bucket do not hit Slack before it reopens.
+ * - waits for a closed gate only up to the caller's `waitMs` (0 for outbox deliveries, a
+ *   second or a few for answers to clicks), else throws the port's `RateLimitedError` with the
+ *   time left: the outbox worker then pauses that channel's lane for exactly that long and
+ *   goes on with the other channels (src/app/outbox-worker.ts).
  * - retries idempotent calls (chat.update, views.publish, conversations.open, …) on 5xx and
- *   network errors within the same budget; never `chat.postMessage`, whose outcome is then
- *   unknown (see `UnknownOutcome` and the card reconciliation in the adapter).
+ *   network errors, three times within about 1.5 s; never `chat.postMessage`, whose outcome is
+ *   then unknown (`UnknownOutcome`): the outbox retries it after asking `findCard`.
  */
 
 export const { WebClient, WebAPIRateLimitedError, WebAPIPlatformError, WebAPIHTTPError, WebAPIRequestError } = webApi;
 type WebClientT = InstanceType<typeof webApi.WebClient>;
-
-/** The call was not made because its rate-limit bucket is closed for longer than the wait budget. */
-export class RateLimitedLater extends Error {
-  constructor(readonly bucket: string, readonly retryInMs: number) {
-    super(`Slack rate limit on ${bucket}: retry in ${Math.ceil(retryInMs / 1000)} s`);
-  }
-}
 
 /** The request may or may not have reached Slack (timeout, connection reset, 5xx). */
 export class UnknownOutcome extends Error {
@@ -73,11 +67,6 @@ export interface SlackApiOptions {
   apiUrl?: string | undefined;
   /** Per-request timeout. */
   timeoutMs?: number | undefined;
-  /** Longest time one call may wait for a rate-limit gate or retries before giving up for now. */
-  maxWaitMs?: number | undefined;
-  /** `chat.postMessage` pacing per channel: burst size and steady rate. */
-  burst?: number | undefined;
-  perSecond?: number | undefined;
 }
 
 export type Args = Record<string, unknown>;
@@ -88,10 +77,6 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class SlackApi {
   readonly client: WebClientT;
   private readonly gates = new Map<string, number>();
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly maxWaitMs: number;
-  private readonly burst: number;
-  private readonly perSecond: number;
 
   constructor(private readonly opts: SlackApiOptions) {
     this.client = new WebClient(opts.token, {
@@ -101,9 +86,6 @@ export class SlackApi {
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
     });
-    this.maxWaitMs = opts.maxWaitMs ?? 10_000;
-    this.burst = opts.burst ?? 4;
-    this.perSecond = opts.perSecond ?? 1;
   }
 
   /** The rate-limit bucket of a call: Slack limits chat.postMessage per channel, other methods per workspace. */
@@ -116,57 +98,34 @@ export class SlackApi {
     return Math.max(0, (this.gates.get(bucket) ?? 0) - now);
   }
 
-  private async passGate(bucket: string, deadline: number) {
-    for (;;) {
-      const wait = this.closedFor(bucket);
-      if (wait === 0) return;
-      if (Date.now() + wait > deadline) throw new RateLimitedLater(bucket, wait);
-      await sleep(wait);
-    }
-  }
-
-  /** Token bucket for chat.postMessage per channel. */
-  private async pace(channel: string, deadline: number) {
-    for (;;) {
-      const now = Date.now();
-      const b = this.buckets.get(channel) ?? { tokens: this.burst, at: now };
-      b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
-      b.at = now;
-      this.buckets.set(channel, b);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return;
-      }
-      const wait = Math.ceil(((1 - b.tokens) / this.perSecond) * 1000);
-      if (now + wait > deadline) throw new RateLimitedLater(`chat.postMessage:${channel}`, wait);
-      await sleep(wait);
-    }
-  }
-
   /**
-   * One Web API call under Baton's rate-limit and retry policy. `idempotent: false` (posting a
-   * message) turns an unknown outcome into `UnknownOutcome` instead of retrying.
+   * One Web API call under Baton's rate-limit and retry policy. `waitMs`: how long this call
+   * may wait for a closed rate-limit gate (default 0: throw `RateLimitedError` at once).
+   * `idempotent: false` (posting a message) turns an unknown outcome into `UnknownOutcome`.
    */
-  async call(method: string, args: Args, opts: { idempotent: boolean; maxWaitMs?: number }): Promise<Result> {
-    const deadline = Date.now() + (opts.maxWaitMs ?? this.maxWaitMs);
+  async call(method: string, args: Args, opts: { idempotent: boolean; waitMs?: number }): Promise<Result> {
     const bucket = SlackApi.bucketOf(method, args);
-    for (let attempt = 0; ; attempt++) {
-      await this.passGate(bucket, deadline);
-      if (method === 'chat.postMessage' && typeof args.channel === 'string') await this.pace(args.channel, deadline);
+    const deadline = Date.now() + (opts.waitMs ?? 0);
+    for (let transient = 0; ; ) {
+      const closed = this.closedFor(bucket);
+      if (closed > 0) {
+        if (Date.now() + closed > deadline) throw new RateLimitedError(closed, `Slack rate limit on ${method}: retry in ${Math.ceil(closed / 1000)} s`);
+        await sleep(closed);
+        continue;
+      }
       try {
         return (await this.client.apiCall(method, args)) as Result;
       } catch (e) {
         if (e instanceof WebAPIRateLimitedError) {
           const until = Date.now() + Math.max(1, e.retryAfter) * 1000;
           this.gates.set(bucket, Math.max(this.gates.get(bucket) ?? 0, until));
-          this.opts.logger.warn({ slack: { method, bucket: bucket === method ? undefined : 'channel', retryAfter: e.retryAfter } }, 'Slack rate limit: waiting before the next call in this bucket');
+          this.opts.logger.warn({ slack: { method, perChannel: bucket !== method, retryAfter: e.retryAfter } }, 'Slack rate limit: pausing this bucket for Retry-After');
           continue;
         }
         if (isTransient(e)) {
           if (!opts.idempotent) throw new UnknownOutcome(method, e);
-          const backoff = Math.min(2_000, 200 * 2 ** attempt);
-          if (attempt < 3 && Date.now() + backoff < deadline) {
-            await sleep(backoff);
+          if (transient < 3) {
+            await sleep(200 * 2 ** transient++);
             continue;
           }
         }

@@ -1,0 +1,234 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { actOnCard, checkCardAction, type CardActOutcome, type FormCommand as UseCaseForm } from '../../src/app/act-on-card.ts';
+import type { AppContext } from '../../src/app/context.ts';
+import { viewMessage } from '../../src/app/view-message.ts';
+import type { Command } from '../../src/domain/commands.ts';
+import type { Failure } from '../../src/domain/result.ts';
+import { defaultEscalationTarget, reassignTargets } from '../../src/domain/targets.ts';
+import { itemRef } from '../../src/domain/work-item.ts';
+import type { Logger } from '../../src/observability/logger.ts';
+import type { SlackOutbound } from './adapter.ts';
+import { BoundedMap } from './adapter.ts';
+import { answer, cardMessage, messageTextAnswer, parseButtonValue, type SlackMessage } from './blocks.ts';
+import { homeView, slashAnswer, unknownUserText } from './home.ts';
+import { commandFromForm, escalateModal, FORM_COMMANDS, parseMeta, reassignModal, returnModal, snoozeModal, type FormCommand, type ModalMeta } from './modals.ts';
+import { describeError, type SlackApi } from './web.ts';
+
+/**
+ * The inbound half of the Slack adapter: button clicks, modal submissions, the slash command
+ * and the App Home tab, registered on a Bolt App. Every listener acks first (Slack allows 3 s),
+ * then works; every refusal is answered privately (the use cases audit it).
+ *
+ * Retries: Slack redelivers Events API requests (X-Slack-Retry-Num) and a user may click twice.
+ * A redelivered request (same user, action_ts and action; same event_id; same view submission)
+ * is recognised and not worked again; a second Claim by the owner is answered "already yours"
+ * by the use case without a second transition.
+ */
+
+type Origin = { channel: string | null; ts: string | null };
+
+const DIRECT: Record<string, Command['type']> = { 'item.claim': 'claim', 'item.release': 'release', 'item.resolve': 'resolve', 'item.reopen': 'reopen' };
+
+export interface InteractionDeps {
+  ctx: AppContext;
+  api: SlackApi;
+  out: SlackOutbound;
+  logger: Logger;
+  onChange: () => void;
+  /** Awaited after each ack, before the work: lets the acks of a burst go out first (index.ts `AckFirst`). */
+  afterAck: () => Promise<void>;
+}
+
+/** Remembers recently handled deliveries so a redelivery is not worked twice (15 minutes, 20 000 keys). */
+class Deliveries {
+  private readonly seen = new BoundedMap<string, number>(20_000);
+  first(key: string, now = Date.now()): boolean {
+    const at = this.seen.get(key);
+    if (at !== undefined && now - at < 15 * 60_000) return false;
+    this.seen.set(key, now);
+    return true;
+  }
+}
+
+export function failureText(f: Failure, slackUserId: string): string {
+  if (f.code === 'staff.unknown') return unknownUserText(slackUserId);
+  if (f.code === 'item.not_found') return 'That item no longer exists in Baton.';
+  return f.message;
+}
+
+export function registerInteractions(app: App, deps: InteractionDeps): void {
+  const { ctx, api, out, logger } = deps;
+  const deliveries = new Deliveries();
+  const log = logger.child({ component: 'slack' });
+
+  const actorOf = (slackUserId: string) => ctx.roster.bySlackId(slackUserId)?.key ?? `unknown:${slackUserId}`;
+
+  /** A private answer in the channel (or DM) of `origin`, falling back to a DM with the bot. */
+  async function whisper(slackUserId: string, origin: Origin, msg: SlackMessage, respond?: RespondFn) {
+    if (respond) {
+      try {
+        await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
+        return;
+      } catch (e) {
+        log.warn({ slack: { via: 'response_url', error: describeError(e) } }, 'private answer failed; trying chat.postEphemeral');
+      }
+    }
+    if (origin.channel) {
+      try {
+        await api.call('chat.postEphemeral', { channel: origin.channel, user: slackUserId, ...msg }, { idempotent: true, waitMs: 3_000 });
+        return;
+      } catch (e) {
+        log.warn({ slack: { method: 'chat.postEphemeral', error: describeError(e) } }, 'private answer failed; sending a DM');
+      }
+    }
+    await out.dm(slackUserId, msg);
+  }
+
+  /** Is the clicked message the item's tracked card, or a copy (a physician DM, a pool post)? */
+  async function isCopy(itemId: string, origin: Origin): Promise<boolean> {
+    if (!origin.channel || !origin.ts) return false;
+    const main = await ctx.store.findPlatformPost(itemId, 'slack', 'card');
+    return !main || main.channel !== origin.channel || main.messageId !== origin.ts;
+  }
+
+  /** Copies are not updated by the outbox: redraw the clicked copy so it tells the truth. */
+  async function refreshCopy(itemId: string, origin: Origin) {
+    if (!origin.channel || !origin.ts || !(await isCopy(itemId, origin))) return;
+    const card = await out.currentCard(itemId);
+    if (card) await out.update({ channel: origin.channel, messageId: origin.ts }, cardMessage(card));
+  }
+
+  async function afterCommand(outcome: CardActOutcome, itemId: string, slackUserId: string, origin: Origin, reply: (m: SlackMessage) => Promise<void>) {
+    if (outcome.ok) {
+      if (outcome.unchanged) await reply(answer(`${itemRef(outcome.item)} is already yours.`));
+      else deps.onChange();
+    } else {
+      await reply(answer(failureText(outcome, slackUserId)));
+    }
+    await refreshCopy(itemId, origin).catch((e) => log.warn({ slack: { error: describeError(e) } }, 'could not refresh a copy of the card'));
+  }
+
+  const guard = (what: string, fn: () => Promise<void>, onError?: () => Promise<void>) =>
+    fn().catch(async (e) => {
+      log.error({ err: { message: describeError(e) }, what }, 'Slack interaction failed');
+      await onError?.().catch(() => {});
+    });
+
+  // ---- Buttons on cards -----------------------------------------------------------------
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: /^item\./ }, async ({ ack, body, action, respond }) => {
+    await ack();
+    await deps.afterAck();
+    const user = body.user.id;
+    if (!deliveries.first(`a:${user}:${action.action_ts}:${action.action_id}:${action.block_id}`)) return;
+    const container = body.container as { channel_id?: string; message_ts?: string } | undefined;
+    const origin: Origin = { channel: container?.channel_id ?? body.channel?.id ?? null, ts: container?.message_ts ?? body.message?.ts ?? null };
+    const reply = (m: SlackMessage) => whisper(user, origin, m, respond);
+    await guard(action.action_id, async () => {
+      const value = parseButtonValue(action.value);
+      if (!value) return reply(answer('This button belongs to a card Baton cannot read any more. Use the newest card for this item.'));
+      const actorKey = actorOf(user);
+      const seen = { state: value.s, ownerId: value.o };
+      const id = action.action_id;
+
+      if (id === 'item.view') {
+        const r = await viewMessage(ctx, { itemId: value.i, actorKey, platform: 'slack' });
+        if (!r.ok) return reply(answer(failureText(r, user)));
+        const item = await ctx.store.findItem(value.i);
+        return reply(messageTextAnswer(item ? itemRef(item) : 'this item', r.messages));
+      }
+
+      const direct = DIRECT[id];
+      if (direct) {
+        const r = await actOnCard(ctx, { itemId: value.i, actorKey, platform: 'slack', command: { type: direct } as Command, seen });
+        return afterCommand(r, value.i, user, origin, reply);
+      }
+
+      if ((FORM_COMMANDS as readonly string[]).includes(id)) {
+        const form = id as FormCommand;
+        const useCase = form.slice('item.'.length) as UseCaseForm;
+        const r = await checkCardAction(ctx, { itemId: value.i, actorKey, platform: 'slack', command: useCase, seen });
+        if (!r.ok) {
+          await reply(answer(failureText(r, user)));
+          return refreshCopy(value.i, origin);
+        }
+        const card = await out.currentCard(value.i);
+        if (!card) return reply(answer('That item no longer exists in Baton.'));
+        const meta: ModalMeta = { i: value.i, v: card.version, s: card.state, o: card.owner?.key ?? null, c: origin.channel, t: origin.ts };
+        let view;
+        if (form === 'item.escalate') view = escalateModal(card, meta, ctx.roster.physicians(), defaultEscalationTarget(r.item, ctx.roster));
+        else if (form === 'item.snooze') view = snoozeModal(card, meta);
+        else if (form === 'item.return') view = returnModal(card, meta);
+        else {
+          const targets = reassignTargets(r.item, ctx.roster);
+          if (!targets.length) return reply(answer(card.state === 'ESCALATED' ? 'There is no other physician on the roster to hand this to.' : `Nobody else works the ${card.queue.name} queue.`));
+          view = reassignModal(card, meta, targets);
+        }
+        // trigger_id expires 3 s after the click: one attempt, no waiting on rate limits.
+        try {
+          await api.call('views.open', { trigger_id: body.trigger_id, view }, { idempotent: false, waitMs: 1_000 });
+        } catch (e) {
+          log.warn({ slack: { method: 'views.open', error: describeError(e) } }, 'could not open a modal');
+          await reply(answer('Slack could not open the form in time. Please click the button again.'));
+        }
+        return;
+      }
+      return reply(answer('Baton does not know this button. Use the newest card for this item.'));
+    }, () => reply(answer('Something went wrong in Baton. Check the card before trying again.')));
+  });
+
+  // Other buttons (e.g. URL buttons from older cards) are acknowledged and ignored.
+  app.action({ type: 'block_actions', action_id: /^(?!item\.)/ }, async ({ ack }) => {
+    await ack();
+  });
+
+  // ---- Modal submissions --------------------------------------------------------------
+  app.view({ type: 'view_submission', callback_id: /^item\./ }, async ({ ack, body, view }) => {
+    const form = view.callback_id as FormCommand;
+    const meta = parseMeta(view.private_metadata);
+    if (!meta || !FORM_COMMANDS.includes(form)) {
+      await ack();
+      return;
+    }
+    const parsed = commandFromForm(form, view.state.values as Parameters<typeof commandFromForm>[1], ctx.clock.now());
+    if (!parsed.ok) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    await ack();
+    await deps.afterAck();
+    const user = body.user.id;
+    if (!deliveries.first(`v:${view.id}:${view.hash}`)) return;
+    const origin: Origin = { channel: meta.c, ts: meta.t };
+    const reply = (m: SlackMessage) => whisper(user, origin, m);
+    await guard(form, async () => {
+      const r = await actOnCard(ctx, { itemId: meta.i, actorKey: actorOf(user), platform: 'slack', command: parsed.command, seen: { state: meta.s, ownerId: meta.o } });
+      await afterCommand(r, meta.i, user, origin, reply);
+    }, () => reply(answer('Something went wrong in Baton. Check the card before trying again.')));
+  });
+
+  // ---- Slash command ---------------------------------------------------------------------
+  app.command(/.*/, async ({ ack, command, respond }) => {
+    await ack();
+    await deps.afterAck();
+    await guard('slash', async () => {
+      const msg = await slashAnswer(ctx, command.command, command.user_id, command.text ?? '');
+      await respond({ response_type: 'ephemeral', ...msg });
+    }, async () => {
+      await respond({ response_type: 'ephemeral', text: 'Something went wrong in Baton; please try again.' });
+    });
+  });
+
+  // ---- App Home ----------------------------------------------------------------------------
+  app.event('app_home_opened', async ({ event, body }) => {
+    if (event.tab && event.tab !== 'home') return;
+    if (!deliveries.first(`e:${(body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`}`)) return;
+    await guard('home', async () => {
+      const view = await homeView(ctx, event.user);
+      await api.call('views.publish', { user_id: event.user, view }, { idempotent: true, waitMs: 5_000 });
+    });
+  });
+
+  app.error(async (e) => {
+    log.error({ err: { message: describeError(e) } }, 'Bolt error');
+  });
+}
