@@ -42,12 +42,15 @@ export const asyncRoute =
 /** Connection-level database failures (restart, failover, network): the sender should retry, not give up. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const seen = new Set<unknown>();
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined; e && !seen.has(e); e = e.cause as typeof e) {
+  type E = { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; meta?: { driverAdapterError?: unknown } };
+  // Prisma wraps driver errors: raw queries put them in meta.driverAdapterError, with a `kind`.
+  for (let e = err as E | undefined; e && !seen.has(e); e = (e.meta?.driverAdapterError ?? e.cause) as E | undefined) {
     seen.add(e);
+    if (e.kind === 'DatabaseNotReachable' || e.kind === 'ConnectionClosed' || e.kind === 'SocketTimeout') return true;
     const code = String(e.code ?? '');
     const message = String(e.message ?? '');
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', 'P1001', 'P1017'].includes(code)) return true;
-    if (/Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|server closed the connection/i.test(message)) return true;
+    if (/Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|server closed the connection|Can't reach database server/i.test(message)) return true;
   }
   return false;
 }
