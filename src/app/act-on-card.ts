@@ -1,10 +1,9 @@
-import type { AuditRecord } from '../domain/audit.ts';
 import { decide, type Command, type CommandType } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import { reassignTargets } from '../domain/targets.ts';
 import { itemRef, type ItemState, type WorkItem } from '../domain/work-item.ts';
-import { actOnItem, type ActRequest } from './act-on-item.ts';
+import { actOnItem, auditDenial, type ActRequest } from './act-on-item.ts';
 import type { AppContext } from './context.ts';
 
 /**
@@ -50,20 +49,7 @@ export function describeState(ctx: AppContext, item: WorkItem): string {
 
 export const isStale = (item: WorkItem, seen: SeenState) => item.state !== seen.state || (item.ownerId ?? null) !== (seen.ownerId ?? null);
 
-async function denied(ctx: AppContext, req: { actorKey: string; platform: string }, command: CommandType | 'view', item: WorkItem | null, f: Failure): Promise<Failure> {
-  const record: AuditRecord = {
-    itemId: item?.id ?? null,
-    actor: req.actorKey,
-    platform: req.platform,
-    action: 'item.denied',
-    fromState: item?.state ?? null,
-    toState: item?.state ?? null,
-    detail: { command, code: f.code },
-    at: ctx.clock.now(),
-  };
-  await ctx.store.appendAudit([record]);
-  return f;
-}
+const denied = auditDenial;
 
 const staleFailure = (ctx: AppContext, item: WorkItem) =>
   fail('item.stale', `Nothing was changed: this card was out of date. ${describeState(ctx, item)}.`, item.ownerId ? { ownerId: item.ownerId } : {});

@@ -1,5 +1,5 @@
 import type { AuditRecord } from '../domain/audit.ts';
-import { decide, type Command } from '../domain/commands.ts';
+import { decide, type Command, type CommandType } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import { slaPatch } from '../domain/sla.ts';
@@ -33,21 +33,30 @@ function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppC
   }
 }
 
-async function deny(ctx: AppContext, req: ActRequest, item: WorkItem | null, f: Failure): Promise<Failure> {
+/** Records a refused attempt (who, which command, why) in the audit trail and counts it. Shared by every entry point. */
+export async function auditDenial(
+  ctx: AppContext,
+  who: { actorKey: string; platform: string },
+  command: CommandType | 'view',
+  item: WorkItem | null,
+  f: Failure,
+): Promise<Failure> {
   const record: AuditRecord = {
     itemId: item?.id ?? null,
-    actor: req.actorKey,
-    platform: req.platform,
+    actor: who.actorKey,
+    platform: who.platform,
     action: 'item.denied',
     fromState: item?.state ?? null,
     toState: item?.state ?? null,
-    detail: { command: req.command.type, code: f.code },
+    detail: { command, code: f.code },
     at: ctx.clock.now(),
   };
   await ctx.store.appendAudit([record]);
-  ctx.telemetry?.acted(req.command.type, f.code);
+  ctx.telemetry?.acted(command, f.code);
   return f;
 }
+
+const deny = (ctx: AppContext, req: ActRequest, item: WorkItem | null, f: Failure) => auditDenial(ctx, req, req.command.type, item, f);
 
 /**
  * Applies one command from any platform. Two people clicking at once: the conditional update
