@@ -1,22 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { freshPostgres, TEST_DATABASE_URL } from '../support/databases.ts';
+import { spawnServe } from '../support/processes.ts';
 import { postJson } from '../support/server.ts';
-
-const BIN = path.resolve('bin/baton.js');
-
-function serve(databaseUrl: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent' } });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (d) => {
-      const m = /running at (http:\/\/\S+)/.exec(String(d));
-      if (m) resolve({ proc, url: m[1]! });
-    });
-    proc.once('exit', (code) => reject(new Error(`baton serve exited with ${code}`)));
-  });
-}
 
 /** The same guarantees as two-instances.test.ts, with two real `baton serve` processes. */
 describe.runIf(TEST_DATABASE_URL)('two Baton processes on one PostgreSQL', () => {
@@ -25,8 +12,8 @@ describe.runIf(TEST_DATABASE_URL)('two Baton processes on one PostgreSQL', () =>
   let b: { proc: ChildProcess; url: string };
   beforeAll(async () => {
     fresh = await freshPostgres();
-    a = await serve(fresh.url); // the first applies the migrations; the second finds none pending
-    b = await serve(fresh.url);
+    a = await spawnServe({ DATABASE_URL: fresh.url }); // the first applies the migrations; the second finds none pending
+    b = await spawnServe({ DATABASE_URL: fresh.url });
   }, 120_000);
   afterAll(async () => {
     for (const p of [a?.proc, b?.proc]) {

@@ -1,22 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.ts';
 import { tempDir } from '../support/databases.ts';
-
-const BIN = path.resolve('bin/baton.js');
-
-function startServer(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, BATON_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' } });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (d) => {
-      const m = /running at (http:\/\/\S+)/.exec(String(d));
-      if (m) resolve({ proc, url: m[1]! });
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
+import { spawnServe } from '../support/processes.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -25,7 +11,7 @@ describe('embedded database crash safety', () => {
   it('keeps every acknowledged message after kill -9 in the middle of an ingest burst', async () => {
     const data = tempDir();
     dirs.push(data);
-    const { proc, url } = await startServer(data);
+    const { proc, url } = await spawnServe({ BATON_DATA_DIR: data });
     const acked: string[] = [];
     let stop = false;
     // Four concurrent senders; the server is killed while they are still sending.
