@@ -19,8 +19,6 @@ export interface Telemetry {
   slaBreached(queue: string, phase: 'claim' | 'response'): void;
 }
 
-export const noTelemetry: Telemetry = { claimed: () => {}, acted: () => {}, slaBreached: () => {} };
-
 /** Everything a use case needs, built once in `main.ts` from the parsed config. */
 export interface AppContext {
   store: Store;

@@ -15,9 +15,6 @@ export type Command =
   | { type: 'reopen' };
 
 export type CommandType = Command['type'];
-export const COMMAND_TYPES: readonly CommandType[] = [
-  'claim', 'release', 'reassign', 'snooze', 'escalate', 'return', 'resolve', 'reroute', 'reopen',
-];
 
 export interface Transition {
   patch: ItemPatch;
