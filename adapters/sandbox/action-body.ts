@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../../src/config/zod-messages.ts';
 import type { Command } from '../../src/domain/commands.ts';
 import type { CardCommand } from '../../src/domain/card.ts';
 import type { Roster } from '../../src/domain/roster.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-messages.ts';
 import { formatPath } from './load.ts';
 
 const optional = z.string().trim().min(1).optional().catch(undefined);

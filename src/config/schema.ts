@@ -1,5 +1,6 @@
 import { validate as isCron } from 'node-cron';
 import { z } from 'zod';
+import './zod-messages.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
 import { durationSchema } from './calendar-schema.ts';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../config/zod-messages.ts';
 import type { IncomingMessage } from '../app/ingest-message.ts';
 
 /** `Type/id` → id, for references of the expected type (FHIR R4 Reference.reference). */

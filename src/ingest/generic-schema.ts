@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../config/zod-messages.ts';
 import type { IncomingMessage } from '../app/ingest-message.ts';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
