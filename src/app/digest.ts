@@ -47,14 +47,21 @@ export function dueManagers(ctx: AppContext, s: DigestSettings, now: Date, all =
  * the same manager two digests for one day.
  */
 export async function sendDigests(ctx: AppContext, s: DigestSettings, now: Date, opts: { all?: boolean } = {}) {
-  const due = dueManagers(ctx, s, now, opts.all);
+  // The scheduler asks every minute: skip managers whose digest for today is already queued
+  // before building the model, which reads the whole open backlog.
+  const key = (platform: string, manager: string, date: string) => `digest:${platform}:${manager}:${date}`;
+  const due: ReturnType<typeof dueManagers> = [];
+  for (const d of dueManagers(ctx, s, now, opts.all)) {
+    const done = await Promise.all(ctx.platforms.map((p) => ctx.store.outboxHas(key(p, d.manager.key, d.date))));
+    if (!done.every(Boolean)) due.push(d);
+  }
   if (!due.length) return { queued: 0, managers: [] as string[] };
   const model = await digestModel(ctx, s, now);
   let queued = 0;
   const managers: string[] = [];
   for (const { manager, date } of due) {
     const rows: OutboxMessage[] = ctx.platforms.map((platform) => ({
-      dedupeKey: `digest:${platform}:${manager.key}:${date}`,
+      dedupeKey: key(platform, manager.key, date),
       kind: 'digest',
       itemId: null,
       platform,

@@ -87,6 +87,8 @@ export interface Store {
   appendAudit(records: AuditRecord[]): Promise<void>;
   /** Queues rows; returns how many were new (a repeated dedupe key adds nothing). */
   enqueue(outbox: OutboxMessage[]): Promise<number>;
+  /** Whether an outbox row with this dedupe key was ever queued (sent or not). */
+  outboxHas(dedupeKey: string): Promise<boolean>;
   /** Open items plus items created or resolved since `since` (digest input). */
   digestItems(since: Date): Promise<WorkItem[]>;
   /** Takes up to `limit` due outbox rows, leasing them for `leaseMs` so no other worker takes them. */

@@ -126,6 +126,11 @@ export class PrismaStore implements Store {
     return count;
   }
 
+  async outboxHas(dedupeKey: string) {
+    const rows = await this.db.$queryRaw<unknown[]>`SELECT 1 FROM "Outbox" WHERE "dedupeKey" = ${dedupeKey}`;
+    return rows.length > 0;
+  }
+
   async digestItems(since: Date) {
     const rows = await this.db.workItem.findMany({
       where: { OR: [{ state: { not: 'RESOLVED' } }, { createdAt: { gte: since } }, { resolvedAt: { gte: since } }] },

@@ -20,6 +20,7 @@ describe('sending digests', () => {
     const at = new Date('2026-12-01T14:00:00Z');
     expect(await sendDigests(ctx, settings, at)).toEqual({ queued: 2, managers: ['morgan-lee'] });
     expect(await sendDigests(ctx, settings, new Date(at.getTime() + 60_000))).toEqual({ queued: 0, managers: [] });
+    expect(store.digestReads).toBe(1); // later ticks do not rebuild the digest once it is queued
     const rows = store.outbox.filter((o) => o.kind === 'digest');
     expect(rows.map((r) => r.dedupeKey).sort()).toEqual(['digest:sandbox:morgan-lee:2026-12-01', 'digest:slack:morgan-lee:2026-12-01']);
     expect(JSON.stringify(rows[0]!.payload)).not.toContain('pills'); // aggregates only, never message text

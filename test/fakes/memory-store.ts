@@ -89,7 +89,12 @@ export class MemoryStore implements Store {
     this.writeSideEffects([], outbox, outbox[0]?.nextAttemptAt ?? new Date());
     return this.outbox.length - before;
   }
+  async outboxHas(dedupeKey: string) {
+    return this.outbox.some((r) => r.dedupeKey === dedupeKey);
+  }
+  digestReads = 0;
   async digestItems(since: Date) {
+    this.digestReads++;
     return [...this.items.values()]
       .filter((i) => i.state !== 'RESOLVED' || i.createdAt >= since || (i.resolvedAt !== null && i.resolvedAt >= since))
       .map((i) => structuredClone(i));
