@@ -28,6 +28,7 @@ export class Scheduler {
   private task: ScheduledTask | null = null;
   private running: Promise<void> | null = null;
   leader = false;
+  private lastPurge = 0;
 
   constructor(
     private readonly ctx: AppContext,
@@ -51,7 +52,9 @@ export class Scheduler {
         if (!this.leader) return;
         const swept = await sweep(this.ctx, now);
         const digests = await sendDigests(this.ctx, this.opts.digest, now);
-        if (this.opts.retentionDays) {
+        // Retention is coarse (days), so once an hour is plenty: the purge scans old messages.
+        if (this.opts.retentionDays && now.getTime() - this.lastPurge >= 3_600_000) {
+          this.lastPurge = now.getTime();
           const purged = await this.ctx.store.purgeMessageText(new Date(now.getTime() - this.opts.retentionDays * 86_400_000), now);
           if (purged) this.opts.logger.info({ purged }, 'retention: message text purged');
         }
