@@ -120,7 +120,10 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   const metrics = createMetrics();
   // Adapters may wake the worker (a click's card update goes out at once); it is built just below.
   const wake = { worker: null as OutboxWorker | null };
-  const { adapters, routes } = await chatAdapters({ env, config, ctx, logger, onChange: () => wake.worker?.kick() });
+  const { adapters, routes } = await chatAdapters({ env, config, ctx, logger, onChange: () => wake.worker?.kick() }).catch(async (e: unknown) => {
+    await db.close(); // a platform refused its settings: release the database (and the embedded lock) before reporting it
+    throw e;
+  });
   ctx.telemetry = {
     claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
     acted: (command, outcome) => metrics.actions.inc({ command, outcome }),
