@@ -11,7 +11,7 @@ import type { TriageRules } from '../domain/triage/index.ts';
 import { businessCalendarSchema } from './calendar-schema.ts';
 import { crossReferenceProblems } from './cross-references.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
-import { loadDefaultTriageRules, loadTriageRulesFile } from './triage-file.ts';
+import { loadDefaultTriageRules, loadTriageRules } from './triage-file.ts';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../config/baton.example.yaml', import.meta.url));
 
@@ -63,7 +63,10 @@ export function loadConfig(file: string = EXAMPLE_CONFIG): ConfigResult {
 
   let triageRules: TriageRules | undefined;
   try {
-    triageRules = c.triageRules ? loadTriageRulesFile(path.resolve(path.dirname(abs), c.triageRules)) : loadDefaultTriageRules();
+    const sources = c.triageRules === undefined ? [] : [c.triageRules].flat();
+    triageRules = sources.length
+      ? loadTriageRules(sources.map((s) => (s === 'default' ? s : path.resolve(path.dirname(abs), s))))
+      : loadDefaultTriageRules();
   } catch (e) {
     problems.push(`triageRules: ${(e as Error).message}`);
   }

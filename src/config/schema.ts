@@ -78,7 +78,8 @@ export const configSchema = z.strictObject({
     redFlagQueue: key,
   }),
   /** Triage rules file (YAML), relative to this config file; the shipped defaults when unset. */
-  triageRules: z.string().optional(),
+  /** A rules file or folder, or a list merged in order; `default` is the shipped rules. */
+  triageRules: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   sla: z.array(slaPolicySchema).min(1),
   card: z
     .strictObject({

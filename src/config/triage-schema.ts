@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { patternProblem, type TriageRules } from '../domain/triage/index.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
+import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments } from './triage-merge.ts';
 
 /**
  * Schema of a triage rules file (config/triage.default.yaml). Validation collects every problem
@@ -91,15 +90,21 @@ export function parseTriageRules(data: unknown, source = 'triage rules'): Triage
   throw new Error(`${source} is invalid (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
 }
 
-export const DEFAULT_TRIAGE_RULES_URL = new URL('../../config/triage.default.yaml', import.meta.url);
-
 let defaults: TriageRules | undefined;
 
 /** The shipped rules, read and validated once per process (the engine caches its compiled form per object). */
 export function loadDefaultTriageRules(): TriageRules {
-  if (!defaults) {
-    const text = fs.readFileSync(DEFAULT_TRIAGE_RULES_URL, 'utf8');
-    defaults = parseTriageRules(YAML.parse(text), 'config/triage.default.yaml');
-  }
+  defaults ??= loadTriageRules(['default']);
   return defaults;
+}
+
+/**
+ * Reads, merges (triage-merge.ts) and validates a rules set. `sources` are files or folders;
+ * `default` stands for the shipped rules (config/triage/).
+ */
+export function loadTriageRules(sources: readonly string[]): TriageRules {
+  const resolved = sources.map((s) => (s === 'default' ? DEFAULT_TRIAGE_RULES_DIR : s));
+  const docs = readRulesDocuments(resolved);
+  const label = sources.map((s) => (s === 'default' ? 'the shipped rules (config/triage)' : s)).join(' + ');
+  return parseTriageRules(mergeRulesDocuments(docs), label);
 }
