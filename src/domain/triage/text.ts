@@ -5,10 +5,22 @@ import { findAll, type Span } from './patterns.ts';
  * normalisation happens once, before anything else.
  */
 
-/** Lower-case, straight apostrophes (’ ‘ ʼ ` ´ → '), straight quotes, single spaces; newlines kept as sentence ends. */
+/** Latin letters with accents → the plain letter (same length), so "respiración" matches "respiracion". */
+const FOLD: Record<string, string> = {};
+for (const [plain, accented] of Object.entries({ a: 'áàâäãå', e: 'éèêë', i: 'íìîï', o: 'óòôöõ', u: 'úùûü', n: 'ñ', c: 'ç', y: 'ýÿ' })) {
+  for (const ch of accented) FOLD[ch] = plain;
+}
+const ACCENTED = /[áàâäãåéèêëíìîïóòôöõúùûüñçýÿ]/g;
+
+/**
+ * Lower-case, accents folded (á → a, ñ → n), straight apostrophes (’ ‘ ʼ ` ´ → '), straight quotes,
+ * single spaces; newlines kept as sentence ends. "¿" and "¡" become spaces (Spanish opening marks).
+ */
 export function normalize(raw: string): string {
   return raw
     .toLowerCase()
+    .replace(ACCENTED, (ch) => FOLD[ch]!)
+    .replace(/[¿¡]/g, ' ')
     .replace(/[\u2018\u2019\u201a\u201b\u02bc\u0060\u00b4\u2032]/g, "'")
     .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
     .replace(/[ \t\f\v\u00a0\u2000-\u200b\u202f\u3000]+/g, ' ')
