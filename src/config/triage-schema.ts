@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { patternProblem, type TriageRules } from '../domain/triage/index.ts';
+import fs from 'node:fs';
+import wordListPath from 'word-list';
+import { buildRulesSpelling, patternProblem, protectedWords, VALUE_NAMES, type TriageRules } from '../domain/triage/index.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
 import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments } from './triage-merge.ts';
 
@@ -45,38 +47,116 @@ const categoryRule = z.strictObject({
   weak: patterns.default([]),
 });
 
-const redFlagRule = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, e.g. "chest-pain"'),
-  ref: z.string().optional(),
-  priority,
-  patterns: patterns.min(1, 'a red-flag rule needs at least one pattern'),
-  with: patterns.min(1).optional(),
+const examples = z.strictObject({ flag: z.array(z.string().min(1)).optional(), ignore: z.array(z.string().min(1)).optional() });
+const name = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, e.g. "chest-pain"');
+const valueCondition = z
+  .strictObject({ value: z.enum(VALUE_NAMES), below: z.number().optional(), atLeast: z.number().optional() })
+  .refine((v) => v.below !== undefined || v.atLeast !== undefined, 'give "below", "atLeast" or both');
+
+const redFlagRule = z
+  .strictObject({
+    name,
+    label: z.string().min(1).max(60).optional(),
+    ref: z.string().optional(),
+    priority,
+    patterns: patterns.optional(),
+    concepts: z.array(name).optional(),
+    with: patterns.min(1).optional(),
+    values: z.array(valueCondition).optional(),
+    valuesAny: z.array(valueCondition).optional(),
+    transient: z.boolean().optional(),
+    examples: examples.optional(),
+  })
+  .refine((r) => (r.patterns?.length ?? 0) + (r.concepts?.length ?? 0) + (r.values?.length ?? 0) + (r.valuesAny?.length ?? 0) > 0, 'a red-flag rule needs patterns, concepts or value conditions');
+
+const modifierRule = z.strictObject({
+  name,
+  category: z.enum(['negated', 'resolved', 'historical', 'hypothetical', 'current', 'pseudo']),
+  direction: z.enum(['forward', 'backward', 'both']).default('forward'),
+  scope: z.enum(['clause', 'sentence']).default('clause'),
+  window: z.number().int().nonnegative().default(6),
+  patterns: patterns.min(1, 'a modifier needs at least one pattern'),
+  lang: z.enum(['en', 'es']).optional(),
+  examples: examples.optional(),
 });
 
-export const triageRulesSchema: z.ZodType<TriageRules, unknown> = z.strictObject({
-  version: z.literal(1),
-  scoring: z.strictObject({
-    weights: z.strictObject({ strong: weight, normal: weight, weak: weight }),
-    subjectWeight: weight,
-    replySubjectWeight: weight,
-    minScore: weight,
-    redFlagEvidence: z.strictObject({ category: keywordCategory, weight }),
-  }),
-  categories: z.array(categoryRule).min(1).superRefine(...unique('category', 'category')),
-  unclassified: z.strictObject({ priority: priority.default('routine') }),
-  redFlags: z.array(redFlagRule).superRefine(...unique('name', 'red-flag name')),
-  urgency: z.strictObject({ priority, patterns }),
-  idioms: patterns,
-  clauseBreaks: patterns,
-  negation: z.strictObject({
-    cues: patterns,
-    pseudoCues: patterns,
-    windowWords: z.number().int().nonnegative(),
-    listItemMaxWords: z.number().int().nonnegative(),
-    listItemStoppers: patterns,
-  }),
-  resolution: z.strictObject({ cues: patterns, anaphora: patterns }),
-});
+const words = z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents'));
+
+export const triageRulesSchema: z.ZodType<TriageRules, unknown> = z
+  .strictObject({
+    version: z.literal(2),
+    scoring: z.strictObject({
+      weights: z.strictObject({ strong: weight, normal: weight, weak: weight }),
+      subjectWeight: weight,
+      replySubjectWeight: weight,
+      minScore: weight,
+      redFlagEvidence: z.strictObject({ category: keywordCategory, weight }),
+    }),
+    categories: z.array(categoryRule).min(1).superRefine(...unique('category', 'category')),
+    unclassified: z.strictObject({ priority: priority.default('routine') }),
+    concepts: z.array(z.strictObject({ name, patterns: patterns.min(1) })).default([]).superRefine(...unique('name', 'concept name')),
+    redFlags: z.array(redFlagRule).superRefine(...unique('name', 'red-flag name')),
+    clinicalContent: z.strictObject({
+      concepts: z.array(name),
+      clericalCategories: z.array(z.enum(CATEGORIES).exclude(['red-flag'])),
+      priority,
+    }),
+    urgency: z.strictObject({ priority, patterns }),
+    idioms: patterns,
+    clauseBreaks: patterns,
+    modifiers: z.array(modifierRule).superRefine(...unique('name', 'modifier name')),
+    modifierSettings: z.strictObject({
+      listItemMaxWords: z.number().int().nonnegative(),
+      listItemStoppers: patterns,
+      anaphora: patterns,
+    }),
+    spelling: z.strictObject({
+      minLength: z.number().int().min(3),
+      words: words.default([]),
+      misspellings: z.record(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents'), z.string().min(1)).default({}),
+      keep: words.default([]),
+    }),
+    language: z.strictObject({
+      es: z.strictObject({ markers: words.min(1), minShare: z.number().min(0).max(1), minCount: z.number().int().min(1) }),
+      en: z.strictObject({ markers: words.min(1) }),
+    }),
+  })
+  .superRefine((r, ctx) => {
+    // Every concept a rule names must exist.
+    const known = new Set(r.concepts.map((c) => c.name));
+    r.redFlags.forEach((f, i) =>
+      f.concepts?.forEach((n, k) => !known.has(n) && ctx.addIssue({ code: 'custom', path: ['redFlags', i, 'concepts', k], message: `no concept named "${n}"` })),
+    );
+    r.clinicalContent.concepts.forEach((n, k) => !known.has(n) && ctx.addIssue({ code: 'custom', path: ['clinicalContent', 'concepts', k], message: `no concept named "${n}"` }));
+  }) as unknown as z.ZodType<TriageRules, unknown>;
+
+/**
+ * Version-1 files (one `negation` and one `resolution` section) are read as their version-2
+ * modifiers, so a clinic's copy of the old rules keeps working; `baton config check` says so.
+ */
+export function upgradeRules(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  const d = { ...(data as Record<string, any>) };
+  if (!('negation' in d) && !('resolution' in d)) return d;
+  const neg = d.negation ?? {};
+  const res = d.resolution ?? {};
+  const legacy = [
+    neg.cues && { name: 'negation-v1', category: 'negated', direction: 'forward', scope: 'clause', window: neg.windowWords ?? 6, patterns: neg.cues },
+    neg.pseudoCues && { name: 'pseudo-negation-v1', category: 'pseudo', patterns: neg.pseudoCues },
+    res.cues && { name: 'resolution-v1', category: 'resolved', direction: 'backward', scope: 'clause', window: 1000, patterns: res.cues },
+  ].filter(Boolean);
+  d.modifiers = [...(d.modifiers ?? []), ...legacy];
+  d.modifierSettings = {
+    ...(d.modifierSettings ?? {}),
+    listItemMaxWords: d.modifierSettings?.listItemMaxWords ?? neg.listItemMaxWords,
+    listItemStoppers: [...(d.modifierSettings?.listItemStoppers ?? []), ...(neg.listItemStoppers ?? [])],
+    anaphora: [...(d.modifierSettings?.anaphora ?? []), ...(res.anaphora ?? [])],
+  };
+  delete d.negation;
+  delete d.resolution;
+  if (d.version === 1) d.version = 2;
+  return d;
+}
 
 const formatPath = (path: ReadonlyArray<PropertyKey>) =>
   path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') ||
@@ -84,7 +164,7 @@ const formatPath = (path: ReadonlyArray<PropertyKey>) =>
 
 /** Validates already-parsed YAML/JSON data; throws one Error listing every problem with its path. */
 export function parseTriageRules(data: unknown, source = 'triage rules'): TriageRules {
-  const parsed = triageRulesSchema.safeParse(data);
+  const parsed = triageRulesSchema.safeParse(upgradeRules(data));
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`);
   throw new Error(`${source} is invalid (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
@@ -106,5 +186,16 @@ export function loadTriageRules(sources: readonly string[]): TriageRules {
   const resolved = sources.map((s) => (s === 'default' ? DEFAULT_TRIAGE_RULES_DIR : s));
   const docs = readRulesDocuments(resolved);
   const label = sources.map((s) => (s === 'default' ? 'the shipped rules (config/triage)' : s)).join(' + ');
-  return parseTriageRules(mergeRulesDocuments(docs), label);
+  return withDictionary(parseTriageRules(mergeRulesDocuments(docs), label));
+}
+
+/**
+ * Adds to `spelling.keep` the real English words (the `word-list` package, 274k words) that sit
+ * one typo away from a rule word, so spelling tolerance never rewrites a correctly spelt word:
+ * "night" stays "night" though "tight" is a rule word.
+ */
+export function withDictionary(rules: TriageRules): TriageRules {
+  const dictionary = fs.readFileSync(wordListPath, 'utf8').split('\n');
+  const keep = protectedWords(dictionary, buildRulesSpelling(rules));
+  return { ...rules, spelling: { ...rules.spelling, keep: [...new Set([...rules.spelling.keep, ...keep])] } };
 }

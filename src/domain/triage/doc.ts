@@ -1,20 +1,57 @@
 import type { CompiledTriageRules } from './compile.ts';
+import { detectLanguages } from './language.ts';
 import { findAll, type Span } from './patterns.ts';
-import { segment, type Clause } from './text.ts';
+import type { Language } from './rules.ts';
+import { correctSpelling, type Correction } from './spelling.ts';
+import { normalizeMapped, segment, type Clause, type Mapped } from './text.ts';
+import { extractReadings, type Reading } from './values.ts';
 
 /**
- * The normalised text of one message (subject + body). Clauses and idiom spans are only needed
- * to judge a phrase match, and most messages have none, so they are computed on first use.
+ * One message (subject + body) as the rules read it: normalised, spelling-corrected, with a map
+ * from each character back to the raw text so a match can be highlighted where the patient wrote
+ * it. Clauses, idioms, modifier cues and readings are only needed to judge a match, and most
+ * messages have few, so each is computed on first use.
  */
 export class Doc {
   readonly text: string;
+  /** `from[i]`: index in `raw` of text[i]. */
+  readonly from: Int32Array;
+  /** The raw subject, a line break, the raw body. */
+  readonly raw: string;
+  /** Where the body starts in `text` (0 when there is no subject) and in `raw`. */
+  readonly bodyStart: number;
+  readonly rawBodyStart: number;
+  readonly corrections: Correction[];
+  readonly languages: Language[];
   readonly #c: CompiledTriageRules;
   #clauses: Clause[] | undefined;
   #idioms: Span[] | undefined;
+  #pseudo: Span[] | undefined;
+  #modifiers: (Span[] | undefined)[] = [];
+  #readings: Reading[] | undefined;
 
-  constructor(text: string, c: CompiledTriageRules) {
-    this.text = text;
+  constructor(subject: string, body: string, c: CompiledTriageRules) {
     this.#c = c;
+    const s = normalizeMapped(subject);
+    const b = normalizeMapped(body);
+    const lead = s.text.length - s.text.trimStart().length;
+    const subj = s.text.trim();
+    const joined: Mapped = subj
+      ? {
+          text: `${subj}\n${b.text}`,
+          from: Int32Array.from([...s.from.subarray(lead, lead + subj.length), subject.length, ...b.from.map((i) => i + subject.length + 1)]),
+        }
+      : { text: b.text, from: b.from.map((i) => i + subject.length + 1) };
+    const raw = `${subject}\n${body}`;
+    this.languages = detectLanguages(joined.text, c.languages);
+    const spanishOnly = this.languages.length === 1 && this.languages[0] === 'es';
+    const { mapped, corrections } = correctSpelling(joined, raw, c.spelling, c.spellingCache, spanishOnly);
+    this.text = mapped.text;
+    this.from = mapped.from;
+    this.raw = raw;
+    this.rawBodyStart = subject.length + 1;
+    this.bodyStart = subj ? this.text.indexOf('\n') + 1 : 0;
+    this.corrections = corrections;
   }
 
   get clauses(): Clause[] {
@@ -23,5 +60,28 @@ export class Doc {
 
   get idiomSpans(): Span[] {
     return (this.#idioms ??= findAll(this.#c.idioms, this.text));
+  }
+
+  get pseudoSpans(): Span[] {
+    return (this.#pseudo ??= findAll(this.#c.pseudo, this.text));
+  }
+
+  /** Cue matches of modifier `index`, left to right. */
+  modifierSpans(index: number): Span[] {
+    return (this.#modifiers[index] ??= findAll(this.#c.modifierRes[index] ?? null, this.text));
+  }
+
+  get readings(): Reading[] {
+    return (this.#readings ??= extractReadings(this.text));
+  }
+
+  /** A span of `text` in the raw message: which field, offsets in that field, and the words as written. */
+  locate(span: Span): { field: 'subject' | 'body'; start: number; end: number; text: string } {
+    const start = this.from[span.start]!;
+    const end = span.end > span.start ? this.from[span.end - 1]! + 1 : start;
+    const text = this.raw.slice(start, end);
+    return start >= this.rawBodyStart
+      ? { field: 'body', start: start - this.rawBodyStart, end: end - this.rawBodyStart, text }
+      : { field: 'subject', start, end: Math.min(end, this.rawBodyStart - 1), text };
   }
 }

@@ -6,25 +6,52 @@ import { findAll, type Span } from './patterns.ts';
  */
 
 /** Latin letters with accents → the plain letter (same length), so "respiración" matches "respiracion". */
-const FOLD: Record<string, string> = {};
+const FOLD = new Map<string, string>();
 for (const [plain, accented] of Object.entries({ a: 'áàâäãå', e: 'éèêë', i: 'íìîï', o: 'óòôöõ', u: 'úùûü', n: 'ñ', c: 'ç', y: 'ýÿ' })) {
-  for (const ch of accented) FOLD[ch] = plain;
+  for (const ch of accented) FOLD.set(ch, plain);
 }
-const ACCENTED = /[áàâäãåéèêëíìîïóòôöõúùûüñçýÿ]/g;
+const APOSTROPHES = new Set(['\u2018', '\u2019', '\u201a', '\u201b', '\u02bc', '\u0060', '\u00b4', '\u2032']);
+const QUOTES = new Set(['\u201c', '\u201d', '\u201e', '\u2033']);
+const SPACE = /[ \t\f\v\u00a0\u2000-\u200b\u202f\u3000¿¡]/;
+
+/** Normalised text with, for each of its characters, the index of the raw character it came from. */
+export interface Mapped {
+  text: string;
+  /** `from[i]` is the raw index of `text[i]`; `from[text.length]` is the raw length. */
+  from: Int32Array;
+}
 
 /**
  * Lower-case, accents folded (á → a, ñ → n), straight apostrophes (’ ‘ ʼ ` ´ → '), straight quotes,
- * single spaces; newlines kept as sentence ends. "¿" and "¡" become spaces (Spanish opening marks).
+ * runs of spaces as one space, "¿" and "¡" as spaces (Spanish opening marks), line breaks kept as
+ * sentence ends. Keeps where each character came from, so a match can be shown in the raw text.
  */
+export function normalizeMapped(raw: string): Mapped {
+  let text = '';
+  const from = new Int32Array(raw.length + 1);
+  let n = 0;
+  for (let r = 0; r < raw.length; r++) {
+    let ch = raw[r]!;
+    if (ch === '\r') {
+      if (raw[r + 1] === '\n') continue;
+      ch = '\n';
+    } else if (SPACE.test(ch)) {
+      if (text.endsWith(' ')) continue;
+      ch = ' ';
+    } else {
+      const lower = ch.toLowerCase();
+      ch = lower.length === 1 ? lower : ch;
+      ch = FOLD.get(ch) ?? (APOSTROPHES.has(ch) ? "'" : QUOTES.has(ch) ? '"' : ch);
+    }
+    text += ch;
+    from[n++] = r;
+  }
+  from[n] = raw.length;
+  return { text, from: from.subarray(0, n + 1) };
+}
+
 export function normalize(raw: string): string {
-  return raw
-    .toLowerCase()
-    .replace(ACCENTED, (ch) => FOLD[ch]!)
-    .replace(/[¿¡]/g, ' ')
-    .replace(/[\u2018\u2019\u201a\u201b\u02bc\u0060\u00b4\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u2033]/g, '"')
-    .replace(/[ \t\f\v\u00a0\u2000-\u200b\u202f\u3000]+/g, ' ')
-    .replace(/\r\n?/g, '\n');
+  return normalizeMapped(raw).text;
 }
 
 export interface Clause {
