@@ -29,6 +29,7 @@ export class Doc {
   #pseudo: Span[] | undefined;
   #modifiers: (Span[] | undefined)[] = [];
   #readings: Reading[] | undefined;
+  #quoted: Span[] | undefined;
 
   constructor(subject: string, body: string, c: CompiledTriageRules) {
     this.#c = c;
@@ -69,6 +70,28 @@ export class Doc {
   /** Cue matches of modifier `index`, left to right. */
   modifierSpans(index: number): Span[] {
     return (this.#modifiers[index] ??= findAll(this.#c.modifierRes[index] ?? null, this.text));
+  }
+
+  /**
+   * Text the patient quoted rather than wrote: lines starting with ">", and everything after an
+   * "-----Original message-----", "From: …" or "On … wrote:" line. A staff disclaimer quoted in a
+   * reply ("if you are having chest pain, call 911") is not the patient's symptom.
+   */
+  get quotedSpans(): Span[] {
+    if (this.#quoted) return this.#quoted;
+    const out: Span[] = [];
+    let at = 0;
+    for (const line of this.text.split('\n')) {
+      const end = at + line.length;
+      const t = line.trim();
+      if (/^-{2,} ?(original|forwarded) message|^(from|de|sent|enviado): .{2,}|^on .{4,} wrote:?$|^el .{4,} escribio:?$/.test(t)) {
+        out.push({ start: at, end: this.text.length });
+        break;
+      }
+      if (t.startsWith('>')) out.push({ start: at, end });
+      at = end + 1;
+    }
+    return (this.#quoted = out);
   }
 
   get readings(): Reading[] {

@@ -17,7 +17,7 @@ import { clauseAt, wordCount, type Clause } from './text.ts';
 
 export interface ModifierHit {
   modifier: string;
-  category: ModifierCategory | 'idiom';
+  category: ModifierCategory | 'idiom' | 'quoted';
   /** Where the cue is, in the document's text. */
   cue: Span;
   /** False when the rule was told to disregard this kind of modifier (a transient finding). */
@@ -29,7 +29,7 @@ export interface Judgement {
   modifiers: ModifierHit[];
 }
 
-const BLOCKING: ReadonlySet<string> = new Set(['negated', 'resolved', 'historical', 'hypothetical', 'idiom']);
+const BLOCKING: ReadonlySet<string> = new Set(['negated', 'resolved', 'historical', 'hypothetical', 'idiom', 'quoted']);
 
 function scopeOf(doc: Doc, ci: number, scope: 'clause' | 'sentence'): { start: number; end: number } {
   const cl = doc.clauses[ci]!;
@@ -121,6 +121,8 @@ export function judge(doc: Doc, span: Span, c: CompiledTriageRules, transient = 
   const modifiers: ModifierHit[] = [];
   const idiom = doc.idiomSpans.find((i) => i.start <= span.start && span.end <= i.end);
   if (idiom) modifiers.push({ modifier: 'idiom', category: 'idiom', cue: idiom, applies: true });
+  const quoted = doc.quotedSpans.find((q) => q.start <= span.start && span.end <= q.end);
+  if (quoted) modifiers.push({ modifier: 'quoted-reply', category: 'quoted', cue: { start: quoted.start, end: Math.min(quoted.end, quoted.start + 40) }, applies: true });
   const ci = clauseAt(doc.clauses, span.start);
   let current = false;
   for (const m of c.modifiers) {

@@ -43,7 +43,9 @@ const EXTRACTORS: Extractor[] = [
   { value: 'ageDays', re: new RegExp(`\\b${NUM}[- ]?(${UNIT_EN})[- ]?old\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
   { value: 'ageDays', re: new RegExp(`\\b(\\d+) ?(yo|y/o|yrs?|years?)\\b(?! ago)`, 'g'), read: (m) => Number(m[1]) * 365 },
   // "bebé de 5 semanas", "mi bebe tiene 5 semanas", "niño de 3 años", "tiene 2 meses de nacido"
-  { value: 'ageDays', re: new RegExp(`\\b${BABY}(?: \\w+)?(?: de| tiene| cumplio)? ${NUM} (${UNIT_ES})\\b(?! (con|de (fiebre|calentura|tos|estar)))`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
+  { value: 'ageDays', re: new RegExp(`\\b${BABY}(?: \\w+)? de ${NUM} (${UNIT_ES})\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
+  // "tiene 3 días con fiebre" is how long, not how old.
+  { value: 'ageDays', re: new RegExp(`\\b${BABY}(?: \\w+)? (?:tiene|cumplio|ya tiene) ${NUM} (${UNIT_ES})\\b(?! (con|de (fiebre|calentura|tos|estar|enferm)|sin|que|enferm))`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
   { value: 'ageDays', re: new RegExp(`\\b${NUM} (${UNIT_ES}) de (nacid[oa]|edad|vida)\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
   { value: 'ageDays', re: /\b(newborn|new born|recien nacid[oa])\b/g, read: () => 14 },
   // Temperatures: a number near a temperature word, or with a degree sign or unit.
