@@ -1,4 +1,5 @@
 import type { AppContext } from '../../src/app/context.ts';
+import { redFlagLabels } from '../../src/app/red-flag-labels.ts';
 import type { ChatAdapter, PostedRef } from '../../src/app/chat-adapter.ts';
 import { buildCard, type CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
@@ -186,6 +187,6 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     if (!item) return null;
     let latestText: string | undefined;
     if (this.ctx.card.messageText !== 'none') latestText = (await this.ctx.store.messagesOf(itemId)).at(-1)?.body ?? undefined;
-    return buildCard(item, { roster: this.ctx.roster, now: this.ctx.clock.now(), messageText: this.ctx.card.messageText, excerptLength: this.ctx.card.excerptLength, latestText });
+    return buildCard(item, { roster: this.ctx.roster, now: this.ctx.clock.now(), messageText: this.ctx.card.messageText, excerptLength: this.ctx.card.excerptLength, latestText, redFlagLabels: redFlagLabels(this.ctx.triageRules) });
   }
 }

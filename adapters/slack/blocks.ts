@@ -101,6 +101,10 @@ export function cardMessage(card: CardView, opts: CardRenderOptions = {}): Slack
     field('Response time', card.sla ? `${card.sla.breached ? '⚠️ ' : ''}${card.sla.label}` : '—'),
   ].slice(0, LIMITS.fields);
   head.push({ type: 'section', block_id: blockId(card, 'facts'), fields });
+  if (card.redFlagLine || card.clinicalContent) {
+    const flag = card.redFlagLine ? `🚩 *${mrkdwn(card.redFlagLine, 300)}*` : '🩺 *Clinical content*: a symptom is mentioned in this request; a clinician should look.';
+    head.push({ type: 'context', block_id: blockId(card, 'flag'), elements: [{ type: 'mrkdwn', text: flag }] });
+  }
   if (card.escalation) {
     const by = card.escalation.by ? ` by ${card.escalation.by}` : '';
     head.push({ type: 'section', block_id: blockId(card, 'escalation'), text: { type: 'mrkdwn', text: `*Escalated${mrkdwn(by, 200)}:* ${mrkdwn(card.escalation.reason, LIMITS.sectionText - 230)}` } });
@@ -152,13 +156,16 @@ const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 export const slackDate = (d: Date) => `<!date^${epoch(d)}^{date_short_pretty} {time}|${d.toISOString()}>`;
 
 /** The patient's words for one person who asked (ephemeral, audited by the use case). Newest messages first when they do not all fit. */
-export function messageTextAnswer(ref: string, messages: Array<{ subject: string | null; body: string | null; sentAt: Date }>): SlackMessage {
+/** Words triage read as a finding: shown in bold in the private message view. */
+type ViewHighlight = { field: 'subject' | 'body'; start: number; end: number };
+
+export function messageTextAnswer(ref: string, messages: Array<{ subject: string | null; body: string | null; sentAt: Date; highlights?: ViewHighlight[] }>): SlackMessage {
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(`Patient message for ${ref}, shown only to you. This view is recorded in the audit trail.`, LIMITS.sectionText) } }];
   const per: Block[][] = [];
   for (const m of [...messages].reverse()) {
     const group: Block[] = [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${slackDate(m.sentAt)}${m.subject ? ` · ${mrkdwn(m.subject, 500)}` : ''}` }] }];
     if (m.body === null) group.push({ type: 'section', text: { type: 'mrkdwn', text: '_The text of this message was removed under the retention policy._' } });
-    else for (const c of mrkdwnChunks(m.body, LIMITS.sectionText)) group.push({ type: 'section', text: { type: 'mrkdwn', text: c } });
+    else for (const c of mrkdwnChunks(m.body, LIMITS.sectionText, (m.highlights ?? []).filter((x) => x.field === 'body'))) group.push({ type: 'section', text: { type: 'mrkdwn', text: c } });
     per.push(group);
   }
   let room = LIMITS.messageBlocks - blocks.length - 1;

@@ -1,5 +1,6 @@
 import type { types as S } from '@slack/bolt';
 import type { AppContext } from '../../src/app/context.ts';
+import { redFlagLabels } from '../../src/app/red-flag-labels.ts';
 import { buildCard, type CardView } from '../../src/domain/card.ts';
 import type { QueueDef, StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
@@ -20,7 +21,7 @@ export const unknownUserText = (slackUserId: string) =>
   `Baton does not know your Slack account (${slackUserId}). Ask your practice manager to add \`slackUserId: ${slackUserId}\` to your entry in the Baton roster; until then Baton cannot let you act on items.`;
 
 function cardOf(ctx: AppContext, item: WorkItem): CardView {
-  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: 'none', excerptLength: ctx.card.excerptLength });
+  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: 'none', excerptLength: ctx.card.excerptLength, redFlagLabels: redFlagLabels(ctx.triageRules) });
 }
 
 /** One line per item. `withPatient`: only in message content (slash answers), never on the Home tab. */

@@ -70,8 +70,21 @@ export function mrkdwn(text: string, max: number): string {
  * Raw text as escaped mrkdwn chunks of at most `max` characters each, broken after a newline
  * when one is in the second half of the chunk, never inside an escape or an emoji.
  */
-export function mrkdwnChunks(text: string, max: number): string[] {
-  const pieces = [...text].map((ch) => ESC[ch] ?? ch);
+export function mrkdwnChunks(text: string, max: number, marks: readonly { start: number; end: number }[] = []): string[] {
+  const pieces: string[] = [];
+  // A marked run (a finding triage read, for "View message") is one bold piece, never split.
+  for (let i = 0; i < text.length; ) {
+    const mark = marks.find((m) => m.start === i && m.end > i);
+    if (mark) {
+      const run = [...text.slice(i, mark.end)].map((ch) => ESC[ch] ?? ch).join('').replace(/\n/g, ' ');
+      pieces.push(`*${run}*`);
+      i = mark.end;
+      continue;
+    }
+    const ch = String.fromCodePoint(text.codePointAt(i)!);
+    pieces.push(ESC[ch] ?? ch);
+    i += ch.length;
+  }
   const out: string[] = [];
   let cur: string[] = [];
   let len = 0;

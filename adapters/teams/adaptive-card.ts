@@ -23,7 +23,7 @@ export interface RenderOptions {
   /** A note for the person who clicked only (a denial, a conflict, a privacy reminder). */
   notice?: { tone: 'attention' | 'warning' | 'accent'; text: string } | undefined;
   /** The patient's messages, only in the private "View message" response. */
-  messages?: ReadonlyArray<{ subject: string | null; body: string | null; sentAt: Date }> | undefined;
+  messages?: ReadonlyArray<{ subject: string | null; body: string | null; sentAt: Date; highlights?: ReadonlyArray<{ field: string; start: number; end: number }> }> | undefined;
 }
 
 const PRIORITY: Record<Priority, { label: string; color: string }> = {
@@ -65,7 +65,9 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
   }
   body.push(header(card));
   if (card.redFlag) {
-    body.push({ type: 'TextBlock', text: 'Red flag: a clinician reviews this within minutes.', color: 'Attention', weight: 'Bolder', wrap: true });
+    body.push(literal(`${card.redFlagLine ?? 'Red flag'}: a clinician reviews this within minutes.`, { color: 'Attention', weight: 'Bolder' }));
+  } else if (card.clinicalContent) {
+    body.push(literal('Clinical content: a symptom is mentioned in this request; a clinician should look.', { color: 'Warning', weight: 'Bolder' }));
   }
   if (o.intro) body.push(literal(clip(o.intro, MAX_TYPED_TEXT + 100), { weight: 'Bolder' }));
   body.push({ type: 'FactSet', facts: facts(card) });
@@ -125,6 +127,19 @@ function facts(card: CardView): Json[] {
   return f;
 }
 
+/** Patient text with the words triage read as findings in bold (TextRun, so shown literally). */
+function highlighted(text: string, marks: readonly { field: string; start: number; end: number }[]): Json {
+  const inlines: Json[] = [];
+  let at = 0;
+  for (const m of marks.filter((x) => x.field === 'body' && x.end <= text.length)) {
+    if (m.start > at) inlines.push({ type: 'TextRun', text: text.slice(at, m.start) });
+    inlines.push({ type: 'TextRun', text: text.slice(m.start, m.end), weight: 'Bolder', highlight: true });
+    at = m.end;
+  }
+  if (at < text.length) inlines.push({ type: 'TextRun', text: text.slice(at) });
+  return { type: 'RichTextBlock', inlines };
+}
+
 function privateMessages(messages: NonNullable<RenderOptions['messages']>, budget: number): Json {
   const items: Json[] = [{ type: 'TextBlock', text: 'Only you can see this. Viewing it is recorded in the audit trail.', isSubtle: true, wrap: true }];
   let left = budget;
@@ -136,7 +151,7 @@ function privateMessages(messages: NonNullable<RenderOptions['messages']>, budge
     const body = m.body ?? '(The text was removed under the retention policy.)';
     items.push({ type: 'TextBlock', text: m.sentAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', isSubtle: true, separator: shown > 0, wrap: true });
     if (m.subject) items.push(literal(clip(m.subject, 200), { weight: 'Bolder' }));
-    items.push(literal(clip(body, Math.max(left, 200))));
+    items.push(m.body === null ? literal(body) : highlighted(clip(body, Math.max(left, 200)), m.highlights ?? []));
     left -= body.length + (m.subject?.length ?? 0);
     shown++;
   }

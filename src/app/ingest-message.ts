@@ -70,7 +70,7 @@ export async function ingestMessage(ctx: AppContext, msg: IncomingMessage): Prom
     const audit = (item: WorkItem, action: string, fromState: string | null, detail: Record<string, unknown>): AuditRecord => ({
       itemId: item.id, actor: `ingest:${msg.source}`, platform: 'api', action, fromState, toState: item.state, detail, at: now,
     });
-    const triageDetail = { category: t.category, priority: t.priority, redFlags: t.redFlags, messageId: message.id };
+    const triageDetail = { category: t.category, priority: t.priority, redFlags: t.redFlags, clinicalContent: t.clinicalContent, languages: t.languages, messageId: message.id };
 
     const outcome = thread
       ? await ctx.store.saveIngest(followUp(ctx, thread, message, t, now, audit, triageDetail))
@@ -102,6 +102,7 @@ function newItem(ctx: AppContext, message: NewMessage, msg: IncomingMessage, t: 
     category: t.category,
     priority: t.priority,
     redFlags: t.redFlags,
+    clinicalContent: t.clinicalContent,
     state: 'OPEN',
     resumeState: null,
     ownerId: null,
@@ -144,6 +145,7 @@ function followUp(ctx: AppContext, thread: WorkItem, message: NewMessage, t: Tri
     lastMessageAt: message.sentAt > thread.lastMessageAt ? message.sentAt : thread.lastMessageAt,
     priority: maxPriority(thread.priority, t.priority),
   };
+  if (t.clinicalContent && !thread.clinicalContent) patch.clinicalContent = true;
   const redFlags = [...new Set([...thread.redFlags, ...t.redFlags])];
   // A follow-up on a resolved item reopens it; a new red flag on unowned work moves it to the clinical queue.
   if (thread.state === 'RESOLVED') Object.assign(patch, { state: 'OPEN', ownerId: null, resolvedAt: null });

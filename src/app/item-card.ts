@@ -1,6 +1,7 @@
 import { buildCard, type CardView } from '../domain/card.ts';
 import type { WorkItem } from '../domain/work-item.ts';
 import type { AppContext } from './context.ts';
+import { redFlagLabels } from './red-flag-labels.ts';
 
 /** The card view of an item as every platform draws it now, with the configured privacy settings. */
 export async function cardForItem(ctx: AppContext, item: WorkItem): Promise<CardView> {
@@ -12,5 +13,6 @@ export async function cardForItem(ctx: AppContext, item: WorkItem): Promise<Card
     messageText: ctx.card.messageText,
     excerptLength: ctx.card.excerptLength,
     latestText,
+    redFlagLabels: redFlagLabels(ctx.triageRules),
   });
 }

@@ -1,11 +1,38 @@
 import { fail, type Failure } from '../domain/result.ts';
 import type { AppContext } from './context.ts';
 import type { StoredMessage } from './ports.ts';
+import { triage, type TriageRules } from '../domain/triage/index.ts';
 
 /** What "View message" shows once the retention period removed the text; the EHR keeps the original. */
 export const PURGED = '(Message text removed after the retention period. The original is in the EHR.)';
 
-export type ViewOutcome = { ok: true; messages: Array<Pick<StoredMessage, 'subject' | 'body' | 'sentAt'>> } | Failure;
+/** Words triage read as a finding, in one field of one message: shown highlighted, privately. */
+export interface Highlight {
+  field: 'subject' | 'body';
+  start: number;
+  end: number;
+  /** The rule's plain name ("chest pain"), or "clinical content". */
+  label: string;
+}
+
+export type ViewedMessage = Pick<StoredMessage, 'subject' | 'body' | 'sentAt'> & { highlights: Highlight[] };
+export type ViewOutcome = { ok: true; messages: ViewedMessage[] } | Failure;
+
+/** Sorted, non-overlapping highlights (the first of two overlapping spans wins). */
+function highlightsOf(subject: string | null, body: string | null, rules: TriageRules): Highlight[] {
+  if (body === null) return [];
+  const t = triage({ subject: subject ?? '', body }, rules);
+  const all: Highlight[] = [
+    ...t.explanation.redFlags.flatMap((r) => r.evidence.map((e) => ({ field: e.field, start: e.start, end: e.end, label: r.label }))),
+    ...t.explanation.clinicalContent.map((e) => ({ field: e.field, start: e.start, end: e.end, label: 'clinical content' })),
+  ].sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'subject' ? -1 : 1));
+  const out: Highlight[] = [];
+  for (const h of all) {
+    const last = out.at(-1);
+    if (h.end > h.start && !(last && last.field === h.field && h.start < last.end)) out.push(h);
+  }
+  return out;
+}
 
 /**
  * "View message": the patient's words, shown privately to one person and audited
@@ -26,7 +53,10 @@ export async function viewMessage(ctx: AppContext, req: { itemId: string; actorK
     if (!allowed) outcome = fail('item.not_authorized', 'You are not allowed to read this message.');
     else {
       const messages = await ctx.store.messagesOf(item.id);
-      outcome = { ok: true, messages: messages.map((m) => ({ subject: m.subject, body: m.body ?? PURGED, sentAt: m.sentAt })) };
+      outcome = {
+        ok: true,
+        messages: messages.map((m) => ({ subject: m.subject, body: m.body ?? PURGED, sentAt: m.sentAt, highlights: highlightsOf(m.subject, m.body, ctx.triageRules) })),
+      };
     }
   }
   await ctx.store.appendAudit([

@@ -1,8 +1,6 @@
 import { ingestMessage } from '../app/ingest-message.ts';
-import { queueFor } from '../app/context.ts';
 import type { Env } from '../config/env.ts';
 import { EXAMPLE_CONFIG } from '../config/load.ts';
-import { triage } from '../domain/triage/index.ts';
 import { sign } from '../ingest/signature.ts';
 import { buildContext, platformsFor, startBaton, systemClock } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
@@ -10,6 +8,7 @@ import { DataDirBusyError } from '../store/data-dir-lock.ts';
 import { openDatabase } from '../store/database.ts';
 import { cliConfig as config, cliEnv as env, list, UsageError } from './cli-support.ts';
 import { readMessageFile } from './read-messages.ts';
+import { triageCheck } from './triage-commands.ts';
 
 export { UsageError };
 
@@ -92,19 +91,9 @@ export async function ingestFile(file: string | undefined): Promise<void> {
   out(`Ingested ${read.messages.length} message(s) from ${file}: ${stored} stored, ${duplicates} already known.`);
 }
 
-export function triageFile(file: string | undefined): void {
-  if (!file) throw new UsageError('Usage: baton triage <file.json|file.ndjson>', 2);
-  const read = readMessageFile(file, new Date());
-  if (read.problems.length) throw new UsageError(`${file} has ${read.problems.length} problem(s):\n${list(read.problems)}`);
-  const c = config();
-  for (const { message } of read.messages) {
-    const t = triage({ subject: message.subject, body: message.body, categoryHint: message.category }, c.triageRules);
-    out(JSON.stringify({ id: message.externalId, category: t.category, queue: queueFor(c.routing, t.category, t.redFlags.length > 0), priority: t.priority, redFlags: t.redFlags }));
-  }
-}
-
 export function configCheck(file: string | undefined): void {
   const path = file ?? process.env.BATON_CONFIG ?? EXAMPLE_CONFIG;
   const c = config(path);
+  triageCheck(c);
   out(`OK: ${c.file} — ${c.roster.staff.length} staff, ${c.roster.queues.length} queues, ${c.sla.length} SLA policies.`);
 }

@@ -1,4 +1,6 @@
-import { configCheck, ingestFile, migrate, serve, triageFile, UsageError } from './commands.ts';
+import { cliConfig } from './cli-support.ts';
+import { configCheck, ingestFile, migrate, serve, UsageError } from './commands.ts';
+import { triageFile } from './triage-commands.ts';
 import { digestCommand, sweepCommand } from './schedule-commands.ts';
 
 const HELP = `Usage: baton <command>
@@ -7,11 +9,14 @@ Commands:
   serve                    run the server (default of npm start)
   migrate                  apply pending database migrations
   ingest <file>            ingest a JSON / NDJSON file of messages (generic or FHIR)
-  triage <file>            dry run: one JSON line per message with its category, queue, priority, red flags
+  triage [--explain] <file>
+                           dry run: one JSON line per message with its category, queue, priority, red flags;
+                           --explain adds the rules, matched words and modifiers behind each (prints patient text)
   sweep [--at <ISO-8601>]  run one SLA sweep (reminders, escalations, snooze ends) as of a time
   digest [--at <ISO-8601>] [--dry-run]
                            build managers' daily digests as of a time; --dry-run prints them
-  config check [<file>]    validate a config file (default: BATON_CONFIG or the shipped example)
+  config check [<file>]    validate a config file and its triage rules, running the rules' own examples
+                           (default: BATON_CONFIG or the shipped example)
 
 Environment: DATABASE_URL, BATON_DATA_DIR, BATON_CONFIG, PORT, HOST, INGEST_SECRET (see README).`;
 
@@ -29,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
         await ingestFile(args[0]);
         return 0;
       case 'triage':
-        triageFile(args[0]);
+        triageFile(args, cliConfig());
         return 0;
       case 'sweep':
         await sweepCommand(args);

@@ -48,6 +48,10 @@ export interface CardView {
   category: Category;
   priority: Priority;
   redFlag: boolean;
+  /** "Red flag: chest pain · low oxygen level": the rules' plain names, never message text; null without a red flag. */
+  redFlagLine: string | null;
+  /** A current symptom in a clerical request: show a "Clinical content" badge. */
+  clinicalContent: boolean;
   state: ItemState;
   stateLabel: string;
   queue: { key: string; name: string };
@@ -72,6 +76,15 @@ export interface CardOptions {
   excerptLength: number;
   /** Latest message text; used only when `messageText` allows. */
   latestText?: string | undefined;
+  /** Red-flag rule name → plain name (the rules' `label`); a name without one is shown with spaces. */
+  redFlagLabels?: ReadonlyMap<string, string>;
+}
+
+/** "Red flag: chest pain · low oxygen level" from rule names; each plain name once. */
+export function redFlagLine(names: readonly string[], labels?: ReadonlyMap<string, string>): string | null {
+  if (names.length === 0) return null;
+  const plain = [...new Set(names.map((n) => labels?.get(n) ?? n.replace(/-/g, ' ')))];
+  return `Red flag: ${plain.join(' · ')}`;
 }
 
 export function formatDuration(ms: number): string {
@@ -135,6 +148,8 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     category: item.category,
     priority: item.priority,
     redFlag,
+    redFlagLine: redFlagLine(item.redFlags, o.redFlagLabels),
+    clinicalContent: !redFlag && item.clinicalContent,
     state: item.state,
     stateLabel: STATE_LABELS[item.state],
     queue,
@@ -149,6 +164,6 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     text,
     link: item.link,
     actions: actionsFor(item.state, item.ownerId),
-    fallbackText: `${redFlag ? 'RED FLAG: ' : ''}${CATEGORY_LABELS[item.category]} (${item.priority}) in ${queue.name}, ${ref}: ${STATE_LABELS[item.state].toLowerCase()}`,
+    fallbackText: `${redFlag ? 'RED FLAG: ' : !redFlag && item.clinicalContent ? 'Clinical content: ' : ''}${CATEGORY_LABELS[item.category]} (${item.priority}) in ${queue.name}, ${ref}: ${STATE_LABELS[item.state].toLowerCase()}`,
   };
 }

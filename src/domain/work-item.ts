@@ -12,6 +12,8 @@ export interface WorkItem {
   category: Category;
   priority: Priority;
   redFlags: string[];
+  /** A current symptom in a clerical request: the card shows a "clinical content" badge. */
+  clinicalContent: boolean;
   state: ItemState;
   resumeState: ItemState | null;
   ownerId: string | null;
@@ -59,6 +61,7 @@ export type ItemPatch = Partial<
     | 'lastMessageAt'
     | 'priority'
     | 'redFlags'
+    | 'clinicalContent'
   >
 >;
 

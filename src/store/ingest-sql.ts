@@ -21,9 +21,9 @@ export function insertNewItemSql(item: WorkItem, m: NewMessage, audit: AuditReco
     : Prisma.empty;
   return Prisma.sql`
     WITH item AS (
-      INSERT INTO "WorkItem" (id, "threadKey", queue, category, priority, "redFlags", state, "patientId", "patientToken", "patientPcp", link,
+      INSERT INTO "WorkItem" (id, "threadKey", queue, category, priority, "redFlags", "clinicalContent", state, "patientId", "patientToken", "patientPcp", link,
         "firstMessageAt", "lastMessageAt", "createdAt", "updatedAt", "claimDueAt", "resolveDueAt", "nextReminderAt", "reminderLevel")
-      VALUES (${item.id}, ${item.threadKey}, ${item.queue}, ${item.category}, ${item.priority}, ${item.redFlags}::text[], ${item.state}::"ItemState",
+      VALUES (${item.id}, ${item.threadKey}, ${item.queue}, ${item.category}, ${item.priority}, ${item.redFlags}::text[], ${item.clinicalContent}, ${item.state}::"ItemState",
         ${item.patientId}, ${item.patientToken}, ${item.patientPcp}, ${item.link}, ${item.firstMessageAt}, ${item.lastMessageAt}, ${item.createdAt},
         ${item.updatedAt}, ${item.claimDueAt}, ${item.resolveDueAt}, ${item.nextReminderAt}, ${item.reminderLevel})
       RETURNING *

@@ -8,7 +8,7 @@ const now = new Date('2026-12-01T15:00:00Z');
 
 function item(state: ItemState, over: Partial<WorkItem> = {}): WorkItem {
   return {
-    id: 'i-1', seq: 1, threadKey: 'portal:t1', queue: 'nursing', category: 'clinical-question', priority: 'routine', redFlags: [],
+    id: 'i-1', seq: 1, threadKey: 'portal:t1', queue: 'nursing', category: 'clinical-question', priority: 'routine', redFlags: [], clinicalContent: false,
     state, resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null,
     patientId: 'pt-1', patientToken: 'T.P. …1234', patientPcp: 'dr-cho', link: null, version: 1, messageCount: 1, everEscalated: false,
     firstMessageAt: now, lastMessageAt: now, createdAt: now, updatedAt: now, claimedAt: null, resolvedAt: null,

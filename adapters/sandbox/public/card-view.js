@@ -13,7 +13,8 @@ function head(card) {
   return h('header', { class: 'card-head' },
     h('h3', { id: `t-${card.itemId}`, tabindex: '-1' }, h('span', { class: 'ref' }, card.ref), card.title),
     h('span', { class: `badge p-${card.priority}` }, PRIORITY[card.priority] ?? card.priority),
-    card.redFlag && h('span', { class: 'badge flag' }, 'Red flag'),
+    card.redFlag && h('span', { class: 'badge flag', title: card.redFlagLine ?? '' }, card.redFlagLine ?? 'Red flag'),
+    card.clinicalContent && h('span', { class: 'badge clinical', title: 'A symptom is mentioned in this request; a clinician should look.' }, 'Clinical content'),
     h('span', { class: 'badge state' }, card.stateLabel),
     card.sla && (card.sla.breached
       ? h('span', { class: 'badge breached', title: `Due ${new Date(card.sla.dueAt).toLocaleString()}` }, `SLA breached · ${card.sla.label}`)

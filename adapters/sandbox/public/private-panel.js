@@ -11,6 +11,19 @@ export function showAnswer(kind, text, details = []) {
   );
 }
 
+/** The body with the words triage read as findings in <mark>, each titled with its rule's plain name. */
+function marked(text, highlights) {
+  const parts = [];
+  let at = 0;
+  for (const x of highlights.filter((x) => x.field === 'body')) {
+    if (x.start > at) parts.push(text.slice(at, x.start));
+    parts.push(h('mark', { class: 'finding', title: x.label }, text.slice(x.start, x.end)));
+    at = x.end;
+  }
+  parts.push(text.slice(at));
+  return parts;
+}
+
 /** "View message": the patient's words, shown here only; the server has recorded the view in the audit trail. */
 export function showMessages(card, messages) {
   fill(panel(),
@@ -18,7 +31,7 @@ export function showMessages(card, messages) {
     h('p', { class: 'muted' }, 'This view is recorded in the item’s audit trail. Reply to the patient in the EHR.'),
     messages.map((m) => h('section', {},
       h('p', {}, timeEl(m.sentAt), m.subject ? h('strong', {}, m.subject) : h('span', { class: 'muted' }, '(no subject)')),
-      h('p', { class: 'message-text' }, m.body ?? '(text purged by the retention policy)'))),
+      h('p', { class: 'message-text' }, m.body == null ? '(text purged by the retention policy)' : marked(m.body, m.highlights ?? [])))),
     h('button', { type: 'button', onclick: () => clearPrivate() }, 'Hide message text'),
   );
 }

@@ -21,6 +21,8 @@ function card(over: Partial<CardView> = {}): CardView {
     category: 'rx-refill',
     priority: 'routine',
     redFlag: false,
+    redFlagLine: null,
+    clinicalContent: false,
     state: 'CLAIMED',
     stateLabel: 'Claimed',
     queue: { key: 'refills', name: 'Refills' },

@@ -46,13 +46,13 @@ describe('start keys of a pattern', () => {
 
   it('leaves no shipped pattern to be tried everywhere', () => {
     const rules = loadDefaultTriageRules();
-    const all = [...rules.redFlags.flatMap((r) => r.patterns), ...rules.categories.flatMap((c) => [...(c.strong ?? []), ...(c.normal ?? []), ...(c.weak ?? [])])];
+    const all = [...rules.redFlags.flatMap((r) => r.patterns ?? []), ...rules.concepts.flatMap((c) => c.patterns), ...rules.categories.flatMap((c) => [...(c.strong ?? []), ...(c.normal ?? []), ...(c.weak ?? [])])];
     expect(all.filter((p) => startKeys(p).any)).toEqual([]);
   });
 });
 
 const rules = loadDefaultTriageRules();
-const lists = [...rules.redFlags.map((r) => r.patterns), ...rules.categories.flatMap((c) => [c.strong ?? [], c.normal ?? [], c.weak ?? []])];
+const lists = [...rules.redFlags.map((r) => r.patterns ?? []), ...rules.categories.flatMap((c) => [c.strong ?? [], c.normal ?? [], c.weak ?? []])];
 const texts = [
   ...readNdjson(new URL('./holdout.ndjson', import.meta.url).pathname),
 ].map((r) => normalize(`${r.message.subject ?? ''}\n${r.message.body}`)).concat([

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import YAML from 'yaml';
-import { DEFAULT_TRIAGE_RULES_URL, parseTriageRules, triageRulesSchema } from '../../../src/config/triage-schema.ts';
+import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments } from '../../../src/config/triage-merge.ts';
+import { parseTriageRules, triageRulesSchema, upgradeRules } from '../../../src/config/triage-schema.ts';
 
-const defaults = () => YAML.parse(fs.readFileSync(DEFAULT_TRIAGE_RULES_URL, 'utf8'));
+// The shipped rules as one merged document, the shape a clinic's single-file copy has.
+const defaults = () => upgradeRules(mergeRulesDocuments(readRulesDocuments([DEFAULT_TRIAGE_RULES_DIR]))) as any;
 const problems = (data: unknown) => {
   const r = triageRulesSchema.safeParse(data);
   return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -30,9 +30,9 @@ describe('triage rules schema', () => {
     data.redFlags[2].name = data.redFlags[0].name;
     data.categories[0].category = 'red-flag';
     data.idioms.push('(x)?');
-    data.negation.window = 3;
+    data.modifierSettings.window = 3;
     expect(problems(data).map((p) => p.path).sort()).toEqual(
-      ['categories.0.category', 'idioms.' + (data.idioms.length - 1), 'negation', 'redFlags.1.priority', 'redFlags.2.name'].sort(),
+      ['categories.0.category', 'idioms.' + (data.idioms.length - 1), 'modifierSettings', 'redFlags.1.priority', 'redFlags.2.name'].sort(),
     );
   });
 
