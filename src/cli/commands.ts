@@ -94,6 +94,7 @@ export async function ingestFile(file: string | undefined): Promise<void> {
 export function configCheck(file: string | undefined): void {
   const path = file ?? process.env.BATON_CONFIG ?? EXAMPLE_CONFIG;
   const c = config(path);
-  triageCheck(c);
+  const triageLine = triageCheck(c);
   out(`OK: ${c.file} — ${c.roster.staff.length} staff, ${c.roster.queues.length} queues, ${c.sla.length} SLA policies.`);
+  out(triageLine);
 }

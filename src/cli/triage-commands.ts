@@ -60,12 +60,13 @@ export function exampleProblems(c: BatonConfig): string[] {
   );
 }
 
-export function triageCheck(c: BatonConfig): void {
+/** Throws a usage error listing every failing example; else the summary line to print. */
+export function triageCheck(c: BatonConfig): string {
   const problems = exampleProblems(c);
   if (problems.length) {
     throw new UsageError(`${c.file}: the triage rules fail ${problems.length} of their own example(s):\n${list(problems)}`);
   }
   const rules = c.triageRules;
   const examples = [...rules.redFlags, ...rules.modifiers].reduce((n, r) => n + (r.examples?.flag?.length ?? 0) + (r.examples?.ignore?.length ?? 0), 0);
-  out(`Triage rules: ${rules.redFlags.length} red-flag rules, ${rules.modifiers.length} modifiers, ${rules.concepts.length} concepts; ${examples} examples pass.`);
+  return (`Triage rules: ${rules.redFlags.length} red-flag rules, ${rules.modifiers.length} modifiers, ${rules.concepts.length} concepts; ${examples} examples pass.`);
 }

@@ -52,7 +52,7 @@ describe('start keys of a pattern', () => {
 });
 
 const rules = loadDefaultTriageRules();
-const lists = [...rules.redFlags.map((r) => r.patterns ?? []), ...rules.categories.flatMap((c) => [c.strong ?? [], c.normal ?? [], c.weak ?? []])];
+const lists = [...rules.redFlags.map((r) => r.patterns ?? []).filter((l) => l.length > 0), ...rules.categories.flatMap((c) => [c.strong ?? [], c.normal ?? [], c.weak ?? []])];
 const texts = [
   ...readNdjson(new URL('./holdout.ndjson', import.meta.url).pathname),
 ].map((r) => normalize(`${r.message.subject ?? ''}\n${r.message.body}`)).concat([

@@ -141,9 +141,9 @@ describe('red-flag detection', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has a positive example in this table for every red-flag rule', () => {
+  it('has a positive example for every red-flag rule, in this table or in the rule itself', () => {
     const tested = new Set(positives.map(([rule]) => rule));
-    expect(rules.redFlags.map((r) => r.name).filter((n) => !tested.has(n))).toEqual([]);
+    expect(rules.redFlags.filter((r) => !tested.has(r.name) && !r.examples?.flag?.length).map((r) => r.name)).toEqual([]);
   });
 
   it('scans the subject line as well as the body', () => {
