@@ -69,6 +69,17 @@ describe('acting on an item', () => {
     expect(store.audit.at(-1)).toMatchObject({ action: 'item.view', actor: 'taylor-brooks' });
   });
 
+  it('highlights, in View message, the words triage read as a red flag, named by the rule', async () => {
+    const m = memoryContext();
+    const body = 'Refill my inhaler please. Also my chest feels tight since lunch.';
+    const r0 = await ingestMessage(m.ctx, portalMessage({ externalId: 'x-2', subject: 'Refill', body }));
+    const r = await viewMessage(m.ctx, { itemId: r0.itemId, actorKey: 'dana-reyes', platform: 'slack' });
+    if (!r.ok) throw new Error(r.message);
+    const h = r.messages[0]!.highlights.find((x) => x.label === 'chest pressure')!;
+    expect(h.field).toBe('body');
+    expect(body.slice(h.start, h.end)).toBe('chest feels tight');
+  });
+
   it('refuses the message text to someone outside the queue, and audits the attempt', async () => {
     const { ctx, store, itemId } = await openItem();
     const r = await viewMessage(ctx, { itemId, actorKey: 'jo-adams', platform: 'slack' });
