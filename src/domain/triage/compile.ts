@@ -40,11 +40,12 @@ export interface CompiledTriageRules {
   clinicalList: number;
   redFlags: CompiledRedFlag[];
   modifiers: CompiledModifier[];
-  /** Regex per modifier, by `CompiledModifier.index`; pseudo modifiers' cues are blocked spans. */
-  modifierRes: (RegExp | null)[];
-  pseudo: RegExp | null;
+  /**
+   * Idioms (list 0), pseudo cues (list 1) and each modifier's cues (list 2 + index) in one index:
+   * one scan finds every cue of a message, instead of a regex pass per modifier.
+   */
+  cueIndex: KeywordIndex;
   urgency: RegExp | null;
-  idioms: RegExp | null;
   clauseBreak: RegExp | null;
   /** Every negation cue, to tell whether a resolution cue is itself negated ("hasn't gone away"). */
   negationCue: RegExp | null;
@@ -112,10 +113,8 @@ export function compileTriageRules(rules: TriageRules): CompiledTriageRules {
     clinicalList,
     redFlags,
     modifiers: modifiers.filter((m) => m.category !== 'pseudo'),
-    modifierRes: rules.modifiers.map((m) => compileList(m.patterns)),
-    pseudo: compileList(rules.modifiers.filter((m) => m.category === 'pseudo').flatMap((m) => m.patterns)),
+    cueIndex: new KeywordIndex([rules.idioms, rules.modifiers.filter((m) => m.category === 'pseudo').flatMap((m) => m.patterns), ...rules.modifiers.map((m) => m.patterns)]),
     urgency: compileList(rules.urgency.patterns),
-    idioms: compileList(rules.idioms),
     clauseBreak: compileList(rules.clauseBreaks),
     negationCue: compileList(rules.modifiers.filter((m) => m.category === 'negated').flatMap((m) => m.patterns)),
     listItemStopper: compileList(rules.modifierSettings.listItemStoppers),

@@ -1,6 +1,6 @@
 import type { CompiledTriageRules } from './compile.ts';
 import { detectLanguages } from './language.ts';
-import { findAll, type Span } from './patterns.ts';
+import type { Span } from './patterns.ts';
 import type { Language } from './rules.ts';
 import { correctSpelling, type Correction } from './spelling.ts';
 import { normalizeMapped, segment, type Clause, type Mapped } from './text.ts';
@@ -25,9 +25,7 @@ export class Doc {
   readonly languages: Language[];
   readonly #c: CompiledTriageRules;
   #clauses: Clause[] | undefined;
-  #idioms: Span[] | undefined;
-  #pseudo: Span[] | undefined;
-  #modifiers: (Span[] | undefined)[] = [];
+  #cues: Span[][] | undefined;
   #readings: Reading[] | undefined;
   #quoted: Span[] | undefined;
 
@@ -59,17 +57,25 @@ export class Doc {
     return (this.#clauses ??= segment(this.text, this.#c.clauseBreak));
   }
 
+  /** Every idiom, pseudo cue and modifier cue of the message, by list (compile.ts `cueIndex`), in one scan. */
+  #cueLists(): Span[][] {
+    if (this.#cues) return this.#cues;
+    const lists: Span[][] = Array.from({ length: this.#c.cueIndex.size }, () => []);
+    this.#c.cueIndex.scan(this.text, false, (list, start, end) => lists[list]!.push({ start, end }));
+    return (this.#cues = lists);
+  }
+
   get idiomSpans(): Span[] {
-    return (this.#idioms ??= findAll(this.#c.idioms, this.text));
+    return this.#cueLists()[0]!;
   }
 
   get pseudoSpans(): Span[] {
-    return (this.#pseudo ??= findAll(this.#c.pseudo, this.text));
+    return this.#cueLists()[1]!;
   }
 
   /** Cue matches of modifier `index`, left to right. */
   modifierSpans(index: number): Span[] {
-    return (this.#modifiers[index] ??= findAll(this.#c.modifierRes[index] ?? null, this.text));
+    return this.#cueLists()[2 + index] ?? [];
   }
 
   /**
