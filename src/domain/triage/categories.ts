@@ -14,11 +14,16 @@ function keywordHits(text: string, c: CompiledTriageRules): (Span & { list: numb
 
 const REPLY = /^\s*(re|fwd?|aw|sv)\s*:/;
 
-/** `text` is the subject, a line break and the body; `bodyStart` where the body begins (0 without subject). */
-export function scoreCategories(text: string, bodyStart: number, redFlagCount: number, c: CompiledTriageRules): Scored {
+/**
+ * `text` is the subject, a line break and the body; `bodyStart` where the body begins (0 without
+ * subject). Keyword hits inside `ignore` do not count: text quoted from a staff reply, and the words
+ * of a red flag — a red-flag message gets the category it would have without the red flag (corpus
+ * label convention 4), so "book me in, I have chest pain" stays scheduling.
+ */
+export function scoreCategories(text: string, bodyStart: number, redFlagCount: number, c: CompiledTriageRules, ignore: readonly Span[] = []): Scored {
   const { subjectWeight, replySubjectWeight, redFlagEvidence } = c.rules.scoring;
   const subjectFactor = REPLY.test(text.slice(0, bodyStart)) ? replySubjectWeight : subjectWeight;
-  const hits = keywordHits(text, c);
+  const hits = keywordHits(text, c).filter((h) => !ignore.some((x) => h.start < x.end && x.start < h.end));
   return c.categories.map((cat, k) => {
     // strong → normal → weak: a weaker hit overlapping a stronger one is not counted again.
     const taken: Span[] = [];

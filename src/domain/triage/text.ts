@@ -12,6 +12,13 @@ for (const [plain, accented] of Object.entries({ a: 'áàâäãå', e: 'éèêë
 }
 const APOSTROPHES = new Set(['\u2018', '\u2019', '\u201a', '\u201b', '\u02bc', '\u0060', '\u00b4', '\u2032']);
 const QUOTES = new Set(['\u201c', '\u201d', '\u201e', '\u2033']);
+/** Emoji that say a word: a reply of "👍" is an acknowledgement. */
+const EMOJI_WORDS = new Map<number, string>([
+  [0x1f44d, 'ok'], // 👍
+  [0x1f44c, 'ok'], // 👌
+  [0x1f197, 'ok'], // 🆗
+  [0x1f64f, 'thanks'], // 🙏
+]);
 const SPACE = /[ \t\f\v\u00a0\u2000-\u200b\u202f\u3000¿¡]/;
 
 /** Normalised text with, for each of its characters, the index of the raw character it came from. */
@@ -28,10 +35,18 @@ export interface Mapped {
  */
 export function normalizeMapped(raw: string): Mapped {
   let text = '';
-  const from = new Int32Array(raw.length + 1);
-  let n = 0;
+  const from: number[] = [];
   for (let r = 0; r < raw.length; r++) {
     let ch = raw[r]!;
+    const word = ch >= '\ud800' && ch <= '\udbff' ? EMOJI_WORDS.get(raw.codePointAt(r)!) : undefined;
+    if (word) {
+      for (const w of `${text.endsWith(' ') || text === '' ? '' : ' '}${word} `) {
+        text += w;
+        from.push(r);
+      }
+      r++;
+      continue;
+    }
     if (ch === '\r') {
       if (raw[r + 1] === '\n') continue;
       ch = '\n';
@@ -44,10 +59,10 @@ export function normalizeMapped(raw: string): Mapped {
       ch = FOLD.get(ch) ?? (APOSTROPHES.has(ch) ? "'" : QUOTES.has(ch) ? '"' : ch);
     }
     text += ch;
-    from[n++] = r;
+    from.push(r);
   }
-  from[n] = raw.length;
-  return { text, from: from.subarray(0, n + 1) };
+  from.push(raw.length);
+  return { text, from: Int32Array.from(from) };
 }
 
 export function normalize(raw: string): string {
