@@ -15,6 +15,10 @@ import { openDatabase, type Database } from './store/database.ts';
 import { PrismaStore } from './store/prisma-store.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 
+/** Said at start-up when INGEST_SECRET is unset (loopback only: env.ts refuses it elsewhere). */
+export const UNSIGNED_API_WARNING =
+  'INGEST_SECRET is not set: the ingestion and item APIs accept unsigned requests. Any program or user on this machine can post messages and read items with their audit trails, including staff free text (escalation and snooze reasons, resolve notes). Set INGEST_SECRET unless this machine is yours alone.';
+
 export const systemClock: Clock = { now: () => new Date() };
 
 export function buildContext(config: BatonConfig, db: Database, platforms: string[], clock: Clock = systemClock): AppContext {
@@ -131,7 +135,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   };
   const worker = new OutboxWorker(ctx, adapters, {
     onResult: (platform, kind, result) => metrics.delivered.inc({ platform, kind, result }),
-    onError: (e) => logger.error({ err: { message: (e as Error).message } }, 'outbox worker failed; retrying'),
+    onError: (e) => logger.error({ err: e }, 'outbox worker failed; retrying'),
   });
   wake.worker = worker;
   const app = createHttpApp({
@@ -167,6 +171,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   const scheduler = new Scheduler(ctx, { cronExpression: config.raw.scheduler.cron, digest: digestSettings(config), retentionDays: config.raw.retention.messageBodyDays, logger, onWork: () => worker.kick() });
   scheduler.start();
   logger.info({ url: server.url, database: db.kind, where: db.kind === 'pglite' ? db.where : 'postgres', platforms: ctx.platforms }, 'Baton is serving');
+  if (!env.INGEST_SECRET) logger.warn({ url: server.url }, UNSIGNED_API_WARNING);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

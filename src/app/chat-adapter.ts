@@ -7,6 +7,8 @@ import type { StaffMember } from '../domain/roster.ts';
  * The worker then pauses only that channel's lane for that long; other channels go on.
  */
 export class RateLimitedError extends Error {
+  /** Says how long to wait and what was deferred, never what was sent. */
+  readonly loggableMessage = true;
   constructor(readonly retryAfterMs: number, message = `rate limited; retry after ${retryAfterMs} ms`) {
     super(message);
     this.name = 'RateLimitedError';

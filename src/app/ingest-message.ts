@@ -7,7 +7,7 @@ import { maxPriority, type Priority } from '../domain/types.ts';
 import type { ItemPatch, WorkItem } from '../domain/work-item.ts';
 import { queueFor, type AppContext } from './context.ts';
 import { cardPosts, cardUpdates } from './outbox-messages.ts';
-import type { NewMessage } from './ports.ts';
+import { IngestConflict, type IngestTx, type NewMessage } from './ports.ts';
 
 /** A portal message after edge validation, whatever its wire format (generic JSON or FHIR). */
 export interface IncomingMessage {
@@ -18,6 +18,8 @@ export interface IncomingMessage {
   threadId?: string | undefined;
   /** Resource id of the message this one answers (FHIR `inResponseTo`), when no thread id is given. */
   inResponseTo?: string | undefined;
+  /** External id of the message this one answers, when the sender names it by identifier instead (FHIR `inResponseTo.identifier`). */
+  inResponseToMessage?: string | undefined;
   sentAt: Date;
   patient: { id: string; name?: string | undefined; mrn?: string | undefined; pcp?: string | undefined };
   subject?: string | undefined;
@@ -35,21 +37,65 @@ export interface IngestResult {
 
 const summary = (item: WorkItem, duplicate: boolean): IngestResult => ({ itemId: item.id, queue: item.queue, priority: item.priority, duplicate });
 
+/** A request's messages could not all be stored, so none was: which one failed (`index`), and why (`cause`). */
+export class IngestFailed extends Error {
+  constructor(
+    /** The message that failed, 0-based; undefined when the transaction failed before reaching any. */
+    readonly index: number | undefined,
+    cause: unknown,
+  ) {
+    super(index === undefined ? 'the request could not be stored; nothing was stored' : `message ${index} could not be stored; nothing from the request was stored`, { cause });
+    this.name = 'IngestFailed';
+  }
+}
+
 /**
  * Stores a portal message and its work item, audit event and card outbox rows in one
  * transaction. Idempotent on (source, externalId); a message in a known thread joins that
  * thread's item (reopening it if resolved) instead of creating a second card.
  */
 export async function ingestMessage(ctx: AppContext, msg: IncomingMessage): Promise<IngestResult> {
-  // A race (two deliveries of one thread at once) is settled by unique keys; re-reading then
-  // takes the follow-up path. Three rounds is more than two writers can need.
+  return (await ingestMessages(ctx, [msg]))[0]!;
+}
+
+/**
+ * Stores every message of one request in ONE transaction: all of them or none (an
+ * `IngestFailed` naming the message that failed). Each message's thread and id are locked for
+ * the transaction, so concurrent messages into one thread queue up and each lands exactly once,
+ * instead of racing on the item's version. A repeat of a stored message is not a failure: it
+ * answers `duplicate: true`.
+ */
+export async function ingestMessages(ctx: AppContext, msgs: IncomingMessage[]): Promise<IngestResult[]> {
+  let at: number | undefined;
+  try {
+    return await ctx.store.ingestAtomically(async (tx) => {
+      at = undefined;
+      await tx.lock(msgs.flatMap(lockKeysOf));
+      const results: IngestResult[] = [];
+      for (at = 0; at < msgs.length; at++) results.push(await ingestInto(ctx, tx, msgs[at]!));
+      at = undefined;
+      return results;
+    });
+  } catch (e) {
+    throw new IngestFailed(at, e);
+  }
+}
+
+/** The locks a message needs: its own id (two deliveries of it) and the thread it will most likely join. */
+function lockKeysOf(msg: IncomingMessage): string[] {
+  return [`message:${msg.source}:${msg.externalId}`, `thread:${predictedThreadKey(msg)}`];
+}
+
+async function ingestInto(ctx: AppContext, tx: IngestTx, msg: IncomingMessage): Promise<IngestResult> {
+  // Under the locks nothing else ingests into this thread; a click on its item may still move it
+  // on between the read and the write (the store holds the row, so this is rare): re-read then.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await ctx.store.findMessageItem(msg.source, msg.externalId);
+    const existing = await tx.findMessageItem(msg.source, msg.externalId);
     if (existing) return summary(existing, true);
     const now = ctx.clock.now();
-    const threadKey = await threadKeyOf(ctx, msg);
+    const threadKey = await threadKeyOf(tx, msg);
     const t = triage({ subject: msg.subject, body: msg.body, categoryHint: msg.category }, ctx.triageRules);
-    const thread = await ctx.store.findItemByThread(threadKey);
+    const thread = await tx.findItemByThread(threadKey);
     const message: NewMessage = {
       id: ctx.newId(),
       source: msg.source,
@@ -73,21 +119,32 @@ export async function ingestMessage(ctx: AppContext, msg: IncomingMessage): Prom
     const triageDetail = { category: t.category, priority: t.priority, redFlags: t.redFlags, clinicalContent: t.clinicalContent, languages: t.languages, messageId: message.id };
 
     const outcome = thread
-      ? await ctx.store.saveIngest(followUp(ctx, thread, message, t, now, audit, triageDetail))
-      : await ctx.store.saveIngest(newItem(ctx, message, msg, t, now, audit, triageDetail));
+      ? await tx.saveIngest(followUp(ctx, thread, message, t, now, audit, triageDetail))
+      : await tx.saveIngest(newItem(ctx, message, msg, t, now, audit, triageDetail));
     if (outcome.status === 'stored') return summary(outcome.item, false);
   }
-  throw new Error('ingest did not settle after concurrent writers; the sender may retry safely');
+  throw new IngestConflict();
+}
+
+/** The thread key as far as the message itself says; `inResponseTo` may resolve to another one (threadKeyOf). */
+function predictedThreadKey(msg: IncomingMessage): string {
+  if (msg.threadId) return `${msg.source}:${msg.threadId}`;
+  if (msg.inResponseTo) return `${msg.source}:${msg.inResponseTo}`;
+  if (msg.inResponseToMessage) return `${msg.source}:${msg.inResponseToMessage}`;
+  return `${msg.source}:${msg.resourceId ?? msg.externalId}`;
 }
 
 /** Thread id if given; else the thread of the message it answers; else the message starts its own thread. */
-async function threadKeyOf(ctx: AppContext, msg: IncomingMessage): Promise<string> {
-  if (msg.threadId) return `${msg.source}:${msg.threadId}`;
-  if (msg.inResponseTo) {
-    const known = await ctx.store.findThreadOfResource(msg.source, msg.inResponseTo);
-    return known ?? `${msg.source}:${msg.inResponseTo}`;
-  }
-  return `${msg.source}:${msg.resourceId ?? msg.externalId}`;
+async function threadKeyOf(tx: IngestTx, msg: IncomingMessage): Promise<string> {
+  const predicted = predictedThreadKey(msg);
+  if (msg.threadId || (!msg.inResponseTo && !msg.inResponseToMessage)) return predicted;
+  const known = msg.inResponseTo
+    ? await tx.findThreadOfResource(msg.source, msg.inResponseTo)
+    : ((await tx.findMessageItem(msg.source, msg.inResponseToMessage!))?.threadKey ?? null);
+  if (!known || known === predicted) return predicted;
+  // Not among the keys locked up front: take it now (a rare out-of-order lock; a deadlock is retried by the store).
+  await tx.lock([`thread:${known}`]);
+  return known;
 }
 
 type Triaged = ReturnType<typeof triage>;

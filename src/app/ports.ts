@@ -52,6 +52,31 @@ export type IngestWrite =
 /** `duplicate`: (source, externalId) already stored. `conflict`: the thread's item was created or changed concurrently; re-read and retry. */
 export type IngestOutcome = { status: 'stored'; item: WorkItem } | { status: 'duplicate' } | { status: 'conflict' };
 
+/**
+ * What ingestion reads and writes inside its one transaction (`Store.ingestAtomically`): the
+ * reads see the transaction's own earlier writes, so a batch can thread its own messages.
+ */
+export interface IngestTx {
+  findMessageItem(source: string, externalId: string): Promise<WorkItem | null>;
+  /** The thread's item, held against concurrent changes (clicks) until the transaction ends. */
+  findItemByThread(threadKey: string): Promise<WorkItem | null>;
+  findThreadOfResource(source: string, resourceId: string): Promise<string | null>;
+  /**
+   * Takes the ingestion locks on these keys (threads, message ids) until the transaction ends,
+   * in one fixed order, so two requests locking the same keys together cannot deadlock.
+   */
+  lock(keys: string[]): Promise<void>;
+  saveIngest(write: IngestWrite): Promise<IngestOutcome>;
+}
+
+/** Thrown inside `ingestAtomically` when what was read moved on: the store rolls back and runs the whole function again. */
+export class IngestConflict extends Error {
+  constructor() {
+    super('the thread changed while this request was being stored');
+    this.name = 'IngestConflict';
+  }
+}
+
 export interface ItemQuery {
   states?: ItemState[];
   queue?: string;
@@ -82,6 +107,12 @@ export interface Store {
   auditOf(itemId: string): Promise<AuditRecord[]>;
   /** Message, item change, audit and outbox rows in one transaction. */
   saveIngest(write: IngestWrite): Promise<IngestOutcome>;
+  /**
+   * Runs `fn` as ONE transaction: everything it writes through `tx` is stored, or nothing is.
+   * `fn` is run again from the start after a transient conflict (a deadlock, a lost unique-key
+   * race, an `IngestConflict`), so it must read and write only through `tx`.
+   */
+  ingestAtomically<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T>;
   /** Applies `patch` only if the item is still at `expectedVersion` (optimistic concurrency); null when it moved on. */
   applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<WorkItem | null>;
   appendAudit(records: AuditRecord[]): Promise<void>;

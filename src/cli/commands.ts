@@ -2,7 +2,7 @@ import { ingestMessage } from '../app/ingest-message.ts';
 import type { Env } from '../config/env.ts';
 import { EXAMPLE_CONFIG } from '../config/load.ts';
 import { sign } from '../ingest/signature.ts';
-import { buildContext, platformsFor, startBaton, systemClock } from '../main.ts';
+import { buildContext, platformsFor, startBaton, systemClock, UNSIGNED_API_WARNING } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import { DataDirBusyError } from '../store/data-dir-lock.ts';
 import { openDatabase } from '../store/database.ts';
@@ -27,6 +27,7 @@ export async function serve(): Promise<void> {
     throw err;
   }
   out(`Baton is running at ${baton.url}  (config: ${c.file}; database: ${baton.db.kind === 'pglite' ? `embedded, ${baton.db.where}` : 'PostgreSQL'})`);
+  if (!e.INGEST_SECRET) out(`Warning: ${UNSIGNED_API_WARNING}`);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     baton.stop().then(() => process.exit(0), () => process.exit(1));

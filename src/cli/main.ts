@@ -1,3 +1,4 @@
+import { errorSummary } from '../observability/error-facts.ts';
 import { cliConfig } from './cli-support.ts';
 import { configCheck, ingestFile, migrate, serve, UsageError } from './commands.ts';
 import { triageFile } from './triage-commands.ts';
@@ -61,7 +62,12 @@ export async function run(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     const ref = Math.random().toString(36).slice(2, 10);
-    process.stderr.write(`baton: unexpected error (reference ${ref}): ${(e as Error).message}\n`);
+    // A plain Error is Baton's own ("Teams: TEAMS_APP_ID is not set…") or Node's (a path): its
+    // message helps. Anything else — a Prisma or driver error quoting query parameters, an HTTP
+    // client's error quoting a body — is named by class and code only (DESIGN.md §6).
+    const said = e instanceof Error && e.constructor === Error ? e.message : errorSummary(e);
+    process.stderr.write(`baton: unexpected error (reference ${ref}): ${said}\n`);
+    // Opt-in, on the operator's own terminal: the full stack, which may quote patient data.
     if (process.env.BATON_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return 1;
   }

@@ -73,7 +73,7 @@ const modifierRule = z.strictObject({
   name,
   category: z.enum(['negated', 'resolved', 'historical', 'hypothetical', 'current', 'pseudo']),
   direction: z.enum(['forward', 'backward', 'both']).default('forward'),
-  scope: z.enum(['clause', 'sentence']).default('clause'),
+  scope: z.enum(['clause', 'sentence', 'message']).default('clause'),
   window: z.number().int().nonnegative().default(6),
   patterns: patterns.min(1, 'a modifier needs at least one pattern'),
   lang: z.enum(['en', 'es']).optional(),

@@ -11,7 +11,8 @@ export function patientToken(patient: { id: string; name?: string | undefined; m
   const initials = (patient.name ?? '')
     .split(/[\s,]+/)
     .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase())
+    // The first code point, not the first UTF-16 unit: "𠮷" or an emoji is two units, and half of one is not a character.
+    .map((w) => String.fromCodePoint(w.codePointAt(0)!).toUpperCase())
     .slice(0, 3)
     .join('.');
   return initials ? `${initials}. …${last4}` : `…${last4}`;

@@ -55,25 +55,69 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/**
+ * The database refused a value itself (SQLSTATE class 22 "data exception", or 54000 "program
+ * limit exceeded", e.g. an index row too large): the input's fault, not an outage or a bug.
+ * The schemas' bounds should make this unreachable; this keeps it a 4xx if one is missed.
+ */
+export function isDataRejected(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  type E = { code?: unknown; originalCode?: unknown; kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+  for (let e = err as E | undefined; e && typeof e === 'object' && !seen.has(e); e = (e.meta?.driverAdapterError ?? e.cause) as E | undefined) {
+    seen.add(e);
+    if (e.kind === 'LengthMismatch' || e.kind === 'ValueOutOfRange' || e.kind === 'InvalidInputValue') return true;
+    for (const c of [e.originalCode, e.code]) if (typeof c === 'string' && (/^22[0-9A-Z]{3}$/.test(c) || c === '54000')) return true;
+  }
+  return false;
+}
+
+function bodyParserError(status: number, type: string | undefined, limit: number | undefined): HttpError {
+  const body = (message: string) => [{ path: '(body)', message }];
+  switch (type) {
+    case 'entity.too.large':
+      return new HttpError(413, 'request.too_large', `The body is over the ${limit ?? ''} byte limit; send fewer messages per request.`, body(`over the ${limit ?? ''} byte limit`));
+    case 'encoding.unsupported':
+      return new HttpError(415, 'request.unsupported_encoding', 'Send the body uncompressed, or with Content-Encoding gzip, deflate or br.', [
+        { path: '(header) content-encoding', message: 'not a supported content encoding (identity, gzip, deflate, br)' },
+      ]);
+    case 'charset.unsupported':
+      return new HttpError(415, 'request.unsupported_charset', 'Send the body as UTF-8 JSON.', [{ path: '(header) content-type', message: 'charset not supported; use utf-8' }]);
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new HttpError(400, 'request.incomplete', 'The request body was incomplete; nothing was stored.', body('incomplete: fewer bytes than Content-Length'));
+    case 'entity.parse.failed':
+      return new HttpError(400, 'request.malformed_json', 'The body is not valid JSON; nothing was stored.', body('not valid JSON'));
+    case undefined:
+      // A decompression stream that failed (bytes that are not gzip, deflate or brotli) has no type.
+      if (status === 400) return new HttpError(400, 'request.bad_compression', 'The body could not be decompressed as its Content-Encoding says; nothing was stored.', body('not valid data for its Content-Encoding'));
+  }
+  return new HttpError(status, 'request.rejected', 'The request was refused; nothing was stored.', body('refused before it was read'));
+}
+
 /** Maps body-parser failures and HttpErrors to clear 4xx answers; anything else is a 500 with a reference id and no details. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    const e = err as { type?: string; status?: number; limit?: number } & Error;
+    // entryPath / nothingStored: set by the ingestion routes on a failed store, to name the message that failed.
+    const e = err as { type?: string; status?: number; expose?: boolean; limit?: number; entryPath?: string; nothingStored?: string } & Error;
+    const nothing = e.nothingStored ?? 'nothing was stored';
     let http: HttpError;
     if (err instanceof HttpError) http = err;
-    else if (e.type === 'entity.too.large') http = new HttpError(413, 'request.too_large', `The body is over the ${e.limit ?? ''} byte limit; send fewer messages per request.`);
-    else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') http = new HttpError(415, 'request.unsupported_encoding', 'Send the body as UTF-8 JSON.');
-    else if (e.type === 'request.aborted' || e.type === 'request.size.invalid') http = new HttpError(400, 'request.incomplete', 'The request body was incomplete.');
+    // body-parser's own 4xx (oversize, bad compression, an unknown Content-Encoding, an aborted
+    // upload) stay 4xx with a message of ours: theirs may quote the body (entity.parse.failed).
+    else if (e.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500) http = bodyParserError(e.status, e.type, e.limit);
     else if (isDatabaseUnavailable(err)) {
-      logger.warn({ err: { message: e.message } }, 'database unavailable');
+      logger.warn({ err }, 'database unavailable');
       res.set('Retry-After', '5');
-      http = new HttpError(503, 'database.unavailable', 'The database is unavailable right now; nothing was stored. Retry shortly.');
+      http = new HttpError(503, 'database.unavailable', `The database is unavailable right now; ${nothing}. Retry shortly.`);
     }
     else {
       const ref = randomUUID();
-      logger.error({ ref, err: { name: e.name, message: e.message, stack: e.stack } }, 'unexpected error');
-      http = new HttpError(500, 'internal', `Something went wrong on our side (reference ${ref}). Nothing you sent was lost if you got no 2xx; retry safely.`);
+      // Class, codes and frames only (the logger's `err` serializer): a driver message quotes the query's parameters.
+      logger.error({ ref, err }, 'unexpected error');
+      http = new HttpError(500, 'internal', `Something went wrong on our side (reference ${ref}); ${nothing}. Nothing you sent was lost if you got no 2xx; retry safely.`);
     }
-    res.status(http.status).json({ error: { code: http.code, message: http.message, ...(http.problems.length ? { problems: http.problems } : {}) } });
+    // Every error lists its problems (README "HTTP API"); one without a field names the request.
+    const problems = http.problems.length ? http.problems : [{ path: e.entryPath ?? '(request)', message: http.message }];
+    res.status(http.status).json({ error: { code: http.code, message: http.message, problems } });
   };
 }

@@ -63,7 +63,7 @@ export class Scheduler {
           this.opts.onWork?.();
         }
       } catch (e) {
-        this.opts.logger.error({ err: { message: (e as Error).message } }, 'scheduler tick failed; will retry next tick');
+        this.opts.logger.error({ err: e }, 'scheduler tick failed; will retry next tick');
       }
     })().finally(() => {
       this.running = null;

@@ -12,6 +12,7 @@ export interface LockInfo {
 }
 
 export class DataDirBusyError extends Error {
+  readonly loggableMessage = true;
   constructor(readonly dataDir: string, readonly holder: LockInfo) {
     super(
       `The embedded database in ${dataDir} is in use by another Baton process (pid ${holder.pid}${holder.url ? `, serving ${holder.url}` : ''}). ` +

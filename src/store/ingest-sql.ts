@@ -37,6 +37,15 @@ export function insertNewItemSql(item: WorkItem, m: NewMessage, audit: AuditReco
     SELECT * FROM item`;
 }
 
+/** A follow-up's message row (its item already exists). */
+export function insertMessageSql(m: NewMessage): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "PortalMessage" (id, source, "externalId", "resourceId", "threadKey", "itemId", "patientId", "patientName", "patientMrn", subject, body,
+      "categoryHint", link, "sentAt", "receivedAt")
+    VALUES (${m.id}, ${m.source}, ${m.externalId}, ${m.resourceId}, ${m.threadKey}, ${m.itemId}, ${m.patientId}, ${m.patientName}, ${m.patientMrn}, ${m.subject},
+      ${m.body}, ${m.categoryHint}, ${m.link}, ${m.sentAt}, ${m.receivedAt})`;
+}
+
 /** Column casts PostgreSQL needs for parameters of these types. */
 const CASTS: Partial<Record<string, string>> = { state: '::"ItemState"', resumeState: '::"ItemState"', redFlags: '::text[]' };
 

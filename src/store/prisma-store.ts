@@ -1,8 +1,8 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
-import type { IngestOutcome, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, PlatformPostRef, Store } from '../app/ports.ts';
+import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../app/ports.ts';
 import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
-import { insertAuditSql, insertNewItemSql, transitionSql } from './ingest-sql.ts';
+import { insertAuditSql, insertMessageSql, insertNewItemSql, transitionSql } from './ingest-sql.ts';
 import { auditData, outboxData, patchData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -20,6 +20,75 @@ function isUniqueViolation(e: unknown): boolean {
   }
   const cause = (e as { cause?: { kind?: string; code?: string; originalCode?: string } } | null)?.cause;
   return (e as Error)?.name === 'DriverAdapterError' && (cause?.kind === 'UniqueConstraintViolation' || cause?.code === '23505' || cause?.originalCode === '23505');
+}
+
+/** What PostgreSQL (or a driver adapter) says went wrong: the SQLSTATE or the adapter's kind, wherever Prisma put it. */
+function driverCodes(e: unknown): string[] {
+  const codes: string[] = [];
+  const seen = new Set<unknown>();
+  type E = { code?: unknown; originalCode?: unknown; kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+  for (let x = e as E | undefined; x && typeof x === 'object' && !seen.has(x); x = (x.meta?.driverAdapterError ?? x.cause) as E | undefined) {
+    seen.add(x);
+    for (const c of [x.code, x.originalCode, x.kind]) if (typeof c === 'string') codes.push(c);
+  }
+  return codes;
+}
+
+/**
+ * Conflicts that a fresh run of the same transaction settles: a lost unique-key race, a
+ * deadlock or serialization failure, or the ingestion code's own IngestConflict.
+ */
+function isTransientConflict(e: unknown): boolean {
+  if (e instanceof IngestConflict) return true;
+  return driverCodes(e).some((c) => ['P2002', 'P2034', '23505', '40001', '40P01', 'UniqueConstraintViolation', 'TransactionWriteConflict'].includes(c));
+}
+
+/** Namespace of the ingestion locks (`pg_advisory_xact_lock(int, int)`); the migration lock is 72616001. */
+const INGEST_LOCK_CLASS = 72616002;
+
+/** Ingestion's reads and writes inside one transaction (IngestTx): plain SQL on the transaction's connection. */
+class PrismaIngestTx implements IngestTx {
+  constructor(private readonly tx: Tx) {}
+
+  async findMessageItem(source: string, externalId: string) {
+    const rows = await this.tx.$queryRaw<WorkItemRow[]>`
+      SELECT w.* FROM "PortalMessage" m JOIN "WorkItem" w ON w.id = m."itemId" WHERE m.source = ${source} AND m."externalId" = ${externalId}`;
+    return rows[0] ? toItem(rows[0]) : null;
+  }
+
+  async findItemByThread(threadKey: string) {
+    // FOR UPDATE: a click on this item waits for the follow-up instead of moving its version underneath it.
+    const rows = await this.tx.$queryRaw<WorkItemRow[]>`SELECT * FROM "WorkItem" WHERE "threadKey" = ${threadKey} FOR UPDATE`;
+    return rows[0] ? toItem(rows[0]) : null;
+  }
+
+  async findThreadOfResource(source: string, resourceId: string) {
+    const rows = await this.tx.$queryRaw<Array<{ threadKey: string }>>`
+      SELECT "threadKey" FROM "PortalMessage" WHERE source = ${source} AND "resourceId" = ${resourceId} LIMIT 1`;
+    return rows[0]?.threadKey ?? null;
+  }
+
+  async lock(keys: string[]) {
+    const unique = [...new Set(keys)];
+    if (!unique.length) return;
+    // One round trip for all of them, in hash order: every request takes its locks in the same order.
+    await this.tx.$queryRaw`
+      SELECT count(pg_advisory_xact_lock(${INGEST_LOCK_CLASS}::int4, h))::int AS n
+      FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${unique}::text[]) AS k ORDER BY h) AS locks`;
+  }
+
+  async saveIngest(w: IngestWrite): Promise<IngestOutcome> {
+    const now = w.message.receivedAt;
+    if (w.kind === 'new') {
+      const rows = await this.tx.$queryRaw<WorkItemRow[]>(insertNewItemSql(w.item, w.message, w.audit, w.outbox, now));
+      return { status: 'stored', item: toItem(rows[0]!) };
+    }
+    // The item update, its audit event and outbox rows as one statement, only if the item is still at the version read.
+    const rows = await this.tx.$queryRaw<WorkItemRow[]>(transitionSql(w.itemId, w.expectedVersion, w.patch, w.audit, w.outbox, now));
+    if (!rows[0]) return { status: 'conflict' };
+    await this.tx.$executeRaw(insertMessageSql(w.message));
+    return { status: 'stored', item: toItem(rows[0]) };
+  }
 }
 
 async function writeSideEffects(tx: Tx, audit: AuditRecord[], outbox: OutboxMessage[], now: Date) {
@@ -105,6 +174,19 @@ export class PrismaStore implements Store {
         return dup ? { status: 'duplicate' } : { status: 'conflict' };
       }
       throw e;
+    }
+  }
+
+  async ingestAtomically<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // maxWait: requests queue for a connection (PostgreSQL) or the single session (PGlite)
+        // while others hold a thread's lock; timeout: a 500-message batch on PGlite takes seconds.
+        return await this.db.$transaction((tx) => fn(new PrismaIngestTx(tx)), { maxWait: 30_000, timeout: 120_000 });
+      } catch (e) {
+        if (attempt >= 5 || !isTransientConflict(e)) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
     }
   }
 

@@ -12,7 +12,7 @@ export interface CompiledModifier {
   name: string;
   category: ModifierCategory;
   direction: 'forward' | 'backward' | 'both';
-  scope: 'clause' | 'sentence';
+  scope: 'clause' | 'sentence' | 'message';
   window: number;
   lang?: Language;
 }

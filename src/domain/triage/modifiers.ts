@@ -31,7 +31,8 @@ export interface Judgement {
 
 const BLOCKING: ReadonlySet<string> = new Set(['negated', 'resolved', 'historical', 'hypothetical', 'idiom', 'quoted']);
 
-function scopeOf(doc: Doc, ci: number, scope: 'clause' | 'sentence'): { start: number; end: number } {
+function scopeOf(doc: Doc, ci: number, scope: 'clause' | 'sentence' | 'message'): { start: number; end: number } {
+  if (scope === 'message') return { start: 0, end: doc.text.length };
   const cl = doc.clauses[ci]!;
   if (scope === 'clause') return cl;
   let a = ci;

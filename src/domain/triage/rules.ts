@@ -81,8 +81,8 @@ export interface ModifierRule {
   category: ModifierCategory;
   /** forward: governs findings after the cue; backward: before it; both. */
   direction: 'forward' | 'backward' | 'both';
-  /** How far the cue reaches: its clause (a negation stops at "but" and commas) or its sentence. */
-  scope: 'clause' | 'sentence';
+  /** How far the cue reaches: its clause (a negation stops at "but" and commas), its sentence, or the whole message. */
+  scope: 'clause' | 'sentence' | 'message';
   /** At most this many words between the cue and the finding. */
   window: number;
   patterns: string[];
