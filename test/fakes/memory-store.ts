@@ -1,6 +1,6 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
 import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
-import type { IngestOutcome, IngestWrite, ItemQuery, NewMessage, OutboxMessage, OutboxRow, PlatformPostRef, Store } from '../../src/app/ports.ts';
+import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../../src/app/ports.ts';
 
 interface Row extends OutboxRow {
   doneAt: Date | null;
@@ -71,6 +71,30 @@ export class MemoryStore implements Store {
     this.messages.push(structuredClone(w.message));
     this.writeSideEffects(w.audit, w.outbox, w.message.receivedAt);
     return { status: 'stored', item: structuredClone(this.items.get(w.message.itemId)!) };
+  }
+  private ingestQueue: Promise<unknown> = Promise.resolve();
+  /** One ingestion transaction at a time; a failure restores every table as it was before. */
+  async ingestAtomically<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T> {
+    const run = async () => {
+      for (let attempt = 1; ; attempt++) {
+        const before = structuredClone({ items: this.items, messages: this.messages, audit: this.audit, outbox: this.outbox, seq: this.seq, outboxSeq: this.outboxSeq });
+        try {
+          return await fn({
+            findMessageItem: (s, e) => this.findMessageItem(s, e),
+            findItemByThread: (k) => this.findItemByThread(k),
+            findThreadOfResource: (s, r) => this.findThreadOfResource(s, r),
+            lock: async () => {},
+            saveIngest: (w) => this.saveIngest(w),
+          });
+        } catch (e) {
+          Object.assign(this, before);
+          if (!(e instanceof IngestConflict) || attempt >= 5) throw e;
+        }
+      }
+    };
+    const result = this.ingestQueue.then(run, run);
+    this.ingestQueue = result.catch(() => {});
+    return result;
   }
   async applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]) {
     const cur = this.items.get(itemId);
