@@ -170,7 +170,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     if (stopped) return;
     retryTimer = setTimeout(async () => {
       retryTimer = null;
-      if (await authenticate().catch((e) => (log.error({ err: { message: (e as Error).message } }, 'Slack authentication failed'), false))) {
+      if (await authenticate().catch((e) => (log.error({ err: e, slack: { error: describeError(e) } }, 'Slack authentication failed'), false))) {
         if (socketMode) await startSocket();
       } else retryLater(ms);
     }, ms);

@@ -110,7 +110,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
 
   const guard = (what: string, fn: () => Promise<void>, onError?: () => Promise<void>) =>
     fn().catch(async (e) => {
-      log.error({ err: { message: describeError(e) }, what }, 'Slack interaction failed');
+      log.error({ err: e, slack: { error: describeError(e) }, what }, 'Slack interaction failed');
       await onError?.().catch(() => {});
     });
 
@@ -229,6 +229,6 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   });
 
   app.error(async (e) => {
-    log.error({ err: { message: describeError(e) } }, 'Bolt error');
+    log.error({ err: e, slack: { error: describeError(e) } }, 'Bolt error');
   });
 }

@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { RateLimitedError } from '../../src/app/chat-adapter.ts';
+import { errorSummary } from '../../src/observability/error-facts.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { boltLogger } from './bolt-logger.ts';
 
@@ -32,6 +33,8 @@ type WebClientT = InstanceType<typeof webApi.WebClient>;
 
 /** The request may or may not have reached Slack (timeout, connection reset, 5xx). */
 export class UnknownOutcome extends Error {
+  /** Built from the method and `describeError` only. */
+  readonly loggableMessage = true;
   constructor(readonly method: string, cause: unknown) {
     super(`Slack ${method}: outcome unknown (${describeError(cause)})`);
   }
@@ -41,14 +44,17 @@ export function platformError(e: unknown): string | null {
   return e instanceof WebAPIPlatformError ? String(e.data.error) : null;
 }
 
-/** A short description for logs: error codes and statuses only, never response bodies. */
+/**
+ * A short description for logs: Slack's error codes and statuses, else the error's class and
+ * code. Never a message: response bodies, and errors from below (a database driver's message
+ * quotes patient data), must not reach the log.
+ */
 export function describeError(e: unknown): string {
-  if (e instanceof WebAPIPlatformError) return `slack error ${String(e.data.error)}`;
+  if (e instanceof WebAPIPlatformError) return `slack error ${String(e.data.error).slice(0, 64)}`;
   if (e instanceof WebAPIHTTPError) return `HTTP ${e.statusCode}`;
   if (e instanceof WebAPIRateLimitedError) return `rate limited, retry after ${e.retryAfter} s`;
-  if (e instanceof WebAPIRequestError) return `request failed: ${e.original?.name ?? ''} ${e.original?.message ?? ''}`.trim();
-  if (e instanceof Error) return e.message.slice(0, 300);
-  return String(e).slice(0, 300);
+  if (e instanceof WebAPIRequestError) return `request failed: ${errorSummary(e.original)}`;
+  return errorSummary(e);
 }
 
 const TRANSIENT_PLATFORM = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);

@@ -89,7 +89,7 @@ function bestEffortSharedUpdate(context: TurnContext, d: CardActionDeps) {
         new Promise((_, reject) => { timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), d.inTurnUpdateTimeoutMs); }),
       ]);
     } catch (e) {
-      d.logger.warn({ platform: 'teams', err: { message: d.gate.failed(conversationId, 'in-turn card update', e).message } }, 'card refresh left to the outbox');
+      d.logger.warn({ platform: 'teams', err: d.gate.failed(conversationId, 'in-turn card update', e) }, 'card refresh left to the outbox');
     } finally {
       clearTimeout(timer);
     }

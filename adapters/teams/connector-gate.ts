@@ -1,3 +1,4 @@
+import { errorSummary } from '../../src/observability/error-facts.ts';
 import { RateLimitedError } from '../../src/app/chat-adapter.ts';
 
 /**
@@ -24,6 +25,8 @@ const DEFAULT_429_PAUSE_MS = 1_000;
 
 /** The connector refused or failed a call. The message names the status, never the content. */
 export class ConnectorCallFailed extends Error {
+  /** Composed from the call's name, the status or an error code (see `failed`). */
+  readonly loggableMessage = true;
   constructor(message: string, readonly status: number | undefined, readonly retryable: boolean, readonly retryAfterMs: number | undefined) {
     super(message);
     this.name = 'ConnectorCallFailed';
@@ -125,7 +128,7 @@ export class ConnectorGate {
     if (e instanceof ConnectorCallFailed || e instanceof RateLimitedError) return e;
     const f = classifyConnectorError(e, this.now());
     // The status or error code says what happened; response bodies are never quoted (they may echo the card).
-    const status = f.status !== undefined ? `HTTP ${f.status}` : (f.code ?? String((e as Error)?.message ?? e).slice(0, 200));
+    const status = f.status !== undefined ? `HTTP ${f.status}` : (f.code ?? errorSummary(e));
     const after = f.retryAfterMs !== undefined ? ` (retry after ${Math.ceil(f.retryAfterMs / 1000)}s)` : '';
     const message = `Teams ${what} failed: ${status}${after}`;
     if (f.retryAfterMs !== undefined && (f.status === 429 || f.status === 503)) {

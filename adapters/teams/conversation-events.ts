@@ -55,7 +55,7 @@ export function registerConversationEvents(app: Application<TurnState>, d: Conve
       await d.refs.capture(context.activity);
     } catch (e) {
       // Never fail a person's click because a reference could not be saved; the next activity retries.
-      d.logger.warn({ platform: 'teams', err: { message: (e as Error).message } }, 'could not store a Teams conversation reference');
+      d.logger.warn({ platform: 'teams', err: e }, 'could not store a Teams conversation reference');
     }
     return true;
   });
@@ -91,6 +91,6 @@ async function recordTeamMembers(d: ConversationEventDeps, context: TurnContext)
     } while (token && ++pages < 20);
   } catch (e) {
     // Best effort: people are also learned from their first click or chat.
-    d.logger.warn({ platform: 'teams', err: { message: (e as Error).message } }, 'could not list team members at install');
+    d.logger.warn({ platform: 'teams', err: e }, 'could not list team members at install');
   }
 }

@@ -81,7 +81,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
   cloud.onTurnError = async (context, error) => {
     if (isProactive(context)) throw error;
     const reference = randomUUID().slice(0, 8);
-    o.logger.error({ platform: 'teams', reference, activity: { type: context.activity.type, name: context.activity.name }, err: { message: error.message, stack: error.stack } }, 'Teams turn failed');
+    o.logger.error({ platform: 'teams', reference, activity: { type: context.activity.type, name: context.activity.name }, err: error }, 'Teams turn failed');
     if (context.activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
       const card = noticeCard(`Something went wrong on Baton's side (reference ${reference}). Refresh the card before trying again.`, 'attention');
       await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_RESPONSE, value: card } } });

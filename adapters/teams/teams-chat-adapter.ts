@@ -89,7 +89,7 @@ export class TeamsChatAdapter implements ChatAdapter {
       try {
         await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(card, copy.intro), 'copy update');
       } catch (e) {
-        if (e instanceof ConnectorCallFailed && !e.retryable) this.d.logger.warn({ itemId: card.itemId, err: { message: e.message } }, 'Teams card copy can no longer be updated');
+        if (e instanceof ConnectorCallFailed && !e.retryable) this.d.logger.warn({ itemId: card.itemId, err: e }, 'Teams card copy can no longer be updated');
         else if (!(retry instanceof RateLimitedError)) retry = e; // a Retry-After wins: it says exactly when
       }
     }

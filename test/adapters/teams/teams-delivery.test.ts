@@ -91,17 +91,20 @@ describe('Teams: rate limits and failures', () => {
     expect(await h.ctx.store.findPlatformPost(itemId, 'teams', 'card')).not.toBeNull();
   });
 
-  it('an unexpected failure in a click is answered with an apology and a reference, and logged', async () => {
+  it('an unexpected failure in a click is answered with an apology and a reference, and logged by class without its message', async () => {
     const { card } = await h.newItem();
     // The item is gone from under the card in a way the use case does not expect: a store that throws.
     const findItem = h.ctx.store.findItem.bind(h.ctx.store);
-    (h.ctx.store as { findItem: unknown }).findItem = async () => { throw new Error('database unavailable'); };
+    // Its message quotes patient data, as a database driver's does.
+    (h.ctx.store as { findItem: unknown }).findItem = async () => { throw Object.assign(new Error('lookup failed for Testa Patientson'), { code: 'XX000' }); };
     try {
       const r = await h.click('taylor-brooks', card, 'item.claim');
       expect(r.status).toBe(200);
       expect(cardText(r.card)).toMatch(/Something went wrong on Baton's side \(reference [0-9a-f]{8}\)/);
       const ref = /reference ([0-9a-f]{8})/.exec(cardText(r.card))![1]!;
-      expect(h.logs.some((l) => l.includes(ref) && l.includes('database unavailable'))).toBe(true);
+      const line = JSON.parse(h.logs.find((l) => l.includes(ref))!);
+      expect(line).toMatchObject({ msg: 'Teams turn failed', err: { type: 'Error', code: 'XX000' } });
+      expect(h.logs.join('')).not.toContain('Patientson');
     } finally {
       (h.ctx.store as { findItem: unknown }).findItem = findItem;
     }
