@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import wordListPath from 'word-list';
 import { buildRulesSpelling, patternProblem, protectedWords, VALUE_NAMES, type TriageRules } from '../domain/triage/index.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
+import { expandLexicon } from './triage-lexicon.ts';
 import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments } from './triage-merge.ts';
 
 /**
@@ -94,6 +95,7 @@ export const triageRulesSchema: z.ZodType<TriageRules, unknown> = z
     }),
     categories: z.array(categoryRule).min(1).superRefine(...unique('category', 'category')),
     unclassified: z.strictObject({ priority: priority.default('routine') }),
+    lexicon: z.record(name, z.array(pattern).min(1)).default({}),
     concepts: z.array(z.strictObject({ name, patterns: patterns.min(1) })).default([]).superRefine(...unique('name', 'concept name')),
     redFlags: z.array(redFlagRule).superRefine(...unique('name', 'red-flag name')),
     clinicalContent: z.strictObject({
@@ -164,9 +166,11 @@ const formatPath = (path: ReadonlyArray<PropertyKey>) =>
 
 /** Validates already-parsed YAML/JSON data; throws one Error listing every problem with its path. */
 export function parseTriageRules(data: unknown, source = 'triage rules'): TriageRules {
-  const parsed = triageRulesSchema.safeParse(upgradeRules(data));
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`);
+  const lex = expandLexicon(upgradeRules(data));
+  const parsed = triageRulesSchema.safeParse(lex.data);
+  if (parsed.success && lex.problems.length === 0) return parsed.data;
+  const issues = [...lex.problems, ...(parsed.success ? [] : parsed.error.issues)];
+  const lines = issues.map((i) => `  ${formatPath(i.path as PropertyKey[])}: ${i.message}`);
   throw new Error(`${source} is invalid (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
 }
 

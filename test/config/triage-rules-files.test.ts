@@ -38,6 +38,17 @@ describe('triage rules files', () => {
     expect(triage({ body: 'necesito resurtir mi receta' }, rules).category).toBe('rx-refill');
   });
 
+  it('expands {name} lexicon references in every pattern, and names a reference to a missing entry', () => {
+    const dir = write({
+      'ours.yaml': ['lexicon:', '  chest: [thorax]', 'redFlags:', '  - name: chest-pressure', "    patterns: ['{chest} (is|feels) {pressure}', '{nope} hurts']"].join('\n'),
+    });
+    expect(() => loadTriageRules(['default', path.join(dir, 'ours.yaml')])).toThrow(/redFlags\[\d+\]\.patterns\[\d+\]: no lexicon entry named "nope"/);
+    const ok = write({ 'ours.yaml': ['lexicon:', '  chest: [thorax]', 'redFlags:', '  - name: chest-pressure', "    patterns: ['{chest} (is|feels) {pressure}']"].join('\n') });
+    const rules = loadTriageRules(['default', path.join(ok, 'ours.yaml')]);
+    expect(triage({ body: 'my thorax feels heavy' }, rules).redFlags).toContain('chest-pressure');
+    expect(triage({ body: 'el pecho is apretado' }, rules).languages).toBeDefined();
+  });
+
   it('reads a version-1 file, its negation and resolution sections as modifiers', () => {
     const v1 = upgradeRules({ version: 1, negation: { cues: ['no'], pseudoCues: ['no doubt'], windowWords: 4, listItemMaxWords: 3, listItemStoppers: ['i'] }, resolution: { cues: ['gone'], anaphora: ['it'] } }) as Record<string, any>;
     expect(v1.version).toBe(2);

@@ -109,6 +109,8 @@ export interface TriageRules {
   /** Order matters: on a score tie the category listed first wins. */
   categories: CategoryRule[];
   unclassified: { priority: Priority };
+  /** Named word lists used in patterns as `{name}` (already expanded in every pattern here). */
+  lexicon: Record<string, string[]>;
   /** Named findings; a red-flag rule or the clinical-content check refers to them by name. */
   concepts: ConceptRule[];
   redFlags: RedFlagRule[];

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments } from '../../../src/config/triage-merge.ts';
+import { expandLexicon } from '../../../src/config/triage-lexicon.ts';
 import { parseTriageRules, triageRulesSchema, upgradeRules } from '../../../src/config/triage-schema.ts';
 
 // The shipped rules as one merged document, the shape a clinic's single-file copy has.
-const defaults = () => upgradeRules(mergeRulesDocuments(readRulesDocuments([DEFAULT_TRIAGE_RULES_DIR]))) as any;
+const defaults = () => expandLexicon(upgradeRules(mergeRulesDocuments(readRulesDocuments([DEFAULT_TRIAGE_RULES_DIR])))).data as any;
 const problems = (data: unknown) => {
   const r = triageRulesSchema.safeParse(data);
   return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
