@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import '../../src/config/zod-messages.ts';
-import type { Command } from '../../src/domain/commands.ts';
+import { MAX_SNOOZE_MINUTES, type Command } from '../../src/domain/commands.ts';
 import type { CardCommand } from '../../src/domain/card.ts';
 import type { Roster } from '../../src/domain/roster.ts';
 
@@ -30,8 +30,11 @@ const FIELDS: Record<SandboxCommand, { allowed: Field[]; required: Field[] }> = 
 const text = z.string().trim().max(2000, 'must be at most 2000 characters');
 const key = z.string().trim().max(64, 'must be at most 64 characters');
 
-/** The action request. Every problem is reported at once, including fields the command does not take. */
-export function actionBodySchema(roster: Roster) {
+/**
+ * The action request. Every problem is reported at once, including fields the command does not
+ * take. `now` bounds `until` like `minutes`: in the future, at most 30 days ahead.
+ */
+export function actionBodySchema(roster: Roster, now: Date = new Date()) {
   return z
     .strictObject({
       as: z.string({ error: 'required: the staff key of the person acting' }).refine((k) => roster.member(k) !== undefined, 'not a staff key on the roster'),
@@ -39,7 +42,7 @@ export function actionBodySchema(roster: Roster) {
       to: key.optional(),
       reason: text.optional(),
       until: z.iso.datetime({ offset: true, message: 'expected an ISO-8601 date-time with a time zone' }).optional(),
-      minutes: z.number().int('must be whole minutes').min(1, 'must be at least 1').max(43_200, 'must be at most 30 days').optional(),
+      minutes: z.number().int('must be whole minutes').min(1, 'must be at least 1').max(MAX_SNOOZE_MINUTES, 'must be at most 30 days').optional(),
       instructions: text.optional(),
       note: text.optional(),
       queue: key.optional(),
@@ -57,6 +60,11 @@ export function actionBodySchema(roster: Roster) {
         }
         if (v.command === 'item.snooze' && given('until') === given('minutes')) {
           ctx.addIssue({ code: 'custom', path: ['minutes'], message: 'give either minutes or until (not both)' });
+        }
+        const until = typeof v.until === 'string' ? Date.parse(v.until) : NaN;
+        if (!Number.isNaN(until)) {
+          if (until <= now.getTime()) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be in the future' });
+          else if (until > now.getTime() + MAX_SNOOZE_MINUTES * 60_000) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be at most 30 days ahead' });
         }
       },
       // Run even when a field failed its own check, so one answer lists every problem.

@@ -67,7 +67,7 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
     asyncRoute(async (req, res) => {
       if (view.readOnly) throw new HttpError(403, 'sandbox.read_only', READ_ONLY_REASON);
       // JSON content type only: a cross-site form post cannot send it without a CORS preflight, which this API never grants.
-      const body = parseWith(actionBodySchema(ctx.roster), readJsonBody(req, undefined, ctx.clock.now().getTime()));
+      const body = parseWith(actionBodySchema(ctx.roster, ctx.clock.now()), readJsonBody(req, undefined, ctx.clock.now().getTime()));
       const itemId = String(req.params.id);
       const command = toCommand(body, ctx.clock.now());
       if (command === 'view') {

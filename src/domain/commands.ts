@@ -74,12 +74,16 @@ const reassign: Decider<{ type: 'reassign'; to: string }> = (item, cmd, actor, r
   return { ok: true, patch: { state: 'CLAIMED', ownerId: target.key, claimedAt: item.claimedAt ?? now }, detail: { to: target.key } };
 };
 
+/** The longest snooze, in minutes, whichever way it is given (a duration or an end time): 30 days. */
+export const MAX_SNOOZE_MINUTES = 30 * 24 * 60;
+
 const snooze: Decider<{ type: 'snooze'; until: Date; reason: string }> = (item, cmd, actor, roster, now) => {
   if (item.state !== 'OPEN' && item.state !== 'CLAIMED') return badState(item, 'snoozed');
   if (item.state === 'CLAIMED' ? !ownsOrSupervises(roster, actor, item) : !worksQueue(roster, actor, item.queue))
     return denied('snooze this item');
   if (!cmd.reason.trim()) return fail('item.reason_required', 'Say what the item is waiting on.');
-  if (cmd.until.getTime() <= now.getTime()) return fail('item.invalid_target', 'Snooze until a time in the future.');
+  if (!(cmd.until.getTime() > now.getTime())) return fail('item.invalid_target', 'Snooze until a time in the future.');
+  if (cmd.until.getTime() > now.getTime() + MAX_SNOOZE_MINUTES * 60_000) return fail('item.invalid_target', 'Snooze for at most 30 days.');
   return { ok: true, patch: { state: 'SNOOZED', resumeState: item.state, snoozedUntil: cmd.until }, reason: cmd.reason, detail: { until: cmd.until.toISOString() } };
 };
 

@@ -94,6 +94,19 @@ describe('sandbox actions', () => {
     expect(r.body.card.state).toBe('SNOOZED');
   });
 
+  it('caps a snooze at 30 days whether it is given as minutes or as an end time', async () => {
+    const itemId = await ingest(s);
+    const far = await act(s, itemId, { as: 'dana-reyes', command: 'item.snooze', until: '9999-12-31T00:00:00Z', reason: 'Waiting on the pharmacy' });
+    expect(far.status).toBe(400);
+    expect(far.body.error.problems).toEqual([{ path: 'until', message: 'must be at most 30 days ahead' }]);
+    const long = await act(s, itemId, { as: 'dana-reyes', command: 'item.snooze', minutes: 30 * 24 * 60 + 1, reason: 'Waiting on the pharmacy' });
+    expect(long.status).toBe(400);
+    expect(long.body.error.problems.map((p: any) => p.path)).toEqual(['minutes']);
+    const until = new Date(Date.now() + 29 * 86_400_000).toISOString();
+    const ok = await act(s, itemId, { as: 'dana-reyes', command: 'item.snooze', until, reason: 'Waiting on the pharmacy' });
+    expect(ok.body.card.state).toBe('SNOOZED');
+  });
+
   it('answers a bad body with 400 listing every problem, and non-JSON with 415', async () => {
     const itemId = await ingest(s);
     const r = await act(s, itemId, { command: 'item.snooze', minutes: 'soon', until: '2026-12-01T10:00:00Z', extra: 1, note: 'x' });

@@ -98,4 +98,23 @@ describe('sandbox state: who sees what', () => {
     expect(await status('/healthz', 'evil.example')).toBe(200);
     expect(await status('/no-such-path', 'evil.example')).toBe(404);
   });
+
+  it.each([
+    ['x-forwarded-for', '8.8.8.8'],
+    ['forwarded', 'for=8.8.8.8;proto=https'],
+    ['x-real-ip', '8.8.8.8'],
+    ['x-forwarded-host', 'baton.example.org'],
+    ['X-Forwarded-Proto', 'https'],
+  ])('refuses a request a same-host proxy forwarded (%s), with a message saying why', async (header, value) => {
+    for (const path of ['/', '/sandbox/api/state?as=dana-reyes', '/sandbox/assets/app.js']) {
+      const r = await fetch(`${s.url}${path}`, { headers: { [header]: value } });
+      expect(r.status).toBe(403);
+      const body = (await r.json()) as any;
+      expect(body.error.code).toBe('sandbox.proxied');
+      expect(body.error.message).toContain(header.toLowerCase());
+      expect(body.error.message).toContain('SSH tunnel');
+    }
+    // The rest of Baton (behind the same proxy, e.g. /slack/events or /healthz) is not the sandbox's to refuse.
+    expect((await fetch(`${s.url}/healthz`, { headers: { [header]: value } })).status).toBe(200);
+  });
 });
