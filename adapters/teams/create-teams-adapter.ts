@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { ActivityEventNames, ActivityTypes, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
-import express, { Router } from 'express';
+import { ActivityEventNames, ActivityTypes, CallerIdConstants, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
+import type { Router } from 'express';
 import type { ChatAdapter } from '../../src/app/chat-adapter.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import type { Logger } from '../../src/observability/logger.ts';
@@ -10,6 +11,7 @@ import { ADAPTIVE_CARD_RESPONSE, registerCardActions } from './card-actions.ts';
 import { ConnectorGate } from './connector-gate.ts';
 import { singleShotConnectors } from './connector-pipeline.ts';
 import { registerConversationEvents } from './conversation-events.ts';
+import { messagesRoute } from './messages-route.ts';
 import { ConversationRefs } from './conversation-refs.ts';
 import { TeamsChatAdapter } from './teams-chat-adapter.ts';
 
@@ -32,6 +34,11 @@ export interface TeamsAdapterOptions {
   connectorTimeoutMs?: number | undefined;
   /** Gives up on the in-turn card refresh after this (Teams wants invoke answers within ~5 s). */
   inTurnUpdateTimeoutMs?: number | undefined;
+  /**
+   * Where inbound tokens' signing keys are looked up (OpenID metadata). Default: the Bot
+   * Framework's public cloud. Tests point it at a local address.
+   */
+  openIdMetadataUrl?: string | undefined;
 }
 
 export interface TeamsParts {
@@ -51,6 +58,19 @@ function botFrameworkAuth(o: TeamsAdapterOptions) {
     MicrosoftAppPassword: o.appPassword,
     MicrosoftAppType: o.tenantId ? 'SingleTenant' : 'MultiTenant',
     ...(o.tenantId ? { MicrosoftAppTenantId: o.tenantId } : {}),
+    // Any one of these makes botframework-connector take every endpoint from the config, so all
+    // are given: the public cloud's, with only the key metadata moved.
+    ...(o.openIdMetadataUrl
+      ? {
+          ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+          ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+          OAuthUrl: AuthenticationConstants.OAuthUrl,
+          ToBotFromChannelOpenIdMetadataUrl: o.openIdMetadataUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: o.openIdMetadataUrl,
+          CallerId: CallerIdConstants.PublicAzureChannel,
+        }
+      : {}),
   };
 }
 
@@ -95,12 +115,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
     );
   }
 
-  const router = Router();
-  router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
-    await cloud.process(req, res, async (context) => {
-      await app.run(context);
-    });
-  });
+  const router = messagesRoute({ cloud, logger: o.logger, logic: async (context) => void (await app.run(context)) });
 
   const adapter = new TeamsChatAdapter({ ctx: o.ctx, logger: o.logger, cloud, botAppId: o.appId ?? '', poolChannel: o.poolChannel, refs, gate });
   return { adapter, router };
