@@ -58,7 +58,7 @@ describe('Teams /api/messages with Bot Framework authentication on', () => {
   });
 
   it('answers a missing or malformed token with 401 and the same words', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: 'Basic Zm9vOmJhcg==' }]) {
+    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: 'Basic Zm9vOmJhcg==' }] as Array<Record<string, string>>) {
       const r = await post(h.url, activity(), headers);
       expect(r.status).toBe(401);
       expect(JSON.parse(r.text).error.code).toBe('teams.unauthenticated');
