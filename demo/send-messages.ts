@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sign } from '../src/ingest/signature.ts';
+import { signRequest } from '../src/ingest/signature.ts';
 
 export interface FeedOptions {
   url: string;
@@ -39,13 +39,16 @@ export function forRun(m: DemoMessage, runId: string, now: Date): DemoMessage {
 }
 
 async function post(url: string, body: string, secret: string | undefined) {
+  const endpoint = `${url.replace(/\/$/, '')}/v1/messages`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (secret) {
+    // v2 signs the method and the path as sent, with a fresh timestamp for every request.
     const ts = String(Math.floor(Date.now() / 1000));
-    Object.assign(headers, { 'x-baton-timestamp': ts, 'x-baton-signature': sign(secret, ts, body) });
+    const { pathname, search } = new URL(endpoint);
+    Object.assign(headers, { 'x-baton-timestamp': ts, 'x-baton-signature': signRequest(secret, { timestamp: ts, method: 'POST', target: pathname + search, body }) });
   }
   try {
-    return await fetch(`${url.replace(/\/$/, '')}/v1/messages`, { method: 'POST', headers, body });
+    return await fetch(endpoint, { method: 'POST', headers, body });
   } catch (e) {
     throw new Error(`Could not reach Baton at ${url} (${(e as Error).message}). Is it running? Start it with: npm start`);
   }

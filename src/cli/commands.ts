@@ -1,7 +1,7 @@
 import { ingestMessage } from '../app/ingest-message.ts';
 import type { Env } from '../config/env.ts';
 import { EXAMPLE_CONFIG } from '../config/load.ts';
-import { sign } from '../ingest/signature.ts';
+import { signRequest } from '../ingest/signature.ts';
 import { buildContext, platformsFor, startBaton, systemClock, UNSIGNED_API_WARNING } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import { DataDirBusyError } from '../store/data-dir-lock.ts';
@@ -78,11 +78,18 @@ export async function ingestFile(file: string | undefined): Promise<void> {
     if (!(err instanceof DataDirBusyError) || !err.holder.url) throw err instanceof DataDirBusyError ? new UsageError(err.message) : err;
     // The embedded database belongs to the running server: go through its API instead.
     out(`The server at ${err.holder.url} holds the embedded database; sending the messages through its API.`);
+    const sent = new Set<string>();
     for (const { message, where } of read.messages) {
       const body = JSON.stringify({ ...message, sentAt: message.sentAt.toISOString(), resourceId: undefined, inResponseTo: undefined });
+      // A line repeated in the file: the server would take its signed copy for a replay. It is a duplicate anyway.
+      if (sent.has(body)) {
+        duplicates++;
+        continue;
+      }
+      sent.add(body);
       const ts = String(Math.floor(Date.now() / 1000));
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (e.INGEST_SECRET) Object.assign(headers, { 'x-baton-timestamp': ts, 'x-baton-signature': sign(e.INGEST_SECRET, ts, body) });
+      if (e.INGEST_SECRET) Object.assign(headers, { 'x-baton-timestamp': ts, 'x-baton-signature': signRequest(e.INGEST_SECRET, { timestamp: ts, method: 'POST', target: '/v1/messages', body }) });
       const res = await fetch(`${err.holder.url}/v1/messages`, { method: 'POST', headers, body });
       if (res.status >= 300) throw new UsageError(`${where}: the server answered ${res.status}: ${await res.text()}`);
       if (res.status === 200) duplicates++;

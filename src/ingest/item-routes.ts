@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.ts';
 import { itemRef, ITEM_STATES, type WorkItem } from '../domain/work-item.ts';
 import { asyncRoute, HttpError } from './http-errors.ts';
 import { parseWith } from './parse-body.ts';
-import { verifySignature } from './signature.ts';
+import { verifyExpressRequest } from './signature.ts';
 
 /** What the read API shows of an item: the card's minimum, never message text or names. */
 const publicItem = (i: WorkItem) => ({
@@ -21,14 +21,15 @@ const listQuery = z.strictObject({
 
 /**
  * Read-only item API for the clinic's IT and audit staff: an item, its audit trail, lists.
- * Signed like the ingestion API (timestamp + "." + empty body) when INGEST_SECRET is set.
+ * Signed like the ingestion API (v2: timestamp.GET.path?query. with the empty body) when INGEST_SECRET is set.
  */
 export function itemRoutes(app: AppContext, secret: string | undefined): Router {
   const r = Router();
   r.use('/v1/items', express.raw({ type: () => true, limit: 1024 }), (req, _res, next) => {
     if (!secret) return next();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const why = verifySignature(secret, { signature: req.get('x-baton-signature'), timestamp: req.get('x-baton-timestamp') }, raw, app.clock.now().getTime());
+    // v2 only: a v1 signature binds no path, so a signed read of one item would open every list.
+    const why = verifyExpressRequest(secret, req, raw, app.clock.now().getTime());
     next(why ? new HttpError(401, 'request.unauthenticated', `Request signature rejected: ${why}.`) : undefined);
   });
   r.get('/v1/items', asyncRoute(async (req, res) => {

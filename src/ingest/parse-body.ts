@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
 import { HttpError, type Problem } from './http-errors.ts';
-import { verifySignature } from './signature.ts';
+import { verifyExpressRequest } from './signature.ts';
 
 const JSON_TYPES = /^application\/(json|fhir\+json)\s*(;|$)/i;
 
@@ -31,7 +31,8 @@ const clip = (s: string, max: number) => (s.length <= max ? s : `${[...s.slice(0
 export function readJsonBody(req: Request, secret: string | undefined, nowMs: number): unknown {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   if (secret) {
-    const why = verifySignature(secret, { signature: req.get('x-baton-signature'), timestamp: req.get('x-baton-timestamp') }, raw, nowMs);
+    // v2 binds method, path and query; the deprecated v1 (body only) is still read for POST ingestion.
+    const why = verifyExpressRequest(secret, req, raw, nowMs, { allowV1: req.method === 'POST' });
     if (why) throw new HttpError(401, 'request.unauthenticated', `Request signature rejected: ${why}.`);
   }
   const contentType = req.get('content-type') ?? '';

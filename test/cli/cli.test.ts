@@ -91,7 +91,8 @@ describe('baton CLI', () => {
   it('refuses to open the embedded database a running server holds, naming the server', async () => {
     const data = tempDir();
     dirs.push(data);
-    const server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, BATON_DATA_DIR: data, PORT: '0', LOG_LEVEL: 'silent' } });
+    const secret = 'cli-test-secret-0123456789';
+    const server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, BATON_DATA_DIR: data, PORT: '0', LOG_LEVEL: 'silent', INGEST_SECRET: secret } });
     try {
       await new Promise<void>((resolve, reject) => {
         server.stdout.on('data', (d) => String(d).includes('Baton is running') && resolve());
@@ -100,11 +101,13 @@ describe('baton CLI', () => {
       const m = await baton(['migrate'], { BATON_DATA_DIR: data });
       expect(m.code).toBe(1);
       expect(m.stderr).toContain('in use by another Baton process');
-      // ingest goes through the running server's API instead
-      const f = file('via.ndjson', msg('v1', 'Can I book an appointment for next week?'));
-      const r = await baton(['ingest', f], { BATON_DATA_DIR: data });
+      // ingest goes through the running server's API instead, signing each request (v2); a
+      // repeated line is not sent twice (its signed copy would be refused as a replay)
+      const f = file('via.ndjson', [msg('v1', 'Can I book an appointment for next week?'), msg('v2', 'Can I get a copy of my records?'), msg('v1', 'Can I book an appointment for next week?')].join('\n'));
+      const r = await baton(['ingest', f], { BATON_DATA_DIR: data, INGEST_SECRET: secret });
+      expect(r.stderr).toBe('');
       expect(r.stdout).toContain('sending the messages through its API');
-      expect(r.stdout).toContain('1 stored');
+      expect(r.stdout).toContain('2 stored, 1 already known');
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '../../src/ingest/signature.ts';
+import { sign, signRequest } from '../../src/ingest/signature.ts';
 import { DB_KINDS } from '../support/databases.ts';
 import { postJson, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -158,6 +158,6 @@ describe('ingestion API with INGEST_SECRET', () => {
   it('protects the item API too', async () => {
     expect((await fetch(`${s.url}/v1/items`)).status).toBe(401);
     const ts = String(Math.floor(Date.now() / 1000));
-    expect((await fetch(`${s.url}/v1/items`, { headers: { 'x-baton-timestamp': ts, 'x-baton-signature': sign(secret, ts, '') } })).status).toBe(200);
+    expect((await fetch(`${s.url}/v1/items`, { headers: { 'x-baton-timestamp': ts, 'x-baton-signature': signRequest(secret, { timestamp: ts, method: 'GET', target: '/v1/items', body: '' }) } })).status).toBe(200);
   });
 });
