@@ -72,12 +72,13 @@ const redFlagRule = z
 
 const modifierRule = z.strictObject({
   name,
-  category: z.enum(['negated', 'resolved', 'historical', 'hypothetical', 'current', 'pseudo']),
+  category: z.enum(['negated', 'resolved', 'historical', 'hypothetical', 'explained', 'current', 'pseudo']),
   direction: z.enum(['forward', 'backward', 'both']).default('forward'),
   scope: z.enum(['clause', 'sentence', 'message']).default('clause'),
   window: z.number().int().nonnegative().default(6),
   patterns: patterns.min(1, 'a modifier needs at least one pattern'),
   lang: z.enum(['en', 'es']).optional(),
+  appliesTo: z.array(name).min(1).optional(),
   examples: examples.optional(),
 });
 
@@ -128,6 +129,10 @@ export const triageRulesSchema: z.ZodType<TriageRules, unknown> = z
     const known = new Set(r.concepts.map((c) => c.name));
     r.redFlags.forEach((f, i) =>
       f.concepts?.forEach((n, k) => !known.has(n) && ctx.addIssue({ code: 'custom', path: ['redFlags', i, 'concepts', k], message: `no concept named "${n}"` })),
+    );
+    const rules = new Set(r.redFlags.map((f) => f.name));
+    r.modifiers.forEach((m, i) =>
+      m.appliesTo?.forEach((n, k) => !rules.has(n) && ctx.addIssue({ code: 'custom', path: ['modifiers', i, 'appliesTo', k], message: `no red-flag rule named "${n}"` })),
     );
     r.clinicalContent.concepts.forEach((n, k) => !known.has(n) && ctx.addIssue({ code: 'custom', path: ['clinicalContent', 'concepts', k], message: `no concept named "${n}"` }));
   }) as unknown as z.ZodType<TriageRules, unknown>;

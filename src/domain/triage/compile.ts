@@ -15,6 +15,7 @@ export interface CompiledModifier {
   scope: 'clause' | 'sentence' | 'message';
   window: number;
   lang?: Language;
+  appliesTo?: ReadonlySet<string>;
 }
 
 export interface CompiledRedFlag {
@@ -104,7 +105,10 @@ export function compileTriageRules(rules: TriageRules): CompiledTriageRules {
     };
   });
   const clinicalList = findingLists.push(rules.clinicalContent.concepts.flatMap((n) => concept.get(n) ?? [])) - 1;
-  const modifiers = rules.modifiers.map((m, index): CompiledModifier => ({ index, name: m.name, category: m.category, direction: m.direction, scope: m.scope, window: m.window, lang: m.lang }));
+  const modifiers = rules.modifiers.map((m, index): CompiledModifier => ({
+    index, name: m.name, category: m.category, direction: m.direction, scope: m.scope, window: m.window, lang: m.lang,
+    appliesTo: m.appliesTo ? new Set(m.appliesTo) : undefined,
+  }));
   const compiled: CompiledTriageRules = {
     rules,
     keywords: new KeywordIndex(rules.categories.flatMap((c) => TIERS.map((t) => c[t] ?? []))),

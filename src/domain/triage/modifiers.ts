@@ -11,7 +11,8 @@ import { clauseAt, wordCount, type Clause } from './text.ts';
  * number of words. `pseudo` cues contain a cue word but govern nothing ("not sure if", "no idea").
  * `current` cues ("this morning", "came back") put a finding in the present again, so a historical
  * cue in the same sentence no longer applies: "my mom had a stroke this morning".
- * Negated, resolved, historical and hypothetical findings do not raise a red flag; a red-flag rule
+ * `explained` names a harmless cause of one finding (`appliesTo`: bismuth and black stool).
+ * Negated, resolved, historical, hypothetical and explained findings do not raise a red flag; a red-flag rule
  * marked `transient` still fires when its finding resolved (a TIA is a red flag after it passed).
  */
 
@@ -29,7 +30,7 @@ export interface Judgement {
   modifiers: ModifierHit[];
 }
 
-const BLOCKING: ReadonlySet<string> = new Set(['negated', 'resolved', 'historical', 'hypothetical', 'idiom', 'quoted']);
+const BLOCKING: ReadonlySet<string> = new Set(['negated', 'resolved', 'historical', 'hypothetical', 'explained', 'idiom', 'quoted']);
 
 function scopeOf(doc: Doc, ci: number, scope: 'clause' | 'sentence' | 'message'): { start: number; end: number } {
   if (scope === 'message') return { start: 0, end: doc.text.length };
@@ -117,8 +118,11 @@ function find(doc: Doc, m: CompiledModifier, span: Span, ci: number, c: Compiled
   return undefined;
 }
 
-/** Every modifier that governs `span`, and whether, taken together, they leave it affirmed. */
-export function judge(doc: Doc, span: Span, c: CompiledTriageRules, transient = false): Judgement {
+/**
+ * Every modifier that governs `span`, and whether, taken together, they leave it affirmed. `rule`:
+ * the red-flag rule the finding belongs to, for modifiers limited to some rules (`appliesTo`).
+ */
+export function judge(doc: Doc, span: Span, c: CompiledTriageRules, transient = false, rule?: string): Judgement {
   const modifiers: ModifierHit[] = [];
   const idiom = doc.idiomSpans.find((i) => i.start <= span.start && span.end <= i.end);
   if (idiom) modifiers.push({ modifier: 'idiom', category: 'idiom', cue: idiom, applies: true });
@@ -128,6 +132,7 @@ export function judge(doc: Doc, span: Span, c: CompiledTriageRules, transient = 
   let current = false;
   for (const m of c.modifiers) {
     if (m.category === 'pseudo' || (m.lang && !doc.languages.includes(m.lang))) continue;
+    if (m.appliesTo && (rule === undefined || !m.appliesTo.has(rule))) continue;
     const cue = find(doc, m, span, ci, c);
     if (!cue) continue;
     if (m.category === 'current') current = true;

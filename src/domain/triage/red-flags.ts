@@ -83,7 +83,7 @@ export function scanRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagScan {
       return;
     }
     for (const i of byList.get(list) ?? []) {
-      const j = judge(doc, span, c, c.redFlags[i]!.transient);
+      const j = judge(doc, span, c, c.redFlags[i]!.transient, c.redFlags[i]!.name);
       findings[i]!.push({ span, ...j });
     }
   });

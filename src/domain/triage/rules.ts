@@ -73,7 +73,7 @@ export interface ConceptRule {
   patterns: string[];
 }
 
-export type ModifierCategory = 'negated' | 'resolved' | 'historical' | 'hypothetical' | 'current' | 'pseudo';
+export type ModifierCategory = 'negated' | 'resolved' | 'historical' | 'hypothetical' | 'explained' | 'current' | 'pseudo';
 
 /** A ConText modifier (modifiers.ts): cue phrases that change what a nearby finding means. */
 export interface ModifierRule {
@@ -88,6 +88,8 @@ export interface ModifierRule {
   patterns: string[];
   /** Only in messages detected as this language; absent: always. */
   lang?: Language;
+  /** Only for these red-flag rules (medspaCy's `allowed_types`); absent: every finding. */
+  appliesTo?: string[];
   examples?: RuleExamples;
 }
 
