@@ -91,6 +91,7 @@ export function scanRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagScan {
   const setAside: RedFlagScan['setAside'] = [];
   c.redFlags.forEach((rule, i) => {
     const fs = findings[i]!;
+    bodyDecides(doc, fs);
     const main = rule.finding >= 0 ? fs.find((f) => f.affirmed) : undefined;
     if (rule.finding >= 0 && !main) {
       if (fs.length) setAside.push({ name: rule.name, label: rule.label, findings: fs });
@@ -101,6 +102,24 @@ export function scanRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagScan {
     hits.push({ name: rule.name, label: rule.label, priority: rule.priority, evidence: main ? [main.span, ...extra] : extra, findings: fs });
   });
   return { hits, setAside, clinical };
+}
+
+/**
+ * The body decides, the subject is only a hint (corpus label convention 2): a finding named only in
+ * the subject ("Stroke signs", "Brother's heart attack") whose every mention in the body was set
+ * aside (hypothetical, historical…) is set aside too, for the same reason.
+ */
+function bodyDecides(doc: Doc, fs: Finding[]): void {
+  if (doc.bodyStart === 0) return;
+  const inBody = fs.filter((f) => f.span.start >= doc.bodyStart);
+  if (inBody.length === 0 || inBody.some((f) => f.affirmed)) return;
+  const why = inBody.flatMap((f) => f.modifiers).find((m) => m.applies);
+  if (!why) return;
+  for (const f of fs) {
+    if (f.span.start >= doc.bodyStart || !f.affirmed) continue;
+    f.affirmed = false;
+    f.modifiers.push({ ...why, modifier: `${why.modifier} (in the body)` });
+  }
 }
 
 export function highestPriority(hits: readonly RedFlagHit[], floor: Priority): Priority {

@@ -69,6 +69,8 @@ export function normalize(raw: string): string {
   return normalizeMapped(raw).text;
 }
 
+const ABBREVIATION = /(?:^|[^a-z])(?:dr|mr|mrs|ms|st|mt|jr|sr|vs|etc|approx|appt|dept|ave|blvd|no|e\.g|i\.e|sra?|srta)$/;
+
 export interface Clause {
   start: number;
   end: number;
@@ -92,6 +94,8 @@ export function segment(text: string, clauseBreak: RegExp | null): Clause[] {
   let b = 0;
   let sentence = 0;
   for (let m = ends.exec(text); m || from < text.length || clauses.length === 0; m = m ? ends.exec(text) : null) {
+    // "Dr. Cho", "St. Mary's": a period after a title or abbreviation does not end the sentence.
+    if (m && m[0] === '.' && ABBREVIATION.test(text.slice(Math.max(0, m.index - 8), m.index))) continue;
     const end = m ? m.index : text.length;
     b = splitSentence(text, from, end, sentence++, breaks, b, clauses);
     if (!m) break;
