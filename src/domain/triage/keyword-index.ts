@@ -10,9 +10,9 @@ import { startKeys } from './start-keys.ts';
  */
 interface Node {
   next: Map<number, Node>;
-  /** Lists with a pattern whose start word is exactly the path to this node. */
+  /** Patterns whose start word is exactly the path to this node. */
   exact: number[];
-  /** Lists with a pattern whose start word begins with the path to this node. */
+  /** Patterns whose start word begins with the path to this node. */
   prefix: number[];
 }
 
@@ -20,34 +20,51 @@ const node = (): Node => ({ next: new Map(), exact: [], prefix: [] });
 const isWord = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
 const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 
+/**
+ * Patterns are filed one by one, numbered in list order then pattern order, so that at a position
+ * only the patterns that can start there run (a 250-name drug list costs one name, not 250), and
+ * trying a list's candidates in number order gives the match its alternation would give: the first
+ * pattern of the list that matches there.
+ */
 export class KeywordIndex {
   readonly size: number;
-  readonly #sticky: (RegExp | null)[];
+  readonly #sticky: RegExp[];
+  /** Each list as one alternation, for a position where many of its patterns are candidates. */
+  readonly #listSticky: (RegExp | null)[];
+  readonly #listOf: Int32Array;
   readonly #trie = node();
   readonly #nonWord = new Map<number, number[]>();
-  /** Lists with a pattern whose start could not be worked out: tried everywhere. */
+  /** Patterns whose start could not be worked out: tried everywhere. */
   readonly #any: number[] = [];
   readonly #seen: Uint8Array;
   readonly #found: Int32Array;
+  readonly #done: Uint8Array;
 
   constructor(lists: readonly (readonly string[])[]) {
     this.size = lists.length;
-    this.#sticky = lists.map((l) => compileList(l, 'iy'));
-    this.#seen = new Uint8Array(lists.length);
-    this.#found = new Int32Array(lists.length);
-    const file = (arr: number[], list: number) => arr.at(-1) !== list && arr.push(list);
+    const sticky: RegExp[] = [];
+    const listOf: number[] = [];
     lists.forEach((patterns, list) => {
-      for (const keys of patterns.map(startKeys)) {
-        if (keys.any) file(this.#any, list);
+      for (const p of patterns) {
+        const id = sticky.push(compileList([p], 'iy')!) - 1;
+        listOf.push(list);
+        const keys = startKeys(p);
+        if (keys.any) this.#any.push(id);
         keys.nonWord.forEach((ch) => {
           const code = ch.charCodeAt(0);
-          this.#nonWord.set(code, this.#nonWord.get(code) ?? []);
-          file(this.#nonWord.get(code)!, list);
+          if (!this.#nonWord.has(code)) this.#nonWord.set(code, []);
+          this.#nonWord.get(code)!.push(id);
         });
-        keys.exact.forEach((w) => file(this.#path(w).exact, list));
-        keys.prefix.forEach((w) => file(this.#path(w).prefix, list));
+        keys.exact.forEach((w) => this.#path(w).exact.push(id));
+        keys.prefix.forEach((w) => this.#path(w).prefix.push(id));
       }
     });
+    this.#sticky = sticky;
+    this.#listSticky = lists.map((l) => compileList(l, 'iy'));
+    this.#listOf = Int32Array.from(listOf);
+    this.#seen = new Uint8Array(sticky.length);
+    this.#found = new Int32Array(sticky.length);
+    this.#done = new Uint8Array(lists.length);
   }
 
   #path(word: string): Node {
@@ -62,23 +79,23 @@ export class KeywordIndex {
 
   // Hot path: no closures here. Under tsx (esbuild keepNames) each named closure created at run
   // time costs an Object.defineProperty, which was 40% of the scan time.
-  /** Adds unseen `lists` to `#found` after its first `count` entries; returns the new count. */
-  #add(lists: number[], count: number): number {
-    for (const l of lists) {
-      if (this.#seen[l]) continue;
-      this.#seen[l] = 1;
-      this.#found[count++] = l;
+  /** Adds unseen `ids` to `#found` after its first `count` entries; returns the new count. */
+  #add(ids: number[], count: number): number {
+    for (const id of ids) {
+      if (this.#seen[id]) continue;
+      this.#seen[id] = 1;
+      this.#found[count++] = id;
     }
     return count;
   }
 
-  /** Fills `#found` with the lists that may match at `p` (where a match may start); returns how many. */
+  /** Fills `#found` with the patterns that may match at `p` (where a match may start); returns how many. */
   #candidates(text: string, p: number): number {
     let count = this.#add(this.#any, 0);
     const first = text.charCodeAt(p);
     if (!isWord(first)) {
-      const lists = this.#nonWord.get(first);
-      return lists ? this.#add(lists, count) : count;
+      const ids = this.#nonWord.get(first);
+      return ids ? this.#add(ids, count) : count;
     }
     let n: Node | undefined = this.#trie;
     let k = p;
@@ -98,20 +115,32 @@ export class KeywordIndex {
    */
   scan(text: string, overlapping: boolean, onMatch: (list: number, start: number, end: number) => void): void {
     const next = overlapping ? null : new Int32Array(this.size);
+    const found = this.#found;
     for (let p = 0; p < text.length; p++) {
       if (p > 0 && isWord(text.charCodeAt(p)) && isWord(text.charCodeAt(p - 1))) continue; // inside a word
       const count = this.#candidates(text, p);
+      if (count === 0) continue;
+      for (let j = 0; j < count; j++) this.#seen[found[j]!] = 0;
+      if (count > 1) found.subarray(0, count).sort();
       for (let j = 0; j < count; j++) {
-        const list = this.#found[j]!;
-        this.#seen[list] = 0;
-        if (next && p < next[list]!) continue;
-        const at = this.#sticky[list]!;
+        const id = found[j]!;
+        const list = this.#listOf[id]!;
+        if (this.#done[list] || (next && p < next[list]!)) continue;
+        // Several candidates of one list here (ids of a list are adjacent): one alternation run
+        // beats trying them one by one, and gives the same first match.
+        const many = j + 2 < count && this.#listOf[found[j + 2]!] === list;
+        const at = many ? this.#listSticky[list]! : this.#sticky[id]!;
         at.lastIndex = p;
         const m = at.exec(text);
-        if (!m || m[0].length === 0) continue;
+        if (!m || m[0].length === 0) {
+          if (many) this.#done[list] = 1; // the whole list was tried here
+          continue;
+        }
+        this.#done[list] = 1;
         if (next) next[list] = p + m[0].length;
         onMatch(list, p, p + m[0].length);
       }
+      for (let j = 0; j < count; j++) this.#done[this.#listOf[found[j]!]!] = 0;
     }
   }
 }
