@@ -2,12 +2,13 @@ import express, { Router, type Response } from 'express';
 import type { AppContext } from '../../src/app/context.ts';
 import { actOnItem } from '../../src/app/act-on-item.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
+import { channelStaffText } from '../../src/domain/card.ts';
 import type { Failure } from '../../src/domain/result.ts';
 import { asyncRoute, failureToHttp, HttpError } from '../../src/ingest/http-errors.ts';
 import { parseWith, readJsonBody } from '../../src/ingest/parse-body.ts';
 import { actionBodySchema, toCommand } from './action-body.ts';
 import { threadLines } from './audit-lines.ts';
-import { cardOf } from './cards.ts';
+import { audienceFor, cardOf } from './cards.ts';
 import type { EventHub } from './event-hub.ts';
 import { stateFor, type ViewOptions } from './state-view.ts';
 import { READ_ONLY_REASON, viewerOf } from './viewer.ts';
@@ -52,13 +53,14 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
   }));
 
   r.get('/sandbox/api/items/:id', asyncRoute(async (req, res) => {
-    const { item, channels } = await visibleItem(req);
-    res.json({ card: await cardOf(ctx, item), channels });
+    const { who, item, channels } = await visibleItem(req);
+    res.json({ card: await cardOf(ctx, item, audienceFor(who, item, channels)), channels });
   }));
 
   r.get('/sandbox/api/items/:id/audit', asyncRoute(async (req, res) => {
-    const { item } = await visibleItem(req);
-    res.json({ itemId: item.id, lines: threadLines(await ctx.store.auditOf(item.id), ctx.roster) });
+    const { who, item, channels } = await visibleItem(req);
+    const staffText = audienceFor(who, item, channels) === 'direct' ? 'show' : channelStaffText(ctx.card.messageText);
+    res.json({ itemId: item.id, lines: threadLines(await ctx.store.auditOf(item.id), ctx.roster, staffText) });
   }));
 
   r.post(
@@ -73,14 +75,15 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
       if (command === 'view') {
         const out = await viewMessage(ctx, { itemId, actorKey: body.as, platform: PLATFORM });
         if (!out.ok) return answerFailure(res, out);
-        res.json({ ok: true, messages: out.messages });
+        res.json({ ok: true, messages: out.messages, notes: out.notes });
         return;
       }
       const out = await actOnItem(ctx, { itemId, actorKey: body.as, platform: PLATFORM, command });
       if (!out.ok) return answerFailure(res, out);
       // Committed: tell open pages now rather than at the outbox worker's next poll.
       hub.itemChanged(itemId);
-      res.json({ ok: true, card: await cardOf(ctx, out.item) });
+      const actor = ctx.roster.member(body.as)!;
+      res.json({ ok: true, card: await cardOf(ctx, out.item, audienceFor(actor, out.item, channelsForItem(ctx.roster, actor, out.item))) });
     }),
   );
 

@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
+import type { StaffTextPolicy } from '../../src/domain/card.ts';
 import type { Roster } from '../../src/domain/roster.ts';
 
 /** One line of an item's thread, as the page shows it. Built from the audit trail, so it survives restarts. */
@@ -26,9 +27,10 @@ const REFUSALS: Record<string, string> = {
 
 /**
  * Renders audit events as readable sentences with staff names. Uses only what the audit holds
- * (actors, states, staff-written reasons): never message text.
+ * (actors, states, staff-written reasons): never message text. Reasons are staff free text: with
+ * `summary` a line says one was recorded instead of quoting it.
  */
-export function threadLines(records: AuditRecord[], roster: Roster): ThreadLine[] {
+export function threadLines(records: AuditRecord[], roster: Roster, staffText: StaffTextPolicy = 'summary'): ThreadLine[] {
   const name = (key: string | undefined) => {
     if (!key) return 'someone';
     if (key === 'physician-pool') return 'the physician pool';
@@ -40,7 +42,8 @@ export function threadLines(records: AuditRecord[], roster: Roster): ThreadLine[
   return records.map((r) => {
     const who = name(r.actor);
     const d = r.detail ?? {};
-    const why = r.reason ? `: ${r.reason}` : '';
+    const recorded = r.action === 'item.return' ? 'instructions' : r.action === 'item.resolve' ? 'note' : 'reason';
+    const why = !r.reason ? '' : staffText === 'show' ? `: ${r.reason}` : ` — ${recorded} recorded`;
     const texts: Record<string, () => string> = {
       'item.created': () => `Message received from ${who} into ${queueName(str(d.queue))}`,
       'item.follow_up': () => 'The patient sent a follow-up message',

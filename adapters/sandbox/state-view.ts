@@ -2,7 +2,7 @@ import type { AppContext } from '../../src/app/context.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
-import { byUrgency, cardOf } from './cards.ts';
+import { audienceFor, byUrgency, cardOf } from './cards.ts';
 import { channelsOf, type ChannelDef } from './visibility.ts';
 
 /** Resolved items leave the lists (a page keeps the ones it saw resolve until it reloads). */
@@ -41,7 +41,7 @@ export async function stateFor(ctx: AppContext, viewer: StaffMember, o: ViewOpti
   for (const ch of channelsOf(ctx.roster, viewer, o)) {
     const items = await itemsOf(ctx, viewer, ch);
     const cards: CardView[] = [];
-    for (const item of [...items].sort(byUrgency)) cards.push(await cardOf(ctx, item));
+    for (const item of [...items].sort(byUrgency)) cards.push(await cardOf(ctx, item, audienceFor(viewer, item, [ch.id])));
     channels.push({ ...ch, cards, truncated: items.length >= CHANNEL_LIMIT });
   }
   return {

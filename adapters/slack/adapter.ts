@@ -1,7 +1,7 @@
 import type { AppContext } from '../../src/app/context.ts';
-import { redFlagLabels } from '../../src/app/red-flag-labels.ts';
 import type { ChatAdapter, PostedRef } from '../../src/app/chat-adapter.ts';
-import { buildCard, type CardView } from '../../src/domain/card.ts';
+import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
+import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
@@ -181,12 +181,9 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     await this.dm(to.slackUserId, digestMessage(digest));
   }
 
-  /** The current card for an item, as the outbox renders it. */
-  async currentCard(itemId: string): Promise<CardView | null> {
+  /** The current card for an item, as the outbox renders it: for the channel, or for a copy addressed to its assignee. */
+  async currentCard(itemId: string, audience: CardAudience = 'channel'): Promise<CardView | null> {
     const item = await this.ctx.store.findItem(itemId);
-    if (!item) return null;
-    let latestText: string | undefined;
-    if (this.ctx.card.messageText !== 'none') latestText = (await this.ctx.store.messagesOf(itemId)).at(-1)?.body ?? undefined;
-    return buildCard(item, { roster: this.ctx.roster, now: this.ctx.clock.now(), messageText: this.ctx.card.messageText, excerptLength: this.ctx.card.excerptLength, latestText, redFlagLabels: redFlagLabels(this.ctx.triageRules) });
+    return item ? cardForItem(this.ctx, item, audience) : null;
   }
 }

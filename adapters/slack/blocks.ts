@@ -106,8 +106,11 @@ export function cardMessage(card: CardView, opts: CardRenderOptions = {}): Slack
     head.push({ type: 'context', block_id: blockId(card, 'flag'), elements: [{ type: 'mrkdwn', text: flag }] });
   }
   if (card.escalation) {
-    const by = card.escalation.by ? ` by ${card.escalation.by}` : '';
-    head.push({ type: 'section', block_id: blockId(card, 'escalation'), text: { type: 'mrkdwn', text: `*Escalated${mrkdwn(by, 200)}:* ${mrkdwn(card.escalation.reason, LIMITS.sectionText - 230)}` } });
+    const e = card.escalation;
+    const who = mrkdwn(`Escalated${e.by ? ` by ${e.by}` : ''} to ${e.to}`, 400);
+    // The reason is on this card only where it may be (the assignee's copy, or config shows text); else "reason recorded".
+    const text = e.reason === null ? `*${who}* — reason recorded` : `*${who}:* ${mrkdwn(e.reason, LIMITS.sectionText - 430)}`;
+    head.push({ type: 'section', block_id: blockId(card, 'escalation'), text: { type: 'mrkdwn', text } });
   }
   if (opts.notes?.length) {
     const lines = opts.notes.map((n) => `• ${mrkdwn(n, 400)}`).join('\n');
@@ -159,8 +162,16 @@ export const slackDate = (d: Date) => `<!date^${epoch(d)}^{date_short_pretty} {t
 /** Words triage read as a finding: shown in bold in the private message view. */
 type ViewHighlight = { field: 'subject' | 'body'; start: number; end: number };
 
-export function messageTextAnswer(ref: string, messages: Array<{ subject: string | null; body: string | null; sentAt: Date; highlights?: ViewHighlight[] }>): SlackMessage {
+export function messageTextAnswer(
+  ref: string,
+  messages: Array<{ subject: string | null; body: string | null; sentAt: Date; highlights?: ViewHighlight[] }>,
+  notes: ReadonlyArray<{ at: Date; by: string; what: string; text: string }> = [],
+): SlackMessage {
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(`Patient message for ${ref}, shown only to you. This view is recorded in the audit trail.`, LIMITS.sectionText) } }];
+  // The team's notes (reasons, instructions): staff free text the channel card only says was recorded. The last few, one block.
+  const noteBlock: Block[] = notes.length
+    ? [{ type: 'section', text: { type: 'mrkdwn', text: plain(`*Team notes*\n${notes.slice(-5).map((n) => `• ${slackDate(n.at)} ${mrkdwn(n.by, 100)} (${n.what}): ${mrkdwn(n.text, 600)}`).join('\n')}`, LIMITS.sectionText) } }]
+    : [];
   const per: Block[][] = [];
   for (const m of [...messages].reverse()) {
     const group: Block[] = [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${slackDate(m.sentAt)}${m.subject ? ` · ${mrkdwn(m.subject, 500)}` : ''}` }] }];
@@ -168,7 +179,7 @@ export function messageTextAnswer(ref: string, messages: Array<{ subject: string
     else for (const c of mrkdwnChunks(m.body, LIMITS.sectionText, (m.highlights ?? []).filter((x) => x.field === 'body'))) group.push({ type: 'section', text: { type: 'mrkdwn', text: c } });
     per.push(group);
   }
-  let room = LIMITS.messageBlocks - blocks.length - 1;
+  let room = LIMITS.messageBlocks - blocks.length - 1 - noteBlock.length;
   const kept: Block[][] = [];
   for (const g of per) {
     if (g.length > room) break;
@@ -178,5 +189,6 @@ export function messageTextAnswer(ref: string, messages: Array<{ subject: string
   for (const g of kept.reverse()) blocks.push(...g);
   if (kept.length < per.length) blocks.splice(1, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: `${per.length - kept.length} earlier message(s) are not shown here; open the thread in the EHR.` }] });
   if (!messages.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '_No message text is stored for this item._' } });
+  blocks.push(...noteBlock);
   return { text: `Patient message for ${ref} (only you can see this)`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }

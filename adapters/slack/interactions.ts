@@ -91,10 +91,10 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     return !main || main.channel !== origin.channel || main.messageId !== origin.ts;
   }
 
-  /** Copies are not updated by the outbox: redraw the clicked copy so it tells the truth. */
+  /** Copies are not updated by the outbox: redraw the clicked copy so it tells the truth. A copy is the assignee's (a DM, the pool): it shows the staff free text. */
   async function refreshCopy(itemId: string, origin: Origin) {
     if (!origin.channel || !origin.ts || !(await isCopy(itemId, origin))) return;
-    const card = await out.currentCard(itemId);
+    const card = await out.currentCard(itemId, 'direct');
     if (card) await out.update({ channel: origin.channel, messageId: origin.ts }, cardMessage(card));
   }
 
@@ -134,7 +134,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
         const r = await viewMessage(ctx, { itemId: value.i, actorKey, platform: 'slack' });
         if (!r.ok) return reply(answer(failureText(r, user)));
         const item = await ctx.store.findItem(value.i);
-        return reply(messageTextAnswer(item ? itemRef(item) : 'this item', r.messages));
+        return reply(messageTextAnswer(item ? itemRef(item) : 'this item', r.messages, r.notes));
       }
 
       const direct = DIRECT[id];

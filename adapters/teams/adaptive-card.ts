@@ -1,4 +1,4 @@
-import type { CardAction, CardView } from '../../src/domain/card.ts';
+import { escalationLine, type CardAction, type CardView } from '../../src/domain/card.ts';
 import type { Roster } from '../../src/domain/roster.ts';
 import type { Priority } from '../../src/domain/types.ts';
 import { INPUT, MAX_TYPED_TEXT, POOL_CHOICE, SNOOZE_CHOICES } from './card-inputs.ts';
@@ -24,6 +24,8 @@ export interface RenderOptions {
   notice?: { tone: 'attention' | 'warning' | 'accent'; text: string } | undefined;
   /** The patient's messages, only in the private "View message" response. */
   messages?: ReadonlyArray<{ subject: string | null; body: string | null; sentAt: Date; highlights?: ReadonlyArray<{ field: string; start: number; end: number }> }> | undefined;
+  /** The team's notes (reasons, instructions), with the messages in the private "View message" response. */
+  notes?: ReadonlyArray<{ at: Date; by: string; what: string; text: string }> | undefined;
 }
 
 const PRIORITY: Record<Priority, { label: string; color: string }> = {
@@ -71,12 +73,11 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
   }
   if (o.intro) body.push(literal(clip(o.intro, MAX_TYPED_TEXT + 100), { weight: 'Bolder' }));
   body.push({ type: 'FactSet', facts: facts(card) });
-  if (card.escalation) {
-    const by = card.escalation.by ? `Escalated by ${card.escalation.by}: ` : 'Escalation reason: ';
-    body.push(literal(`${by}${clip(card.escalation.reason, MAX_TYPED_TEXT)}`));
-  }
+  // The reason only where this card may show it (the assignee's copy, or config shows text); else "reason recorded".
+  if (card.escalation) body.push(literal(escalationLine({ ...card.escalation, reason: card.escalation.reason === null ? null : clip(card.escalation.reason, MAX_TYPED_TEXT) })));
   if (card.text) body.push({ type: 'Container', separator: true, items: [literal(clip(card.text, b.text))] });
   if (o.messages) body.push(privateMessages(o.messages, b.messages));
+  if (o.notes?.length) body.push(privateNotes(o.notes));
   // Reading actions sit with the facts, in their own ActionSet: the card's own action row keeps
   // the workflow buttons, at most five (the Adaptive Cards host default, which Teams also uses).
   const reading: Json[] = card.actions.filter((a) => a.command === 'item.view').map((a) => execute(a.command, a.label, card));
@@ -157,6 +158,16 @@ function privateMessages(messages: NonNullable<RenderOptions['messages']>, budge
   }
   if (shown < messages.length) {
     items.push({ type: 'TextBlock', text: `${messages.length - shown} earlier message(s) are in the EHR.`, isSubtle: true, wrap: true });
+  }
+  return { type: 'Container', style: 'emphasis', separator: true, items };
+}
+
+/** The last few team notes, oldest first, each bounded like the text that was typed. */
+function privateNotes(notes: NonNullable<RenderOptions['notes']>): Json {
+  const items: Json[] = [{ type: 'TextBlock', text: 'Team notes', weight: 'Bolder', wrap: true }];
+  for (const n of notes.slice(-5)) {
+    items.push({ type: 'TextBlock', text: `${n.at.toISOString().replace('T', ' ').slice(0, 16)} UTC · ${clip(n.by, 100)} ${n.what}`, isSubtle: true, wrap: true });
+    items.push(literal(clip(n.text, MAX_TYPED_TEXT)));
   }
   return { type: 'Container', style: 'emphasis', separator: true, items };
 }

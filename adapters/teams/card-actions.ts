@@ -8,7 +8,7 @@ import type { Roster } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { parseAction, VERBS } from './action-data.ts';
 import { noticeCard, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
-import { cardForItem } from '../../src/app/item-card.ts';
+import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
 import type { ConnectorGate } from './connector-gate.ts';
 
 export const ADAPTIVE_CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
@@ -39,12 +39,23 @@ function explain(f: Failure, aadObjectId: string | undefined): string {
   return f.message;
 }
 
-async function privately(d: CardActionDeps, itemId: string | undefined, text: string, tone: 'attention' | 'warning' | 'accent', extra: Partial<RenderOptions> = {}): Promise<Answer> {
+async function privately(d: CardActionDeps, itemId: string | undefined, text: string, tone: 'attention' | 'warning' | 'accent', audience: CardAudience, extra: Partial<RenderOptions> = {}): Promise<Answer> {
   const item = itemId ? await d.ctx.store.findItem(itemId) : null;
   const card = item
-    ? renderCard(await cardForItem(d.ctx, item), { roster: d.ctx.roster, notice: { tone, text }, ...extra })
+    ? renderCard(await cardForItem(d.ctx, item, audience), { roster: d.ctx.roster, notice: { tone, text }, ...extra })
     : noticeCard(text);
   return { kind: 'private', card, text };
+}
+
+/**
+ * The card being clicked is the item's channel card (its thread's root in the queue channel) or
+ * a copy addressed to its assignee (a physician's 1:1 chat, the pool channel). The answer redraws
+ * that card, so it is drawn for the same audience: staff free text only on the assignee's copy.
+ */
+async function audienceOf(d: CardActionDeps, itemId: string | undefined, conversationId: string | undefined): Promise<CardAudience> {
+  if (!itemId || !conversationId) return 'channel';
+  const post = await d.ctx.store.findPlatformPost(itemId, 'teams', 'card');
+  return post && post.channel !== conversationId.split(';')[0] ? 'direct' : 'channel';
 }
 
 /** Runs one card action through the use cases and says what the clicker and the channel should see. */
@@ -53,20 +64,21 @@ async function answer(d: CardActionDeps, context: TurnContext, verb: string, dat
   const who = actorOf(ctx.roster, context.activity.from);
   const parsed = parseAction(verb, data, ctx.clock.now());
   const log = (outcome: string, itemId?: string) => d.logger.info({ platform: 'teams', verb, itemId, actor: who.key, outcome }, 'card action');
+  const audience = await audienceOf(d, parsed.itemId, context.activity.conversation?.id);
   if (parsed.kind === 'invalid') {
     log('invalid', parsed.itemId);
-    return privately(d, parsed.itemId, parsed.message, 'warning');
+    return privately(d, parsed.itemId, parsed.message, 'warning', audience);
   }
   if (parsed.kind === 'view') {
     const r = await viewMessage(ctx, { itemId: parsed.itemId, actorKey: who.key, platform: 'teams' });
     log(r.ok ? 'ok' : r.code, parsed.itemId);
-    if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r));
-    return privately(d, parsed.itemId, 'The message is below. It is shown only to you.', 'accent', { messages: r.messages });
+    if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), audience);
+    return privately(d, parsed.itemId, 'The message is below. It is shown only to you.', 'accent', audience, { messages: r.messages, notes: r.notes });
   }
   const r = await actOnItem(ctx, { itemId: parsed.itemId, actorKey: who.key, platform: 'teams', command: parsed.command });
   log(r.ok ? 'ok' : r.code, parsed.itemId);
-  if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r));
-  return { kind: 'shared', card: renderCard(await cardForItem(ctx, r.item), { roster: ctx.roster }) };
+  if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), audience);
+  return { kind: 'shared', card: renderCard(await cardForItem(ctx, r.item, audience), { roster: ctx.roster }) };
 }
 
 /**

@@ -79,7 +79,7 @@ export class TeamsChatAdapter implements ChatAdapter {
     return posted;
   }
 
-  async updateCard(ref: PostedRef, card: CardView): Promise<void> {
+  async updateCard(ref: PostedRef, card: CardView, direct: CardView = card): Promise<void> {
     this.assertRunning();
     await this.update(await this.channelRef(ref.channel), threadId(ref.channel, ref.messageId), ref.messageId, this.cardActivity(card), 'card update');
     // Copies in DMs and the pool channel show the same state. One that can never be updated again
@@ -87,7 +87,8 @@ export class TeamsChatAdapter implements ChatAdapter {
     let retry: unknown;
     for (const copy of await this.d.refs.copies(card.itemId)) {
       try {
-        await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(card, copy.intro), 'copy update');
+        // A copy is the assignee's (a physician's chat, the pool): drawn with the staff free text.
+        await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(direct, copy.intro), 'copy update');
       } catch (e) {
         if (e instanceof ConnectorCallFailed && !e.retryable) this.d.logger.warn({ itemId: card.itemId, err: e }, 'Teams card copy can no longer be updated');
         else if (!(retry instanceof RateLimitedError)) retry = e; // a Retry-After wins: it says exactly when
@@ -118,6 +119,11 @@ export class TeamsChatAdapter implements ChatAdapter {
 
   private async deliverDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {
     if (to?.teamsAadId) return this.directMessage(to.teamsAadId, card, text);
+    if (to && !to.physician) {
+      // The pool channel is for physicians: a team member's reminder or returned item (with its instructions) does not go there.
+      this.d.logger.warn({ staff: to.key }, 'no teamsAadId for this staff member in the roster: Teams DM not sent');
+      return;
+    }
     const pool = this.d.poolChannel;
     if (!pool) {
       throw new Error(to ? `${to.key} has no teamsAadId and physicianPool.teamsChannel is not set` : 'physicianPool.teamsChannel is not set');

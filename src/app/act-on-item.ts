@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../domain/audit.ts';
+import { channelStaffText } from '../domain/card.ts';
 import { decide, type Command, type CommandType } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
@@ -17,17 +18,25 @@ export interface ActRequest {
 
 export type ActOutcome = { ok: true; item: WorkItem } | Failure;
 
-/** The thread line each transition posts ("Claimed by Dana Reyes"). Staff names only, no patient data. */
+/**
+ * The thread line each transition posts in the card's channel thread ("Claimed by Dana Reyes").
+ * Staff names, no patient data. Reasons, notes and instructions are staff free text that often
+ * quotes the patient, so they are treated like message text (DESIGN.md §6): with
+ * `card.messageText: none` the thread says only that one was recorded; the assignee gets it in
+ * their DM and anyone allowed reads it in View message.
+ */
 function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppContext): string {
   const name = (key: string | null) => (key ? (ctx.roster.member(key)?.name ?? key) : 'the physician pool');
+  const show = channelStaffText(ctx.card.messageText) === 'show';
+  const free = (text: string, what: 'reason' | 'note' | 'instructions') => (show ? `: ${text}` : ` — ${what} recorded`);
   switch (cmd.type) {
     case 'claim': return `Claimed by ${actor.name}`;
     case 'release': return `Released by ${actor.name}`;
     case 'reassign': return `${actor.name} handed this to ${name(after.ownerId)}`;
-    case 'snooze': return `Snoozed by ${actor.name} until ${cmd.until.toISOString()}: ${cmd.reason}`;
-    case 'escalate': return `Escalated by ${actor.name} to ${name(after.ownerId)}: ${cmd.reason}`;
-    case 'return': return `Returned to the team by ${actor.name}: ${cmd.instructions}`;
-    case 'resolve': return `Resolved by ${actor.name}${cmd.note ? `: ${cmd.note}` : ''}`;
+    case 'snooze': return `Snoozed by ${actor.name} until ${cmd.until.toISOString()}${free(cmd.reason, 'reason')}`;
+    case 'escalate': return `Escalated by ${actor.name} to ${name(after.ownerId)}${free(cmd.reason, 'reason')}`;
+    case 'return': return `Returned to the team by ${actor.name}${after.ownerId ? ` (to ${name(after.ownerId)})` : ''}${free(cmd.instructions, 'instructions')}`;
+    case 'resolve': return `Resolved by ${actor.name}${cmd.note ? free(cmd.note, 'note') : ''}`;
     case 'reroute': return `Moved to ${ctx.roster.queue(cmd.queue)?.name ?? cmd.queue} by ${actor.name}`;
     case 'reopen': return `Reopened by ${actor.name}`;
   }
@@ -91,6 +100,10 @@ export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOu
     const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(req.command, actor, after, ctx));
     if (req.command.type === 'escalate' || (req.command.type === 'reassign' && item.state === 'ESCALATED')) {
       outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you: ${decision.reason ?? 'handed over'}`, now));
+    }
+    // The instructions go to the person the item goes back to, who may not see them in the channel.
+    if (req.command.type === 'return' && after.ownerId) {
+      outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Returned to you by ${actor.name}: ${req.command.instructions}`, now));
     }
     const updated = await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox);
     if (updated) {

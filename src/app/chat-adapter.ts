@@ -39,11 +39,15 @@ export interface ChatAdapter {
    * the platform's id back atomically don't need it.
    */
   findCard?(card: CardView): Promise<PostedRef | null>;
-  /** Replaces the card's content everywhere it is shown (always the full card). */
-  updateCard(ref: PostedRef, card: CardView): Promise<void>;
+  /**
+   * Replaces the card's content everywhere it is shown (always the full card). `direct` is the
+   * same card drawn for its assignee — with the staff free text — for the copies an adapter keeps
+   * in DMs or the physician pool; the channel card itself always gets `card`.
+   */
+  updateCard(ref: PostedRef, card: CardView, direct?: CardView): Promise<void>;
   /** A short line in the card's thread ("Claimed by …"), not broadcast to the channel. */
   postThreadNote(ref: PostedRef, text: string): Promise<void>;
-  /** A direct message to one person, or to the physician pool when `to` is null. */
+  /** A direct message to one person, or to the physician pool when `to` is null. `card` is drawn for that addressee. */
   sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void>;
   /** A manager's daily digest, rendered from the one digest model; `text` is the plain-text version. */
   sendDigest(to: StaffMember, digest: DigestModel, text: string): Promise<void>;

@@ -20,9 +20,10 @@ export function backoffMs(attempts: number, random = Math.random): number {
   return Math.round(base / 2 + random() * (base / 2));
 }
 
-async function cardFor(ctx: AppContext, itemId: string) {
+/** The item's card for its channel, and for its assignee's copies (DMs, the pool), which show the staff free text. */
+async function cardsFor(ctx: AppContext, itemId: string) {
   const item = await ctx.store.findItem(itemId);
-  return item ? cardForItem(ctx, item) : null;
+  return item ? { card: await cardForItem(ctx, item, 'channel'), direct: await cardForItem(ctx, item, 'direct') } : null;
 }
 
 async function deliverDigest(ctx: AppContext, adapter: ChatAdapter, row: OutboxRow) {
@@ -44,11 +45,12 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
       return { result: 'sent' };
     }
     if (!row.itemId) throw new Error(`outbox row ${row.kind} has no item`);
-    const card = await cardFor(ctx, row.itemId);
-    if (!card) {
+    const cards = await cardsFor(ctx, row.itemId);
+    if (!cards) {
       await ctx.store.completeOutbox(row.id, now);
       return { result: 'dropped' };
     }
+    const { card, direct } = cards;
     const posted = await ctx.store.findPlatformPost(row.itemId, row.platform, 'card');
     switch (row.kind) {
       case 'card.post': {
@@ -60,7 +62,7 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
       }
       case 'card.update':
         if (!posted) throw new NotYet('card not posted yet');
-        await adapter.updateCard(posted, card);
+        await adapter.updateCard(posted, card, direct);
         break;
       case 'thread.note':
         if (!posted) throw new NotYet('card not posted yet');
@@ -68,7 +70,7 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
         break;
       case 'dm': {
         const to = typeof row.payload.to === 'string' ? (ctx.roster.member(row.payload.to) ?? null) : null;
-        await adapter.sendDirect(to, card, String(row.payload.text ?? ''));
+        await adapter.sendDirect(to, direct, String(row.payload.text ?? ''));
         break;
       }
       default:

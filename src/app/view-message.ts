@@ -16,7 +16,23 @@ export interface Highlight {
 }
 
 export type ViewedMessage = Pick<StoredMessage, 'subject' | 'body' | 'sentAt'> & { highlights: Highlight[] };
-export type ViewOutcome = { ok: true; messages: ViewedMessage[] } | Failure;
+
+/**
+ * Staff free text recorded with the item's transitions — escalation and snooze reasons, return
+ * instructions, resolve notes. It often quotes the patient, so the channel card and thread only
+ * say one was recorded (unless `card.messageText` shows text); View message shows it.
+ */
+export interface StaffNote {
+  at: Date;
+  /** The staff member's display name. */
+  by: string;
+  what: 'snoozed' | 'escalated' | 'returned' | 'resolved';
+  text: string;
+}
+
+export type ViewOutcome = { ok: true; messages: ViewedMessage[]; notes: StaffNote[] } | Failure;
+
+const NOTED: Record<string, StaffNote['what']> = { 'item.snooze': 'snoozed', 'item.escalate': 'escalated', 'item.return': 'returned', 'item.resolve': 'resolved' };
 
 /** Sorted, non-overlapping highlights (the first of two overlapping spans wins). */
 function highlightsOf(subject: string | null, body: string | null, rules: TriageRules): Highlight[] {
@@ -35,8 +51,9 @@ function highlightsOf(subject: string | null, body: string | null, rules: Triage
 }
 
 /**
- * "View message": the patient's words, shown privately to one person and audited
- * (DESIGN.md §6). Allowed to the queue's team, physicians on escalated items, leads and managers.
+ * "View message": the patient's words and the team's notes on the item, shown privately to one
+ * person and audited (DESIGN.md §6). Allowed to the queue's team, physicians on escalated items,
+ * leads and managers.
  */
 export async function viewMessage(ctx: AppContext, req: { itemId: string; actorKey: string; platform: string }): Promise<ViewOutcome> {
   const item = await ctx.store.findItem(req.itemId);
@@ -53,9 +70,13 @@ export async function viewMessage(ctx: AppContext, req: { itemId: string; actorK
     if (!allowed) outcome = fail('item.not_authorized', 'You are not allowed to read this message.');
     else {
       const messages = await ctx.store.messagesOf(item.id);
+      const notes = (await ctx.store.auditOf(item.id))
+        .filter((a) => a.reason && NOTED[a.action])
+        .map((a) => ({ at: a.at, by: ctx.roster.member(a.actor)?.name ?? a.actor, what: NOTED[a.action]!, text: a.reason! }));
       outcome = {
         ok: true,
         messages: messages.map((m) => ({ subject: m.subject, body: m.body ?? PURGED, sentAt: m.sentAt, highlights: highlightsOf(m.subject, m.body, ctx.triageRules) })),
+        notes,
       };
     }
   }
@@ -67,7 +88,7 @@ export async function viewMessage(ctx: AppContext, req: { itemId: string; actorK
       action: outcome.ok ? 'item.view' : 'item.denied',
       fromState: item?.state ?? null,
       toState: item?.state ?? null,
-      detail: outcome.ok ? { messages: outcome.messages.length } : { command: 'view', code: outcome.code },
+      detail: outcome.ok ? { messages: outcome.messages.length, notes: outcome.notes.length } : { command: 'view', code: outcome.code },
       at: now,
     },
   ]);

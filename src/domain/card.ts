@@ -60,7 +60,12 @@ export interface CardView {
   age: string;
   sla: { label: string; breached: boolean; dueAt: string } | null;
   messageCount: number;
-  escalation: { reason: string; by: string | null } | null;
+  /**
+   * Who escalated, to whom, and why. `reason` is staff free text, which often quotes the patient
+   * (DESIGN.md §6): null where this card may not show it (a channel card with
+   * `card.messageText: none`); the card then says "reason recorded".
+   */
+  escalation: { by: string | null; to: string; reason: string | null } | null;
   /** Message text only when config allows it on the channel card (DESIGN.md §6); else null. */
   text: string | null;
   link: string | null;
@@ -78,6 +83,22 @@ export interface CardOptions {
   latestText?: string | undefined;
   /** Red-flag rule name → plain name (the rules' `label`); a name without one is shown with spaces. */
   redFlagLabels?: ReadonlyMap<string, string>;
+  /**
+   * Staff free text (the escalation reason): `show` for the assignee's copy (a physician's DM,
+   * the physician pool) or where config shows message text; `summary` — the default — says only
+   * that it was recorded.
+   */
+  staffText?: StaffTextPolicy;
+}
+
+export type StaffTextPolicy = 'show' | 'summary';
+
+/** Staff free text is treated like message text: channel cards show it only when `card.messageText` shows message text. */
+export const channelStaffText = (messageText: CardOptions['messageText']): StaffTextPolicy => (messageText === 'none' ? 'summary' : 'show');
+
+/** "Escalated by Dana Reyes, RN to Dr. Elena Alvarez — reason recorded", or with the reason after a colon. */
+export function escalationLine(e: NonNullable<CardView['escalation']>): string {
+  return `Escalated${e.by ? ` by ${e.by}` : ''} to ${e.to}${e.reason === null ? ' — reason recorded' : `: ${e.reason}`}`;
 }
 
 /** "Red flag: chest pain · low oxygen level" from rule names; each plain name once. */
@@ -159,7 +180,11 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     sla: slaOf(item, o.now),
     messageCount: item.messageCount,
     escalation: item.state === 'ESCALATED' && item.escalationReason
-      ? { reason: item.escalationReason, by: item.escalatedBy ? (o.roster.member(item.escalatedBy)?.name ?? item.escalatedBy) : null }
+      ? {
+          by: item.escalatedBy ? (o.roster.member(item.escalatedBy)?.name ?? item.escalatedBy) : null,
+          to: owner?.name ?? 'the physician pool',
+          reason: o.staffText === 'show' ? item.escalationReason : null,
+        }
       : null,
     text,
     link: item.link,

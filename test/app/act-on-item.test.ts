@@ -47,7 +47,50 @@ describe('acting on an item', () => {
     const kinds = store.outbox.filter((o) => o.kind !== 'card.post').map((o) => `${o.kind}:${o.platform}`);
     expect(kinds.sort()).toEqual(['card.update:slack', 'card.update:teams', 'dm:slack', 'dm:teams', 'thread.note:slack', 'thread.note:teams']);
     expect(store.outbox.find((o) => o.kind === 'dm')!.payload).toMatchObject({ to: 'dr-alvarez' });
-    expect(store.outbox.find((o) => o.kind === 'thread.note')!.payload.text).toBe('Escalated by Taylor Brooks, MA to Dr. Elena Alvarez: dose change');
+    // Staff free text stays out of the channel thread with card.messageText: none; the physician's DM carries it.
+    expect(store.outbox.find((o) => o.kind === 'thread.note')!.payload.text).toBe('Escalated by Taylor Brooks, MA to Dr. Elena Alvarez — reason recorded');
+    expect(store.outbox.find((o) => o.kind === 'dm')!.payload.text).toBe('Escalated to you: dose change');
+  });
+
+  it('keeps reasons, notes and instructions out of channel thread lines unless card.messageText shows text', async () => {
+    const lines = async (messageText: 'none' | 'excerpt' | 'full') => {
+      const { ctx, store, itemId } = await openItem();
+      ctx.card = { ...ctx.card, messageText };
+      const second = (await ingestMessage(ctx, portalMessage({ externalId: 'x-2' }))).itemId;
+      const act = (id: string, command: Parameters<typeof actOnItem>[1]['command']) => actOnItem(ctx, { itemId: id, actorKey: 'taylor-brooks', platform: 'slack', command });
+      await act(itemId, { type: 'claim' });
+      await act(itemId, { type: 'snooze', until: new Date('2026-12-01T16:00:00Z'), reason: 'waiting on Mrs. P’s pharmacy' });
+      await act(second, { type: 'escalate', reason: 'BP 190/110 with a headache', to: 'dr-cho' });
+      return { store, notes: store.outbox.filter((o) => o.kind === 'thread.note').map((o) => String(o.payload.text)) };
+    };
+    const none = await lines('none');
+    expect(none.notes).toEqual([
+      'Claimed by Taylor Brooks, MA',
+      'Snoozed by Taylor Brooks, MA until 2026-12-01T16:00:00.000Z — reason recorded',
+      'Escalated by Taylor Brooks, MA to Dr. Grace Cho — reason recorded',
+    ]);
+    expect(JSON.stringify(none.notes)).not.toMatch(/pharmacy|190/);
+    for (const setting of ['excerpt', 'full'] as const) {
+      const shown = await lines(setting);
+      expect(shown.notes).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho: BP 190/110 with a headache');
+    }
+  });
+
+  it('returns an escalation with its instructions in a DM to the person it goes back to, and a summary in the thread', async () => {
+    const { ctx, store, itemId } = await openItem();
+    await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'escalate', reason: 'dose', to: 'dr-cho' } });
+    await actOnItem(ctx, { itemId, actorKey: 'dr-cho', platform: 'slack', command: { type: 'return', instructions: 'approve 30 days, book a visit' } });
+    expect(store.outbox.filter((o) => o.kind === 'thread.note').at(-1)!.payload.text).toBe('Returned to the team by Dr. Grace Cho (to Taylor Brooks, MA) — instructions recorded');
+    expect(store.outbox.filter((o) => o.kind === 'dm').at(-1)!.payload).toMatchObject({ to: 'taylor-brooks', text: 'Returned to you by Dr. Grace Cho: approve 30 days, book a visit' });
+    await actOnItem(ctx, { itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'resolve', note: 'called the pharmacy' } });
+    expect(store.outbox.filter((o) => o.kind === 'thread.note').at(-1)!.payload.text).toBe('Resolved by Taylor Brooks, MA — note recorded');
+    // View message shows the team's notes, privately.
+    const view = await viewMessage(ctx, { itemId, actorKey: 'chris-park', platform: 'slack' });
+    expect(view.ok && view.notes.map((n) => [n.by, n.what, n.text])).toEqual([
+      ['Taylor Brooks, MA', 'escalated', 'dose'],
+      ['Dr. Grace Cho', 'returned', 'approve 30 days, book a visit'],
+      ['Taylor Brooks, MA', 'resolved', 'called the pharmacy'],
+    ]);
   });
 
   it('refuses and audits an unknown person', async () => {

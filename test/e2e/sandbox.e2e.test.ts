@@ -55,6 +55,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(`browser sandbox in real Chromium (ski
     await dana.page.keyboard.press('Control+Enter');
     await owner(dana.page, itemId, 'Dr. Elena Alvarez');
     await owner(jordan.page, itemId, 'Dr. Elena Alvarez');
+    // The reason is staff free text: the queue's channel card says only that it was recorded.
+    await card(dana.page, itemId).locator('.escalation', { hasText: 'Escalated by Dana Reyes, RN to Dr. Elena Alvarez — reason recorded' }).waitFor();
+    expect(await card(jordan.page, itemId).textContent()).not.toContain('Knee gave way');
 
     // Jordan's tab now acts as the physician: the item is in "My DMs", and nothing private carried over.
     await jordan.page.locator('#acting-as').selectOption('dr-alvarez');

@@ -121,7 +121,7 @@ async function send(itemId, fields) {
   if (gen !== page.generation) return false;
   const it = page.items.get(itemId);
   if (body.ok && body.messages) {
-    showMessages(it?.card, body.messages);
+    showMessages(it?.card, body.messages, body.notes ?? []);
     return true;
   }
   if (body.ok) {

@@ -35,7 +35,9 @@ function meta(card) {
 
 function body(card) {
   return [
-    card.escalation && h('p', { class: 'escalation' }, `Escalated${card.escalation.by ? ` by ${card.escalation.by}` : ''}: ${card.escalation.reason}`),
+    // The reason is staff free text: the server sends it only to whom it is addressed (else null: "reason recorded").
+    card.escalation && h('p', { class: 'escalation' },
+      `Escalated${card.escalation.by ? ` by ${card.escalation.by}` : ''} to ${card.escalation.to}${card.escalation.reason == null ? ' — reason recorded' : `: ${card.escalation.reason}`}`),
     card.text && h('p', { class: 'excerpt' }, card.text),
   ];
 }

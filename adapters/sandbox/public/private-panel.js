@@ -24,14 +24,17 @@ function marked(text, highlights) {
   return parts;
 }
 
-/** "View message": the patient's words, shown here only; the server has recorded the view in the audit trail. */
-export function showMessages(card, messages) {
+/** "View message": the patient's words and the team's notes, shown here only; the server has recorded the view in the audit trail. */
+export function showMessages(card, messages, notes = []) {
   fill(panel(),
     h('p', {}, h('strong', {}, `Message text · ${card ? card.ref : 'item'}`)),
     h('p', { class: 'muted' }, 'This view is recorded in the item’s audit trail. Reply to the patient in the EHR.'),
     messages.map((m) => h('section', {},
       h('p', {}, timeEl(m.sentAt), m.subject ? h('strong', {}, m.subject) : h('span', { class: 'muted' }, '(no subject)')),
       h('p', { class: 'message-text' }, m.body == null ? '(text purged by the retention policy)' : marked(m.body, m.highlights ?? [])))),
+    notes.length ? h('section', { class: 'team-notes' },
+      h('p', {}, h('strong', {}, 'Team notes')),
+      h('ul', {}, notes.map((n) => h('li', {}, timeEl(n.at), ` ${n.by} (${n.what}): `, h('span', { class: 'message-text' }, n.text))))) : null,
     h('button', { type: 'button', onclick: () => clearPrivate() }, 'Hide message text'),
   );
 }

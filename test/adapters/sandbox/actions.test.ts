@@ -77,7 +77,13 @@ describe('sandbox actions', () => {
     const [nurse, doc] = [await watch('jordan-kim'), await watch('dr-cho')];
     expect((await act(s, itemId, { as: 'jordan-kim', command: 'item.claim' })).status).toBe(200);
     const esc = await act(s, itemId, { as: 'jordan-kim', command: 'item.escalate', to: '', reason: 'Possible ligament tear' });
-    expect(esc.body.card).toMatchObject({ state: 'ESCALATED', owner: null, escalation: { reason: 'Possible ligament tear', by: 'Jordan Kim, RN' } });
+    // Jordan's queue channel (he no longer owns it) shows only that a reason was recorded; the pool it is addressed to shows it.
+    expect(esc.body.card).toMatchObject({ state: 'ESCALATED', owner: null, escalation: { reason: null, by: 'Jordan Kim, RN', to: 'the physician pool' } });
+    expect((await get(s, `/sandbox/api/items/${itemId}?as=dr-cho`)).body.card.escalation).toMatchObject({ reason: 'Possible ligament tear' });
+    const poolCard = (await get(s, '/sandbox/api/state?as=dr-cho')).body.channels.find((c: any) => c.kind === 'pool').cards.find((c: any) => c.itemId === itemId);
+    expect(poolCard.escalation.reason).toBe('Possible ligament tear');
+    const queueState = (await get(s, '/sandbox/api/state?as=dana-reyes')).body;
+    expect(JSON.stringify(queueState)).not.toContain('ligament');
     expect((await doc.next((e) => e.event === 'dm' && e.data.itemId === itemId)).data).toMatchObject({ pool: true, text: 'Escalated to you: Possible ligament tear' });
     expect((await act(s, itemId, { as: 'dr-cho', command: 'item.claim' })).body.card.owner.key).toBe('dr-cho');
     const done = await act(s, itemId, { as: 'dr-cho', command: 'item.resolve', note: 'Ordered an MRI' });
@@ -86,6 +92,12 @@ describe('sandbox actions', () => {
     expect(nurse.events.some((e) => e.event === 'dm')).toBe(false);
     const lines = (await get(s, `/sandbox/api/items/${itemId}/audit?as=dr-cho`)).body.lines.map((l: any) => l.text);
     expect(lines).toEqual(expect.arrayContaining(['Jordan Kim, RN escalated it to the physician pool: Possible ligament tear', 'Dr. Grace Cho resolved it: Ordered an MRI']));
+    // The queue's team reads the thread without the free text; View message shows it to them privately.
+    const teamLines = (await get(s, `/sandbox/api/items/${itemId}/audit?as=jordan-kim`)).body.lines.map((l: any) => l.text);
+    expect(teamLines).toEqual(expect.arrayContaining(['Jordan Kim, RN escalated it to the physician pool — reason recorded', 'Dr. Grace Cho resolved it — note recorded']));
+    expect(JSON.stringify(teamLines)).not.toMatch(/ligament|MRI/);
+    const view = await act(s, itemId, { as: 'jordan-kim', command: 'item.view' });
+    expect(view.body.notes.map((n: any) => [n.what, n.text])).toEqual([['escalated', 'Possible ligament tear'], ['resolved', 'Ordered an MRI']]);
   });
 
   it('snoozes for a number of minutes with a reason', async () => {

@@ -49,7 +49,7 @@ describe('card rendering', () => {
       patientToken: huge(3000),
       state: 'ESCALATED',
       stateLabel: 'With a physician',
-      escalation: { reason: huge(20_000), by: huge(1000) },
+      escalation: { reason: huge(20_000), by: huge(1000), to: huge(1000) },
       text: huge(400_000, 'A patient wrote a very long message with emoji 😷 and <tags> & ampersands.\n'),
       link: 'https://ehr.example.org/' + 'x'.repeat(5000),
       actions: actionsFor('ESCALATED', null),
@@ -63,11 +63,18 @@ describe('card rendering', () => {
   });
 
   it('escapes typed text so it cannot ping a channel or forge a link', () => {
-    const m = cardMessage(card({ state: 'ESCALATED', escalation: { reason: '<!channel> see <https://evil.example|here> & now', by: 'Sam' } }));
+    const m = cardMessage(card({ state: 'ESCALATED', escalation: { reason: '<!channel> see <https://evil.example|here> & now', by: 'Sam', to: 'the physician pool' } }));
     const s = JSON.stringify(m.blocks);
     expect(s).not.toContain('<!channel>');
     expect(s).toContain('&lt;!channel&gt; see &lt;https://evil.example|here&gt; &amp; now');
     expect(threadNoteMessage('<!here> hi').blocks[0]).toMatchObject({ text: { text: '&lt;!here&gt; hi' } });
+  });
+
+  it('shows an escalation reason only where the card may, and else says it was recorded', () => {
+    const withheld = JSON.stringify(cardMessage(card({ state: 'ESCALATED', escalation: { reason: null, by: 'Dana Reyes, RN', to: 'Dr. Elena Alvarez' } })).blocks);
+    expect(withheld).toContain('*Escalated by Dana Reyes, RN to Dr. Elena Alvarez* — reason recorded');
+    const shown = JSON.stringify(cardMessage(card({ state: 'ESCALATED', escalation: { reason: 'Swelling after a fall', by: 'Dana Reyes, RN', to: 'Dr. Elena Alvarez' } })).blocks);
+    expect(shown).toContain('*Escalated by Dana Reyes, RN to Dr. Elena Alvarez:* Swelling after a fall');
   });
 
   it('links only http(s) EHR URLs', () => {
@@ -90,6 +97,14 @@ describe('card rendering', () => {
     const m = cardMessage(card({ text: 'My chest hurts since yesterday' }), { notice: 'Escalated to you' });
     expect(m.text).toBe('Escalated to you: Prescription refill (routine) in Refills, B-1: claimed');
     expect(JSON.stringify(m.blocks)).toContain('My chest hurts');
+  });
+
+  it('the private View message answer carries the team’s notes after the messages, escaped', () => {
+    const m = messageTextAnswer('B-1', [{ subject: null, body: 'hello', sentAt: new Date('2026-12-01T12:00:00Z') }], [{ at: new Date('2026-12-01T13:00:00Z'), by: 'Dr. Grace Cho', what: 'returned', text: 'approve 30 days <!here>' }]);
+    expect(blockProblems(m.blocks, 50)).toEqual([]);
+    const last = JSON.stringify(m.blocks.at(-1));
+    expect(last).toContain('Team notes');
+    expect(last).toContain('Dr. Grace Cho (returned): approve 30 days &lt;!here&gt;');
   });
 
   it('a long patient message view fits in one ephemeral message, newest first kept', () => {

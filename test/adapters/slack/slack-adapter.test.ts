@@ -277,8 +277,12 @@ describe('forms', () => {
     expect(Object.values(CHANNELS).map((c) => h.fake.topLevel(c).length)).toEqual(topBefore);
     expect(h.fake.topLevel(POOL_CHANNEL).some((m) => JSON.stringify(m.metadata ?? {}).includes(itemId))).toBe(false);
     const notes = h.fake.replies(card.channel, card.ts).map((m) => JSON.stringify(m.blocks)).join();
-    expect(notes).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho: Dose change outside the refill protocol');
+    // The channel's thread and card say a reason was recorded; the physician's DM (above) carries it.
+    expect(notes).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho — reason recorded');
+    expect(notes).not.toContain('Dose change');
     expect(blocksText(await h.card(itemId))).toContain('With a physician: Dr. Grace Cho');
+    expect(blocksText(await h.card(itemId))).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho* — reason recorded');
+    expect(blocksText(await h.card(itemId))).not.toContain('Dose change');
 
     // The physician returns it from the DM: the item goes back to Taylor, and the DM copy is redrawn.
     const back = await openForm('U0DRCHO', dm, 'item.return');
@@ -361,7 +365,12 @@ describe('forms', () => {
     const now = await h.card(itemId);
     expect(buttons(now)).toEqual(['item.view']);
     expect(blocksText(now)).toContain('Snoozed');
-    expect(h.fake.replies(card.channel, card.ts).map((m) => JSON.stringify(m.blocks)).join()).toContain('Waiting on the pharmacy fax');
+    // The thread says a reason was recorded, not the reason (staff free text, card.messageText: none).
+    const thread = h.fake.replies(card.channel, card.ts).map((m) => JSON.stringify(m.blocks)).join();
+    expect(thread).toContain('Snoozed by Taylor Brooks, MA until');
+    expect(thread).toContain('— reason recorded');
+    expect(thread).not.toContain('pharmacy fax');
+    expect((await h.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.snooze', reason: 'Waiting on the pharmacy fax' });
   });
 });
 

@@ -111,6 +111,22 @@ describe('Adaptive Card rendering', () => {
     expectValidCard(card);
   });
 
+  it('shows the escalation reason only on the assignee’s copy (or where config shows text); the channel card says it was recorded', () => {
+    const i = item({ state: 'ESCALATED', ownerId: 'dr-cho', escalatedBy: 'taylor-brooks', escalationReason: 'BP 190/110 with a headache', everEscalated: true });
+    const view = (o: Partial<Parameters<typeof buildCard>[1]>) => cardText(renderCard(buildCard(i, { roster: teamsRoster(), now: NOW, messageText: 'none', excerptLength: 200, ...o }), { roster: teamsRoster() }));
+    const channel = view({});
+    expect(channel).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho — reason recorded');
+    expect(channel).not.toContain('190/110');
+    expect(view({ staffText: 'show' })).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho: BP 190/110 with a headache');
+  });
+
+  it('puts the team’s notes in the private View message answer', () => {
+    const card = renderCard(viewOf('CLAIMED'), { roster: teamsRoster(), messages: [{ subject: null, body: 'hi', sentAt: NOW }], notes: [{ at: NOW, by: 'Dr. Grace Cho', what: 'returned', text: 'approve 30 days' }] });
+    expectValidCard(card);
+    expect(cardText(card)).toContain('approve 30 days');
+    expect(cardText(card)).toContain('Dr. Grace Cho returned');
+  });
+
   it('renders notices and the manager digest as valid cards, the digest without message text', () => {
     expectValidCard(noticeCard('That item no longer exists.'));
     const items = [item(), item({ id: 'b', seq: 43, state: 'RESOLVED', ownerId: 'taylor-brooks', resolvedAt: NOW, claimedAt: NOW })];

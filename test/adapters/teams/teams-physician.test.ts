@@ -62,15 +62,18 @@ describe('Teams: physicians', () => {
     expect((await h.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.resolve', actor: 'dr-cho', platform: 'teams', reason: 'Called pharmacy' });
   });
 
-  it('the physician returns it to the team with instructions; the channel card and thread say so', async () => {
+  it('the physician returns it to the team with instructions: the thread says so, the instructions go to the one it returns to', async () => {
     const { itemId, card, chatId } = await escalatedToCho('Needs a decision');
     const r = await h.click('dr-cho', latestDm(chatId), 'item.return', { returnInstructions: 'Approve 30 days and book a visit' });
     expect(cardText(r.card)).toContain('Claimed · Taylor Brooks, MA');
     await h.deliver();
     expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed · Taylor Brooks, MA');
     const note = h.fake.messagesIn(CHANNELS.refills).filter((m) => m.conversationId.endsWith(`messageid=${card.id}`)).at(-1);
-    expect(note?.activity.text).toBe('Returned to the team by Dr. Grace Cho: Approve 30 days and book a visit');
+    expect(note?.activity.text).toBe('Returned to the team by Dr. Grace Cho (to Taylor Brooks, MA) — instructions recorded');
     expect((await h.ctx.store.findItem(itemId))!.state).toBe('CLAIMED');
+    const toTaylor = [...h.fake.messages.values()].filter((m) => cardText(cardOf(m)).includes('Returned to you by Dr. Grace Cho: Approve 30 days and book a visit'));
+    expect(toTaylor.length).toBe(1);
+    expect(toTaylor[0]!.conversationId.startsWith('19:')).toBe(false); // Taylor's own chat, not a channel
   });
 
   it('hands to another physician: a chat is opened with them from their AAD id when Baton has never seen them', async () => {
