@@ -109,6 +109,7 @@ function anaphoricNext(doc: Doc, ci: number, c: CompiledTriageRules): Clause | u
 }
 
 function find(doc: Doc, m: CompiledModifier, span: Span, ci: number, c: CompiledTriageRules): Span | undefined {
+  if (doc.modifierSpans(m.index).length === 0) return undefined; // most modifiers have no cue in a message
   const scope = scopeOf(doc, ci, m.scope);
   if (m.direction !== 'backward') {
     const cue = cueBefore(doc, m, span, scope.start, m.window, c) ?? (m.category === 'negated' ? listCue(doc, m, ci, c) : undefined);
