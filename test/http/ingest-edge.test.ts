@@ -389,5 +389,5 @@ describe('ingestion edge: metrics and start-up', () => {
     } finally {
       await open.stop();
     }
-  });
+  }, 120_000); // starts a second server: slow on a loaded 2-core machine
 });
