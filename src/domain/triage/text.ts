@@ -112,6 +112,11 @@ function splitSentence(text: string, start: number, end: number, sentence: numbe
   for (; b < breaks.length && breaks[b]!.start < end; b++) {
     const br = breaks[b]!;
     if (br.start < start) continue;
+    // ", but": two breaks in a row make one, so the clause after still follows its finding.
+    if (text.slice(from, br.start).trim() === '' && !first) {
+      from = br.end;
+      continue;
+    }
     out.push({ start: from, end: br.start, sentence, first, afterComma });
     first = false;
     afterComma = text.slice(br.start, br.end).trim() === ',';
