@@ -279,7 +279,7 @@ describe.each(DB_KINDS)('ingestion edge on %s', (kind) => {
         expect(await s.baton.ctx.store.messagesOf(first.json.itemId)).toHaveLength(21);
         expect(item.audit.filter((a: any) => a.action === 'item.follow_up')).toHaveLength(20);
       }
-    });
+    }, 120_000);
 
     it('makes one item for 20 concurrent first messages of a new thread', async () => {
       const threadId = `conc-new-${uid()}`;
@@ -289,7 +289,7 @@ describe.each(DB_KINDS)('ingestion edge on %s', (kind) => {
       expect(ids.size).toBe(1);
       const item = (await (await fetch(`${s.url}/v1/items/${[...ids][0]}`)).json()) as any;
       expect(item.item.messageCount).toBe(20);
-    });
+    }, 120_000);
   });
 
   describe('FHIR References', () => {
