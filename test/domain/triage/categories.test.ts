@@ -38,7 +38,8 @@ const table: [expected: Category, subject: string, body: string][] = [
   ['ack-fyi', 'Re: your prescription', 'Got it, thank you!'],
   ['ack-fyi', '', 'Just wanted to let you know I made it to the specialist, thanks again.'],
   ['unclassified', '', 'Hi there'],
-  ['ack-fyi', '', 'ok'], // a bare acknowledgement (corpus label convention 7)
+  ['unclassified', '', 'ok'], // no subject, no thread: nothing to acknowledge
+  ['ack-fyi', 'Re: your appointment', 'ok'], // a reply that only acknowledges (corpus label convention 7)
 ];
 
 describe('category classification', () => {
