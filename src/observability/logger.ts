@@ -29,10 +29,15 @@ const serializers = {
  * points it at one file per worker and checks the lot for patient data at the end of the run
  * (test/support/phi-log-check.ts); spawned `baton` processes inherit it.
  */
+const taps = new Map<string, pino.DestinationStream>();
+
 function tapped(level: string, destination: pino.DestinationStream | undefined): { level: string; stream: pino.DestinationStream | undefined } {
   const tap = process.env.BATON_LOG_TAP;
   if (!tap) return { level, stream: destination };
-  const streams: pino.StreamEntry[] = [{ level: 'trace', stream: pino.destination({ dest: tap, sync: true, append: true, mkdir: true }) }];
+  // One file descriptor per file and process, however many loggers the tests create.
+  let file = taps.get(tap);
+  if (!file) taps.set(tap, (file = pino.destination({ dest: tap, sync: true, append: true, mkdir: true })));
+  const streams: pino.StreamEntry[] = [{ level: 'trace', stream: file }];
   if (level !== 'silent') streams.push({ level: level as pino.Level, stream: destination ?? pino.destination(1) });
   return { level: 'trace', stream: pino.multistream(streams) };
 }

@@ -76,9 +76,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(`browser sandbox in real Chromium (ski
     await doc.locator('.badge.state', { hasText: 'Resolved' }).waitFor();
     await card(dana.page, itemId).locator('.badge.state', { hasText: 'Resolved' }).waitFor();
 
-    // Dana's thread is the audit trail, read back from the database.
+    // Dana's thread is the audit trail, read back from the database: the physician's note is staff free text, so it says "recorded".
     await card(dana.page, itemId).locator('summary').click();
-    await card(dana.page, itemId).locator('.thread li', { hasText: 'Dr. Elena Alvarez resolved it: Ordered an X-ray; nurse to call' }).waitFor();
+    await card(dana.page, itemId).locator('.thread li', { hasText: 'Dr. Elena Alvarez resolved it — note recorded' }).waitFor();
+    expect(await card(dana.page, itemId).textContent()).not.toContain('Ordered an X-ray');
     fs.mkdirSync('test-artifacts', { recursive: true });
     await dana.page.screenshot({ path: 'test-artifacts/sandbox.png', fullPage: true });
     await jordan.page.screenshot({ path: 'test-artifacts/sandbox-physician.png', fullPage: true });
