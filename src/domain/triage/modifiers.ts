@@ -46,16 +46,16 @@ function scopeOf(doc: Doc, ci: number, scope: 'clause' | 'sentence' | 'message')
 const insidePseudo = (doc: Doc, cue: Span) => doc.pseudoSpans.some((p) => p.start <= cue.start && cue.end <= p.end);
 
 /**
- * A forward cue of `m` before `span` within scope and window. A cue may run into the finding
- * ("has your child ever had | had a seizure") but must start before it: a finding whose own words
- * begin with a cue word ("no puedo respirar") is not governed by it.
+ * A forward cue of `m` before `span` within scope and window. A cue may run into the finding, or
+ * around it ("has your child ever had | had a seizure", "is | shortness of breath | a side effect"),
+ * but must start before it: a finding whose own words begin with a cue word ("no puedo respirar")
+ * is not governed by it.
  */
 function cueBefore(doc: Doc, m: CompiledModifier, span: Span, from: number, window: number, c: CompiledTriageRules): Span | undefined {
   let found: Span | undefined;
   for (const cue of doc.modifierSpans(m.index)) {
     if (cue.start < from) continue;
     if (cue.start >= span.start) break;
-    if (cue.end > span.end) continue;
     if (wordCount(doc.text.slice(cue.end, span.start)) <= window && !insidePseudo(doc, cue)) found = cue;
   }
   return found;

@@ -49,6 +49,13 @@ describe('start keys of a pattern', () => {
     const all = [...rules.redFlags.flatMap((r) => r.patterns ?? []), ...rules.concepts.flatMap((c) => c.patterns), ...rules.categories.flatMap((c) => [...(c.strong ?? []), ...(c.normal ?? []), ...(c.weak ?? [])])];
     expect(all.filter((p) => startKeys(p).any)).toEqual([]);
   });
+
+  it('leaves no shipped pattern to be tried at every word (a start of "any letter", like \\w+ina)', () => {
+    const rules = loadDefaultTriageRules();
+    const all = [...rules.redFlags.flatMap((r) => [...(r.patterns ?? []), ...(r.with ?? [])]), ...rules.modifiers.flatMap((m) => m.patterns), ...rules.categories.flatMap((c) => [...(c.strong ?? []), ...(c.normal ?? []), ...(c.weak ?? [])])];
+    const everyWord = (p: string) => [...'abcdefghijklmnopqrstuvwxyz'].every((ch) => [...startKeys(p).prefix].includes(ch));
+    expect(all.filter(everyWord)).toEqual([]);
+  });
 });
 
 const rules = loadDefaultTriageRules();
