@@ -6,8 +6,9 @@ import { loadDefaultTriageRules } from '../../../src/config/triage-schema.ts';
 import { evaluate, readNdjson, summary } from './evaluate.ts';
 
 // The labelled dev corpora live beside the clone (../shared/corpus), as in CI; BATON_CORPUS_DIR
-// overrides. The held-out sets ship with the tests: holdout.ndjson (37) and holdout-2.ndjson (160,
-// written apart from the rules, with Spanish, misspellings and look-alikes).
+// overrides. The held-out sets ship with the tests, each written apart from the rules, with Spanish,
+// misspellings and look-alikes: holdout.ndjson (37), holdout-2.ndjson (160), holdout-3.ndjson (150).
+// Recall is the bar that protects patients: every red flag of every set must be found.
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const corpusDir = process.env.BATON_CORPUS_DIR ?? path.resolve(repoRoot, '../shared/corpus');
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -17,7 +18,8 @@ const sets: { file: string; recall: number; precision: number; accuracy: number 
   { file: path.join(corpusDir, 'dev-messages.ndjson'), recall: 1, precision: 0.95, accuracy: 0.95 },
   { file: path.join(corpusDir, 'dev-messages-2.ndjson'), recall: 1, precision: 0.95, accuracy: 0.95 },
   { file: here('./holdout.ndjson'), recall: 1, precision: 0.9, accuracy: 0.9 },
-  { file: here('./holdout-2.ndjson'), recall: 0.9, precision: 0.85, accuracy: 0.85 },
+  { file: here('./holdout-2.ndjson'), recall: 1, precision: 0.95, accuracy: 0.9 },
+  { file: here('./holdout-3.ndjson'), recall: 1, precision: 0.95, accuracy: 0.85 },
 ];
 
 describe('triage against labelled corpora', () => {
