@@ -76,15 +76,23 @@ export function scanRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagScan {
   const byList = new Map<number, number[]>();
   c.redFlags.forEach((r, i) => r.finding >= 0 && byList.set(r.finding, [...(byList.get(r.finding) ?? []), i]));
   const clinical: Span[] = [];
+  // Once a rule has an affirmed finding in the body, later matches cannot change whether it fires:
+  // they are not judged (judging is most of the cost). A match inside one already judged is not either.
+  const settled = new Uint8Array(c.redFlags.length);
+  let clinicalSettled = false;
   c.findingIndex.scan(doc.text, true, (list, start, end) => {
     const span = { start, end };
     if (list === c.clinicalList) {
-      if (judge(doc, span, c).affirmed) clinical.push(span);
+      if (clinicalSettled || clinical.some((s) => s.start <= start && end <= s.end)) return;
+      if (judge(doc, span, c).affirmed) (clinical.push(span), (clinicalSettled = true));
       return;
     }
     for (const i of byList.get(list) ?? []) {
+      if (settled[i]) continue;
       const j = judge(doc, span, c, c.redFlags[i]!.transient, c.redFlags[i]!.name);
       findings[i]!.push({ span, ...j });
+      // A subject-only finding can still be overruled by the body (bodyDecides): keep judging then.
+      if (j.affirmed && start >= doc.bodyStart) settled[i] = 1;
     }
   });
   const hits: RedFlagHit[] = [];

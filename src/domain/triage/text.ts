@@ -21,6 +21,9 @@ const EMOJI_WORDS = new Map<number, string>([
 ]);
 const SPACE = /[ \t\f\v\u00a0\u2000-\u200b\u202f\u3000¿¡]/;
 
+/** Anything the fast path cannot take: non-ASCII, control characters but \n, ` (an apostrophe), two spaces in a row. */
+const NEEDS_MAPPING = /[^\x20-\x5f\x61-\x7e\n]| {2}/;
+
 /** Normalised text with, for each of its characters, the index of the raw character it came from. */
 export interface Mapped {
   text: string;
@@ -34,6 +37,12 @@ export interface Mapped {
  * sentence ends. Keeps where each character came from, so a match can be shown in the raw text.
  */
 export function normalizeMapped(raw: string): Mapped {
+  // Most messages are plain ASCII with single spaces: lower-casing changes no length there.
+  if (!NEEDS_MAPPING.test(raw)) {
+    const from = new Int32Array(raw.length + 1);
+    for (let i = 0; i <= raw.length; i++) from[i] = i;
+    return { text: raw.toLowerCase(), from };
+  }
   let text = '';
   const from: number[] = [];
   for (let r = 0; r < raw.length; r++) {

@@ -32,6 +32,8 @@ const UNIT_ES = '(?:dias?|semanas?|mes|meses|anos?)';
 
 interface Extractor {
   value: ValueName;
+  /** False for an extractor that reads words, not numbers. */
+  digits?: false;
   re: RegExp;
   read: (m: RegExpExecArray) => number | undefined;
 }
@@ -40,14 +42,14 @@ const between = (lo: number, hi: number) => (n: number) => (n >= lo && n <= hi ?
 
 const EXTRACTORS: Extractor[] = [
   // "2 week old", "6-week-old", "3 month old", "10 days old", "4 yo", "(2 yrs)"
-  { value: 'ageDays', re: new RegExp(`\\b${NUM}[- ]?(${UNIT_EN})[- ]?old\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
+  { value: 'ageDays', digits: false, re: new RegExp(`\\b${NUM}[- ]?(${UNIT_EN})[- ]?old\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
   { value: 'ageDays', re: new RegExp(`\\b(\\d+) ?(yo|y/o|yrs?|years?)\\b(?! ago)`, 'g'), read: (m) => Number(m[1]) * 365 },
   // "bebé de 5 semanas", "mi bebe tiene 5 semanas", "niño de 3 años", "tiene 2 meses de nacido"
-  { value: 'ageDays', re: new RegExp(`\\b${BABY}(?: \\w+)? de ${NUM} (${UNIT_ES})\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
+  { value: 'ageDays', digits: false, re: new RegExp(`\\b${BABY}(?: \\w+)? de ${NUM} (${UNIT_ES})\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
   // "tiene 3 días con fiebre" is how long, not how old.
-  { value: 'ageDays', re: new RegExp(`\\b${BABY}(?: \\w+)? (?:tiene|cumplio|ya tiene) ${NUM} (${UNIT_ES})\\b(?! (con|de (fiebre|calentura|tos|estar|enferm)|sin|que|enferm))`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
-  { value: 'ageDays', re: new RegExp(`\\b${NUM} (${UNIT_ES}) de (nacid[oa]|edad|vida)\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
-  { value: 'ageDays', re: /\b(newborn|new born|recien nacid[oa])\b/g, read: () => 14 },
+  { value: 'ageDays', digits: false, re: new RegExp(`\\b${BABY}(?: \\w+)? (?:tiene|cumplio|ya tiene) ${NUM} (${UNIT_ES})\\b(?! (con|de (fiebre|calentura|tos|estar|enferm)|sin|que|enferm))`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
+  { value: 'ageDays', digits: false, re: new RegExp(`\\b${NUM} (${UNIT_ES}) de (nacid[oa]|edad|vida)\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
+  { value: 'ageDays', digits: false, re: /\b(newborn|new born|recien nacid[oa])\b/g, read: () => 14 },
   // Temperatures: a number near a temperature word, or with a degree sign or unit.
   {
     value: 'temperatureF',
@@ -66,6 +68,7 @@ const EXTRACTORS: Extractor[] = [
   // Glucose: "sugar is 41", "blood sugar 450", "glucose was 38", "meter says HI"
   {
     value: 'glucose',
+    digits: false,
     re: /\b(?:sugars?|glucose|bs|bg|cbg|fingerstick|finger stick|dexcom|libre|cgm|meter|azucar|glucosa|glucometro)(?: (?:level|levels|reading|readings|number|is|was|are|were|at|of|only|just|down|up|dropped|went|to|says|said|showed|shows|reads|read|around|about|like|over|under|de|es|esta|en|me|marca|dice|salio|bajo|subio|a|the|his|her|my))*[ :]*(\d{2,3}|hi|high|lo)\b/g,
     read: (m) => (m[1] === 'hi' || m[1] === 'high' ? 600 : m[1] === 'lo' ? 20 : between(10, 900)(Number(m[1]))),
   },
@@ -77,16 +80,17 @@ const EXTRACTORS: Extractor[] = [
   },
   { value: 'heartRate', re: /\b(\d{2,3}) ?(?:bpm|beats (?:a|per) minute|latidos por minuto)\b/g, read: (m) => between(20, 250)(Number(m[1])) },
   // Pregnancy: "33 weeks pregnant", "10 semanas de embarazo", "pregnant" (weeks unknown: 20).
-  { value: 'pregnancyWeeks', re: new RegExp(`\\b${NUM} ?(?:weeks?|wks?|semanas?)(?: \\w+)? (?:pregnant|along|embarazada|de embarazo|de gestacion)\\b`, 'g'), read: (m) => toNumber(m[1]!) },
-  { value: 'pregnancyWeeks', re: /\b(?:i'?m|i am|she'?s|she is|am|currently|estoy|esta|being) (?:\w+ )?(?:pregnant|embarazada)\b/g, read: () => 20 },
+  { value: 'pregnancyWeeks', digits: false, re: new RegExp(`\\b${NUM} ?(?:weeks?|wks?|semanas?)(?: \\w+)? (?:pregnant|along|embarazada|de embarazo|de gestacion)\\b`, 'g'), read: (m) => toNumber(m[1]!) },
+  { value: 'pregnancyWeeks', digits: false, re: /\b(?:i'?m|i am|she'?s|she is|am|currently|estoy|esta|being) (?:\w+ )?(?:pregnant|embarazada)\b/g, read: () => 20 },
   // Postpartum: "had my baby 6 days ago", "gave birth 2 weeks ago", "di a luz hace 5 dias"
   {
     value: 'postpartumDays',
+    digits: false,
     re: new RegExp(`\\b(?:had (?:my|the|our) baby|gave birth|delivered|birth|c-?section|delivery|di a luz|tuve (?:a )?(?:mi|el) bebe|parto|cesarea)(?: \\w+){0,2}? ${NUM} (${UNIT_EN}|${UNIT_ES}) ago\\b`, 'g'),
     read: (m) => toNumber(m[1]!) * unitDays(m[2]!),
   },
-  { value: 'postpartumDays', re: new RegExp(`\\b(?:hace) ${NUM} (${UNIT_ES}) (?:que )?(?:di a luz|tuve (?:a )?(?:mi|el) bebe|del parto|de la cesarea)\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
-  { value: 'postpartumDays', re: /\b(?:postpartum|post-partum|after (?:the |my )?delivery|since (?:the |my )?delivery|since giving birth|after giving birth|despues del parto|despues de dar a luz)\b/g, read: () => 14 },
+  { value: 'postpartumDays', digits: false, re: new RegExp(`\\b(?:hace) ${NUM} (${UNIT_ES}) (?:que )?(?:di a luz|tuve (?:a )?(?:mi|el) bebe|del parto|de la cesarea)\\b`, 'g'), read: (m) => toNumber(m[1]!) * unitDays(m[2]!) },
+  { value: 'postpartumDays', digits: false, re: /\b(?:postpartum|post-partum|after (?:the |my )?delivery|since (?:the |my )?delivery|since giving birth|after giving birth|despues del parto|despues de dar a luz)\b/g, read: () => 14 },
 ];
 
 /** °C when marked or when the number is a plausible body temperature in Celsius; °F otherwise. */
@@ -100,7 +104,10 @@ const BP = /\b(\d{2,3}) ?(?:\/|over|sobre) ?(\d{2,3})\b(?! ?(?:pain|dolor))/g;
 
 export function extractReadings(text: string): Reading[] {
   const out: Reading[] = [];
+  // Without a digit only the worded readings can be there ("newborn", "pregnant", "meter says HI").
+  const digits = /\d/.test(text);
   for (const x of EXTRACTORS) {
+    if (!digits && x.digits !== false) continue;
     x.re.lastIndex = 0;
     for (let m = x.re.exec(text); m; m = x.re.exec(text)) {
       const amount = x.read(m);
