@@ -97,7 +97,7 @@ describe('Adaptive Card rendering', () => {
   it('marks a red flag and a missed target on the card', () => {
     const card = renderCard(viewOf('OPEN', { redFlags: ['chest pain'], priority: 'stat', category: 'red-flag', claimDueAt: new Date('2026-12-01T14:30:00Z') }), { roster: teamsRoster() }) as any;
     expect(card.body[0].style).toBe('attention');
-    expect(cardText(card)).toContain('Red flag: a clinician reviews this within minutes.');
+    expect(cardText(card)).toContain('Red flag: chest pain: a clinician reviews this within minutes.');
     expect(cardText(card)).toContain('STAT');
     expect(cardText(card)).toMatch(/Claim overdue by 30m ⚠/);
     expect(card.fallbackText).toMatch(/^RED FLAG: /);

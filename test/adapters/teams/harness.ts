@@ -103,6 +103,8 @@ export function cardText(card: any): string {
   const out: string[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
+    // A RichTextBlock reads as one line: its runs (some bold, e.g. highlighted findings) side by side.
+    else if (v && typeof v === 'object' && (v as any).type === 'RichTextBlock') out.push(((v as any).inlines ?? []).map((i: any) => i.text ?? '').join(''));
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if ((k === 'text' || k === 'title' || k === 'value' || k === 'label') && typeof x === 'string') out.push(x);
