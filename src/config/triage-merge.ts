@@ -65,6 +65,8 @@ export function rulesFiles(source: string): string[] {
 export interface RulesDocument {
   file: string;
   data: Json;
+  /** `lang: es` at the top of a file: its patterns are Spanish-only (tried when a message has Spanish words). */
+  lang?: 'es';
 }
 
 /** Reads each file of each source; a YAML syntax error is reported with its file, line and column. */
@@ -74,7 +76,12 @@ export function readRulesDocuments(sources: readonly string[]): RulesDocument[] 
     for (const file of rulesFiles(source)) {
       const doc = YAML.parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true });
       if (doc.errors.length) throw new Error(`${file}: ${doc.errors.map((e) => e.message.split('\n')[0]).join('; ')}`);
-      docs.push({ file, data: doc.toJS() ?? {} });
+      const data = (doc.toJS() ?? {}) as Json;
+      if (isRecord(data) && data.lang !== undefined) {
+        if (data.lang !== 'es') throw new Error(`${file}: lang: only "es" is known (a file of Spanish-only patterns)`);
+        const { lang: _lang, ...rest } = data;
+        docs.push({ file, data: rest, lang: 'es' });
+      } else docs.push({ file, data });
     }
   }
   return docs;

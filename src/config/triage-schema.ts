@@ -4,7 +4,7 @@ import wordListPath from 'word-list';
 import { buildRulesSpelling, patternProblem, protectedWords, VALUE_NAMES, type TriageRules } from '../domain/triage/index.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
 import { expandLexicon } from './triage-lexicon.ts';
-import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments } from './triage-merge.ts';
+import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments, type RulesDocument } from './triage-merge.ts';
 
 /**
  * Schema of a triage rules file (config/triage.default.yaml). Validation collects every problem
@@ -120,7 +120,7 @@ export const triageRulesSchema: z.ZodType<TriageRules, unknown> = z
       keep: words.default([]),
     }),
     language: z.strictObject({
-      es: z.strictObject({ markers: words.min(1), minShare: z.number().min(0).max(1), minCount: z.number().int().min(1) }),
+      es: z.strictObject({ markers: words.min(1), minShare: z.number().min(0).max(1), minCount: z.number().int().min(1), hints: words.default([]) }),
       en: z.strictObject({ markers: words.min(1) }),
     }),
   })
@@ -195,7 +195,31 @@ export function loadTriageRules(sources: readonly string[]): TriageRules {
   const resolved = sources.map((s) => (s === 'default' ? DEFAULT_TRIAGE_RULES_DIR : s));
   const docs = readRulesDocuments(resolved);
   const label = sources.map((s) => (s === 'default' ? 'the shipped rules (config/triage)' : s)).join(' + ');
-  return withDictionary(parseTriageRules(mergeRulesDocuments(docs), label));
+  const merged = mergeRulesDocuments(docs);
+  const rules = withDictionary(parseTriageRules(merged, label));
+  return { ...rules, spanishOnly: spanishOnlyPatterns(docs, merged) };
+}
+
+/** Every pattern string of a document (after lexicon expansion with the merged lexicon). */
+function patternsOf(data: unknown, lexicon: unknown): Set<string> {
+  const out = new Set<string>();
+  const { data: expanded } = expandLexicon({ ...(data as object), lexicon });
+  const walk = (v: unknown, key = '') => {
+    if (Array.isArray(v)) v.forEach((x) => (typeof x === 'string' ? PATTERN_KEYS.has(key) && out.add(x) : walk(x, key)));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== 'examples' && k !== 'lexicon') walk(x, k);
+  };
+  walk(expanded);
+  return out;
+}
+const PATTERN_KEYS = new Set(['patterns', 'with', 'strong', 'normal', 'weak', 'idioms', 'clauseBreaks']);
+
+/** Patterns written only in `lang: es` files: the engine tries them only in messages with Spanish words. */
+function spanishOnlyPatterns(docs: readonly RulesDocument[], merged: unknown): string[] {
+  const lexicon = (merged as { lexicon?: unknown }).lexicon ?? {};
+  const es = new Set<string>();
+  const other = new Set<string>();
+  for (const d of docs) for (const p of patternsOf(d.data, lexicon)) (d.lang === 'es' ? es : other).add(p);
+  return [...es].filter((p) => !other.has(p));
 }
 
 /**

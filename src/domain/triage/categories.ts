@@ -6,9 +6,9 @@ import { normalize } from './text.ts';
 type Scored = { category: KeywordCategory; score: number }[];
 
 /** Keyword hits by start position; `list` as in `CompiledTriageRules.keywords`. */
-function keywordHits(text: string, c: CompiledTriageRules): (Span & { list: number })[] {
+function keywordHits(text: string, c: CompiledTriageRules, skipSpanish: boolean): (Span & { list: number })[] {
   const hits: (Span & { list: number })[] = [];
-  c.keywords.scan(text, false, (list, start, end) => hits.push({ list, start, end }));
+  c.keywords.scan(text, false, (list, start, end) => hits.push({ list, start, end }), skipSpanish);
   return hits;
 }
 
@@ -20,10 +20,10 @@ const REPLY = /^\s*(re|fwd?|aw|sv)\s*:/;
  * of a red flag — a red-flag message gets the category it would have without the red flag (corpus
  * label convention 4), so "book me in, I have chest pain" stays scheduling.
  */
-export function scoreCategories(text: string, bodyStart: number, redFlagCount: number, c: CompiledTriageRules, ignore: readonly Span[] = []): Scored {
+export function scoreCategories(text: string, bodyStart: number, redFlagCount: number, c: CompiledTriageRules, ignore: readonly Span[] = [], skipSpanish = false): Scored {
   const { subjectWeight, replySubjectWeight, redFlagEvidence } = c.rules.scoring;
   const subjectFactor = REPLY.test(text.slice(0, bodyStart)) ? replySubjectWeight : subjectWeight;
-  const hits = keywordHits(text, c).filter((h) => !ignore.some((x) => h.start < x.end && x.start < h.end));
+  const hits = keywordHits(text, c, skipSpanish).filter((h) => !ignore.some((x) => h.start < x.end && x.start < h.end));
   return c.categories.map((cat, k) => {
     // strong → normal → weak: a weaker hit overlapping a stronger one is not counted again.
     const taken: Span[] = [];

@@ -89,6 +89,8 @@ export function compileTriageRules(rules: TriageRules): CompiledTriageRules {
   const hit = cache.get(rules);
   if (hit) return hit;
   const concept = new Map(rules.concepts.map((c) => [c.name, c.patterns]));
+  const spanish = new Set(rules.spanishOnly ?? []);
+  const spanishOnly = (p: string) => spanish.has(p);
   const findingLists: string[][] = [];
   const redFlags = rules.redFlags.map((r): CompiledRedFlag => {
     const patterns = [...(r.patterns ?? []), ...(r.concepts ?? []).flatMap((n) => concept.get(n) ?? [])];
@@ -111,13 +113,13 @@ export function compileTriageRules(rules: TriageRules): CompiledTriageRules {
   }));
   const compiled: CompiledTriageRules = {
     rules,
-    keywords: new KeywordIndex(rules.categories.flatMap((c) => TIERS.map((t) => c[t] ?? []))),
+    keywords: new KeywordIndex(rules.categories.flatMap((c) => TIERS.map((t) => c[t] ?? [])), spanishOnly),
     categories: rules.categories.map((c) => ({ category: c.category, priority: c.priority, weights: TIERS.map((t) => rules.scoring.weights[t]) })),
-    findingIndex: new KeywordIndex(findingLists),
+    findingIndex: new KeywordIndex(findingLists, spanishOnly),
     clinicalList,
     redFlags,
     modifiers: modifiers.filter((m) => m.category !== 'pseudo'),
-    cueIndex: new KeywordIndex([rules.idioms, rules.modifiers.filter((m) => m.category === 'pseudo').flatMap((m) => m.patterns), ...rules.modifiers.map((m) => m.patterns)]),
+    cueIndex: new KeywordIndex([rules.idioms, rules.modifiers.filter((m) => m.category === 'pseudo').flatMap((m) => m.patterns), ...rules.modifiers.map((m) => m.patterns)], spanishOnly),
     urgency: compileList(rules.urgency.patterns),
     clauseBreak: compileList(rules.clauseBreaks),
     negationCue: compileList(rules.modifiers.filter((m) => m.category === 'negated').flatMap((m) => m.patterns)),

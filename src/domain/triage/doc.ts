@@ -1,5 +1,5 @@
 import type { CompiledTriageRules } from './compile.ts';
-import { detectLanguages } from './language.ts';
+import { detect } from './language.ts';
 import type { Span } from './patterns.ts';
 import type { Language } from './rules.ts';
 import { correctSpelling, type Correction } from './spelling.ts';
@@ -23,6 +23,8 @@ export class Doc {
   readonly rawBodyStart: number;
   readonly corrections: Correction[];
   readonly languages: Language[];
+  /** Any Spanish word or letter: Spanish-only patterns are tried (language.ts `detect`). */
+  readonly spanishWords: boolean;
   readonly #c: CompiledTriageRules;
   #clauses: Clause[] | undefined;
   #cues: Span[][] | undefined;
@@ -42,7 +44,9 @@ export class Doc {
         }
       : { text: b.text, from: b.from.map((i) => i + subject.length + 1) };
     const raw = `${subject}\n${body}`;
-    this.languages = detectLanguages(joined.text, c.languages);
+    const lang = detect(joined.text, c.languages, raw);
+    this.languages = lang.languages;
+    this.spanishWords = lang.spanishWords;
     const spanishOnly = this.languages.length === 1 && this.languages[0] === 'es';
     const { mapped, corrections } = correctSpelling(joined, raw, c.spelling, c.spellingCache, spanishOnly);
     this.text = mapped.text;
@@ -61,7 +65,7 @@ export class Doc {
   #cueLists(): Span[][] {
     if (this.#cues) return this.#cues;
     const lists: Span[][] = Array.from({ length: this.#c.cueIndex.size }, () => []);
-    this.#c.cueIndex.scan(this.text, false, (list, start, end) => lists[list]!.push({ start, end }));
+    this.#c.cueIndex.scan(this.text, false, (list, start, end) => lists[list]!.push({ start, end }), !this.spanishWords);
     return (this.#cues = lists);
   }
 

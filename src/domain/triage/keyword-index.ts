@@ -39,15 +39,21 @@ export class KeywordIndex {
   readonly #seen: Uint8Array;
   readonly #found: Int32Array;
   readonly #done: Uint8Array;
+  /** Patterns a scan may be told to leave out (the Spanish-only ones, for a message with no Spanish). */
+  readonly #optional: Uint8Array;
+  /** Each list's alternation without its optional patterns. */
+  readonly #listStickyCore: (RegExp | null)[];
 
-  constructor(lists: readonly (readonly string[])[]) {
+  constructor(lists: readonly (readonly string[])[], optional: (pattern: string) => boolean = () => false) {
     this.size = lists.length;
     const sticky: RegExp[] = [];
     const listOf: number[] = [];
+    const flags: number[] = [];
     lists.forEach((patterns, list) => {
       for (const p of patterns) {
         const id = sticky.push(compileList([p], 'iy')!) - 1;
         listOf.push(list);
+        flags.push(optional(p) ? 1 : 0);
         const keys = startKeys(p);
         if (keys.any) this.#any.push(id);
         keys.nonWord.forEach((ch) => {
@@ -61,6 +67,8 @@ export class KeywordIndex {
     });
     this.#sticky = sticky;
     this.#listSticky = lists.map((l) => compileList(l, 'iy'));
+    this.#listStickyCore = lists.map((l) => compileList(l.filter((p) => !optional(p)), 'iy'));
+    this.#optional = Uint8Array.from(flags);
     this.#listOf = Int32Array.from(listOf);
     this.#seen = new Uint8Array(sticky.length);
     this.#found = new Int32Array(sticky.length);
@@ -113,7 +121,7 @@ export class KeywordIndex {
    * (like a global regex scan). Uses the index's scratch buffers: `onMatch` must not scan the
    * same index again (none of the engine's callbacks does).
    */
-  scan(text: string, overlapping: boolean, onMatch: (list: number, start: number, end: number) => void): void {
+  scan(text: string, overlapping: boolean, onMatch: (list: number, start: number, end: number) => void, skipOptional = false): void {
     const next = overlapping ? null : new Int32Array(this.size);
     const found = this.#found;
     for (let p = 0; p < text.length; p++) {
@@ -125,11 +133,11 @@ export class KeywordIndex {
       for (let j = 0; j < count; j++) {
         const id = found[j]!;
         const list = this.#listOf[id]!;
-        if (this.#done[list] || (next && p < next[list]!)) continue;
+        if (this.#done[list] || (next && p < next[list]!) || (skipOptional && this.#optional[id])) continue;
         // Several candidates of one list here (ids of a list are adjacent): one alternation run
         // beats trying them one by one, and gives the same first match.
         const many = j + 2 < count && this.#listOf[found[j + 2]!] === list;
-        const at = many ? this.#listSticky[list]! : this.#sticky[id]!;
+        const at = many ? ((skipOptional ? this.#listStickyCore[list] : this.#listSticky[list]) ?? this.#sticky[id]!) : this.#sticky[id]!;
         at.lastIndex = p;
         const m = at.exec(text);
         if (!m || m[0].length === 0) {

@@ -94,7 +94,7 @@ export function scanRedFlags(doc: Doc, c: CompiledTriageRules): RedFlagScan {
       // A subject-only finding can still be overruled by the body (bodyDecides): keep judging then.
       if (j.affirmed && start >= doc.bodyStart) settled[i] = 1;
     }
-  });
+  }, !doc.spanishWords);
   const hits: RedFlagHit[] = [];
   const setAside: RedFlagScan['setAside'] = [];
   c.redFlags.forEach((rule, i) => {

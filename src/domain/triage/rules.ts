@@ -146,9 +146,14 @@ export interface TriageRules {
     /** Real words never to correct (the loader adds the dictionary's words that sit near a rule word). */
     keep: string[];
   };
+  /**
+   * Patterns from `lang: es` files (set by the loader): tried only in a message with a Spanish
+   * word or letter, so English messages do not pay for the Spanish lexicon.
+   */
+  spanishOnly?: string[];
   language: {
     /** Function words that mark a message as Spanish; `minShare` of the marker words must be Spanish. */
-    es: { markers: string[]; minShare: number; minCount: number };
+    es: { markers: string[]; minShare: number; minCount: number; hints: string[] };
     en: { markers: string[] };
   };
 }

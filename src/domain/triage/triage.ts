@@ -84,7 +84,7 @@ export function triage(input: TriageInput, rules: TriageRules): TriageResult {
   const hits = scan.hits;
   // A red-flag message gets the category it would have without the red flag (corpus label
   // convention 4): the red flag's own words do not score; each red flag counts as clinical evidence.
-  const scored = scoreCategories(doc.text, doc.bodyStart, hits.length, c, [...doc.quotedSpans, ...hits.flatMap((h) => h.evidence)]);
+  const scored = scoreCategories(doc.text, doc.bodyStart, hits.length, c, [...doc.quotedSpans, ...hits.flatMap((h) => h.evidence)], !doc.spanishWords);
   const baseCategory = pickCategory(scored, hintCategory(input.categoryHint, c), rules.scoring.minScore);
   const redFlags = hits.map((h) => h.name);
   const loc = (s: Span) => doc.locate(s);
