@@ -29,8 +29,6 @@ const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 export class KeywordIndex {
   readonly size: number;
   readonly #sticky: RegExp[];
-  /** Each list as one alternation, for a position where many of its patterns are candidates. */
-  readonly #listSticky: (RegExp | null)[];
   readonly #listOf: Int32Array;
   readonly #trie = node();
   readonly #nonWord = new Map<number, number[]>();
@@ -41,8 +39,6 @@ export class KeywordIndex {
   readonly #done: Uint8Array;
   /** Patterns a scan may be told to leave out (the Spanish-only ones, for a message with no Spanish). */
   readonly #optional: Uint8Array;
-  /** Each list's alternation without its optional patterns. */
-  readonly #listStickyCore: (RegExp | null)[];
 
   constructor(lists: readonly (readonly string[])[], optional: (pattern: string) => boolean = () => false) {
     this.size = lists.length;
@@ -66,8 +62,6 @@ export class KeywordIndex {
       }
     });
     this.#sticky = sticky;
-    this.#listSticky = lists.map((l) => compileList(l, 'iy'));
-    this.#listStickyCore = lists.map((l) => compileList(l.filter((p) => !optional(p)), 'iy'));
     this.#optional = Uint8Array.from(flags);
     this.#listOf = Int32Array.from(listOf);
     this.#seen = new Uint8Array(sticky.length);
@@ -134,16 +128,10 @@ export class KeywordIndex {
         const id = found[j]!;
         const list = this.#listOf[id]!;
         if (this.#done[list] || (next && p < next[list]!) || (skipOptional && this.#optional[id])) continue;
-        // Several candidates of one list here (ids of a list are adjacent): one alternation run
-        // beats trying them one by one, and gives the same first match.
-        const many = j + 2 < count && this.#listOf[found[j + 2]!] === list;
-        const at = many ? ((skipOptional ? this.#listStickyCore[list] : this.#listSticky[list]) ?? this.#sticky[id]!) : this.#sticky[id]!;
+        const at = this.#sticky[id]!;
         at.lastIndex = p;
         const m = at.exec(text);
-        if (!m || m[0].length === 0) {
-          if (many) this.#done[list] = 1; // the whole list was tried here
-          continue;
-        }
+        if (!m || m[0].length === 0) continue;
         this.#done[list] = 1;
         if (next) next[list] = p + m[0].length;
         onMatch(list, p, p + m[0].length);

@@ -55,6 +55,8 @@ describe('start keys of a pattern', () => {
     const all = [...rules.redFlags.flatMap((r) => [...(r.patterns ?? []), ...(r.with ?? [])]), ...rules.modifiers.flatMap((m) => m.patterns), ...rules.categories.flatMap((c) => [...(c.strong ?? []), ...(c.normal ?? []), ...(c.weak ?? [])])];
     const everyWord = (p: string) => [...'abcdefghijklmnopqrstuvwxyz'].every((ch) => [...startKeys(p).prefix].includes(ch));
     expect(all.filter(everyWord)).toEqual([]);
+    // A pattern that may start with a space is tried at every space.
+    expect(all.filter((p) => startKeys(p).nonWord.has(' '))).toEqual([]);
   });
 });
 
