@@ -37,12 +37,15 @@ export class Doc {
     const b = normalizeMapped(body);
     const lead = s.text.length - s.text.trimStart().length;
     const subj = s.text.trim();
-    const joined: Mapped = subj
-      ? {
-          text: `${subj}\n${b.text}`,
-          from: Int32Array.from([...s.from.subarray(lead, lead + subj.length), subject.length, ...b.from.map((i) => i + subject.length + 1)]),
-        }
-      : { text: b.text, from: b.from.map((i) => i + subject.length + 1) };
+    const bodyAt = subject.length + 1;
+    let joined: Mapped;
+    if (subj) {
+      const from = new Int32Array(subj.length + 1 + b.from.length);
+      from.set(s.from.subarray(lead, lead + subj.length));
+      from[subj.length] = subject.length;
+      for (let i = 0; i < b.from.length; i++) from[subj.length + 1 + i] = b.from[i]! + bodyAt;
+      joined = { text: `${subj}\n${b.text}`, from };
+    } else joined = { text: b.text, from: b.from.map((i) => i + bodyAt) };
     const raw = `${subject}\n${body}`;
     const lang = detect(joined.text, c.languages, raw);
     this.languages = lang.languages;

@@ -47,11 +47,7 @@ function firstAffirmed(re: RegExp | null, doc: Doc, c: CompiledTriageRules): Spa
 /** The evidence for `rule` beyond its finding (the `with` finding and the value conditions), or null when a part fails. */
 function extraEvidence(doc: Doc, rule: CompiledRedFlag, c: CompiledTriageRules): Span[] | null {
   const evidence: Span[] = [];
-  if (rule.with) {
-    const w = firstAffirmed(rule.with, doc, c);
-    if (!w) return null;
-    evidence.push(w);
-  }
+  // Readings first: most messages have none, and then the (whole-text) `with` search is not needed.
   for (const cond of rule.values) {
     const s = holds(doc, cond, c);
     if (!s) return null;
@@ -61,6 +57,11 @@ function extraEvidence(doc: Doc, rule: CompiledRedFlag, c: CompiledTriageRules):
     const s = rule.valuesAny.map((cond) => holds(doc, cond, c)).find(Boolean);
     if (!s) return null;
     evidence.push(s);
+  }
+  if (rule.with) {
+    const w = firstAffirmed(rule.with, doc, c);
+    if (!w) return null;
+    evidence.unshift(w);
   }
   return evidence;
 }
