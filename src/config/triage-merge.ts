@@ -75,7 +75,12 @@ export function readRulesDocuments(sources: readonly string[]): RulesDocument[] 
   for (const source of sources) {
     for (const file of rulesFiles(source)) {
       const doc = YAML.parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true });
-      if (doc.errors.length) throw new Error(`${file}: ${doc.errors.map((e) => e.message.split('\n')[0]).join('; ')}`);
+      if (doc.errors.length) {
+        // The first problem is the one to fix (later ones follow from it); YAML's own lines can be long.
+        const first = doc.errors[0]!.message.split('\n')[0]!.slice(0, 200);
+        const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more after it)` : '';
+        throw new Error(`${file}: ${first}${more}. A pattern that starts with { [ * ? ' " ! & | needs '…' quotes.`);
+      }
       const data = (doc.toJS() ?? {}) as Json;
       if (isRecord(data) && data.lang !== undefined) {
         if (data.lang !== 'es') throw new Error(`${file}: lang: only "es" is known (a file of Spanish-only patterns)`);

@@ -56,9 +56,17 @@ function cueBefore(doc: Doc, m: CompiledModifier, span: Span, from: number, wind
   for (const cue of doc.modifierSpans(m.index)) {
     if (cue.start < from) continue;
     if (cue.start >= span.start) break;
-    if (wordCount(doc.text.slice(cue.end, span.start)) <= window && !insidePseudo(doc, cue)) found = cue;
+    if (wordCount(doc.text.slice(cue.end, span.start)) > window || insidePseudo(doc, cue)) continue;
+    if (m.category === 'explained' && cueNegated(doc, cue, from, c)) continue;
+    found = cue;
   }
   return found;
+}
+
+/** A cue that is itself negated ("hasn't gone away", "I have not taken any Pepto") governs nothing. */
+function cueNegated(doc: Doc, cue: Span, from: number, c: CompiledTriageRules): boolean {
+  const before = doc.text.slice(Math.max(from, cue.start - 40), cue.start).split(/\s+/).filter(Boolean).slice(-4).join(' ');
+  return testAny(c.negationCue, before);
 }
 
 /** A backward cue of `m` after `span` within [span.end, to) and the window; not itself negated ("hasn't gone away"). */
@@ -69,6 +77,7 @@ function cueAfter(doc: Doc, m: CompiledModifier, from: number, to: number, windo
     if (wordCount(doc.text.slice(from, cue.start)) > window || insidePseudo(doc, cue)) continue;
     const before = doc.text.slice(clauseStart, cue.start).split(/\s+/).filter(Boolean).slice(-2).join(' ');
     if (m.category !== 'negated' && testAny(c.negationCue, before)) continue;
+    if (m.category === 'explained' && cueNegated(doc, cue, clauseStart, c)) continue;
     return cue;
   }
   return undefined;

@@ -61,7 +61,7 @@ const EXTRACTORS: Extractor[] = [
   // Oxygen saturation: "pulse ox 86%", "o2 sat 88", "oxygen is at 87", "saturacion de 88"
   {
     value: 'spo2',
-    re: /\b(?:oxygen|o2|0xygen|spo2|sp02|sats?|saturation|saturations|pulse ?ox(?:imeter)?|oximeter|ox|oxigeno|saturacion|oximetro)(?: (?:level|levels|sat|sats|saturation|reading|readings|number|is|was|are|were|has|have|been|keeps|staying|stays|hovering|at|of|only|just|down|dropped|dropping|to|from|says|said|showed|shows|reads|read|around|about|between|like|de|es|esta|en|me|marca|dice|sale|salio|bajo|a|the|my))*[ :]*(\d{2,3})(?: ?%| percent)?/g,
+    re: /\b(?:oxygen|o2|0xygen|spo2|sp02|sats?|saturation|saturations|pulse ?ox(?:imeter)?|oximeter|ox|oxigeno|saturacion|oximetro)(?: (?:level|levels|sat|sats|saturation|reading|readings|number|thing|machine|monitor|meter|clip|finger|device|watch|is|was|are|were|has|have|been|keeps|staying|stays|hovering|at|of|only|just|down|dropped|dropping|to|from|says|said|showed|shows|reads|read|around|about|between|like|de|es|esta|en|me|marca|dice|sale|salio|bajo|a|the|my))*[ :]*(\d{2,3})(?: ?%| percent)?/g,
     read: (m) => between(50, 100)(Number(m[1])),
   },
   { value: 'spo2', re: /\b(\d{2,3}) ?% (?:on (?:the |my )?(?:pulse ox|oximeter)|(?:oxygen|o2|sats?|saturation|oxigeno))/g, read: (m) => between(50, 100)(Number(m[1])) },
