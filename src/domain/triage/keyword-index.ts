@@ -123,7 +123,13 @@ export class KeywordIndex {
       const count = this.#candidates(text, p);
       if (count === 0) continue;
       for (let j = 0; j < count; j++) this.#seen[found[j]!] = 0;
-      if (count > 1) found.subarray(0, count).sort();
+      // Insertion sort in place (a few candidates): list order, then pattern order, without allocating.
+      for (let a = 1; a < count; a++) {
+        const v = found[a]!;
+        let b = a - 1;
+        for (; b >= 0 && found[b]! > v; b--) found[b + 1] = found[b]!;
+        found[b + 1] = v;
+      }
       for (let j = 0; j < count; j++) {
         const id = found[j]!;
         const list = this.#listOf[id]!;

@@ -88,16 +88,17 @@ export function triage(input: TriageInput, rules: TriageRules): TriageResult {
   const baseCategory = pickCategory(scored, hintCategory(input.categoryHint, c), rules.scoring.minScore);
   const redFlags = hits.map((h) => h.name);
   const loc = (s: Span) => doc.locate(s);
-  const explanation: TriageExplanation = {
+  const explain = (): TriageExplanation => ({
     languages: doc.languages,
     corrections: doc.corrections.map(({ from, to }) => ({ from, to })),
     redFlags: hits.map((h) => ({ rule: h.name, label: h.label, evidence: h.evidence.map(loc), findings: explainFindings(doc, h.findings) })),
     setAside: scan.setAside.map((s) => ({ rule: s.name, label: s.label, findings: explainFindings(doc, s.findings) })),
     clinicalContent: scan.clinical.map(loc),
-  };
-  const common = { baseCategory, redFlags, redFlagLabels: hits.map((h) => h.label), languages: doc.languages, explanation };
-
-  if (hits.length > 0) return { ...common, category: 'red-flag', priority: highestPriority(hits, 'routine'), clinicalContent: false };
+  });
+  const common = { baseCategory, redFlags, redFlagLabels: hits.map((h) => h.label), languages: doc.languages };
+  if (hits.length > 0) {
+    return withExplanation({ ...common, category: 'red-flag', priority: highestPriority(hits, 'routine'), clinicalContent: false }, explain);
+  }
   const base =
     baseCategory === 'unclassified'
       ? rules.unclassified.priority
@@ -105,5 +106,11 @@ export function triage(input: TriageInput, rules: TriageRules): TriageResult {
   const clinicalContent = scan.clinical.length > 0 && rules.clinicalContent.clericalCategories.includes(baseCategory);
   let priority = soundsUrgent(doc, c) ? maxPriority(base, rules.urgency.priority) : base;
   if (clinicalContent) priority = maxPriority(priority, rules.clinicalContent.priority);
-  return { ...common, category: baseCategory, priority, clinicalContent };
+  return withExplanation({ ...common, category: baseCategory, priority, clinicalContent }, explain);
+}
+
+/** The explanation is built when first read (ingestion never reads it; `--explain` and View message do). */
+function withExplanation(r: Omit<TriageResult, 'explanation'>, explain: () => TriageExplanation): TriageResult {
+  let cached: TriageExplanation | undefined;
+  return Object.defineProperty(r, 'explanation', { get: () => (cached ??= explain()), enumerable: true }) as TriageResult;
 }
