@@ -8,7 +8,8 @@ import { evaluate, readNdjson, summary } from './evaluate.ts';
 // The labelled dev corpora live beside the clone (../shared/corpus), as in CI; BATON_CORPUS_DIR
 // overrides. The held-out sets ship with the tests, each written apart from the rules, with Spanish,
 // misspellings and look-alikes: holdout.ndjson (37), holdout-2.ndjson (160), holdout-3.ndjson (150),
-// holdout-4.ndjson (150: elderly, teenage, second-language and terse writers).
+// holdout-4.ndjson (150: elderly, teenage, second-language and terse writers), holdout-5.ndjson (100:
+// the rarer red-flag families).
 // Recall is the bar that protects patients: every red flag of every set must be found.
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const corpusDir = process.env.BATON_CORPUS_DIR ?? path.resolve(repoRoot, '../shared/corpus');
@@ -26,6 +27,7 @@ const sets: { file: string; recall: number; precision: number; accuracy: number;
   { file: here('./holdout-2.ndjson'), recall: 1, precision: 0.95, accuracy: 0.9 },
   { file: here('./holdout-3.ndjson'), recall: 1, precision: 0.95, accuracy: 0.85 },
   { file: here('./holdout-4.ndjson'), recall: 1, precision: 0.95, accuracy: 0.85, unbadged: 2 },
+  { file: here('./holdout-5.ndjson'), recall: 1, precision: 0.95, accuracy: 0.9 },
 ];
 
 describe('triage against labelled corpora', () => {
