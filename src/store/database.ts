@@ -72,7 +72,12 @@ async function openPostgres(url: string): Promise<Database> {
     advertise: () => {},
     close: async () => {
       await prisma.$disconnect();
-      await pool.end();
+      // pool.end() waits for every checked-out connection. A transaction whose connection died in
+      // an outage holds its client until Prisma's transaction timeout rolls it back (up to two
+      // minutes): shutting down must not wait for that.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pool.end(), new Promise<void>((r) => (timer = setTimeout(r, 5_000).unref()))]);
+      clearTimeout(timer);
     },
   };
 }
