@@ -1,7 +1,7 @@
 // Scores the triage rules against labelled NDJSON corpora (../shared/corpus format) and prints
 // recall, precision, category accuracy and every miss. Usage:
 //   node --import tsx scripts/triage-score.ts [--rules <file|dir>]... [--only <id,id>] <corpus.ndjson>...
-import { loadDefaultTriageRules, loadTriageRules } from '../src/config/triage-file.ts';
+import { loadDefaultTriageRules, loadTriageRules } from '../src/config/triage-schema.ts';
 import { evaluate, readNdjson, summary } from '../test/domain/triage/evaluate.ts';
 
 const args = process.argv.slice(2);

@@ -11,7 +11,7 @@ import type { TriageRules } from '../domain/triage/index.ts';
 import { businessCalendarSchema } from './calendar-schema.ts';
 import { crossReferenceProblems } from './cross-references.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
-import { loadDefaultTriageRules, loadTriageRules } from './triage-file.ts';
+import { loadDefaultTriageRules, loadTriageRules } from './triage-schema.ts';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../config/baton.example.yaml', import.meta.url));
 

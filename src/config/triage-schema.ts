@@ -139,7 +139,7 @@ export const triageRulesSchema: z.ZodType<TriageRules, unknown> = z
 
 /**
  * Version-1 files (one `negation` and one `resolution` section) are read as their version-2
- * modifiers, so a clinic's copy of the old rules keeps working; `baton config check` says so.
+ * modifiers, so a clinic's copy of the old rules keeps working.
  */
 export function upgradeRules(data: unknown): unknown {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
@@ -175,8 +175,21 @@ export function parseTriageRules(data: unknown, source = 'triage rules'): Triage
   const parsed = triageRulesSchema.safeParse(lex.data);
   if (parsed.success && lex.problems.length === 0) return parsed.data;
   const issues = [...lex.problems, ...(parsed.success ? [] : parsed.error.issues)];
-  const lines = issues.map((i) => `  ${formatPath(i.path as PropertyKey[])}: ${i.message}`);
+  const lines = issues.map((i) => `  ${formatPath(i.path as PropertyKey[])}: ${i.message}${recordName(lex.data, i.path as PropertyKey[])}`);
   throw new Error(`${source} is invalid (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+}
+
+/**
+ * The files are merged, so `redFlags[54]` is an index into the merged list, not into the clinic's
+ * file: name the record too (" — in red-flag rule "post-op-bleeding"").
+ */
+function recordName(data: unknown, path: readonly PropertyKey[]): string {
+  const [list, index] = path;
+  const what: Record<string, string> = { redFlags: 'red-flag rule', modifiers: 'modifier', concepts: 'concept', categories: 'category' };
+  if (typeof list !== 'string' || typeof index !== 'number' || !what[list]) return '';
+  const record = (data as Record<string, unknown[] | undefined>)?.[list]?.[index] as { name?: unknown; category?: unknown } | undefined;
+  const key = record?.name ?? record?.category;
+  return typeof key === 'string' ? ` — in ${what[list]} "${key}"` : '';
 }
 
 let defaults: TriageRules | undefined;
@@ -227,8 +240,10 @@ function spanishOnlyPatterns(docs: readonly RulesDocument[], merged: unknown): s
  * one typo away from a rule word, so spelling tolerance never rewrites a correctly spelt word:
  * "night" stays "night" though "tight" is a rule word.
  */
+let dictionary: string[] | undefined;
+
 export function withDictionary(rules: TriageRules): TriageRules {
-  const dictionary = fs.readFileSync(wordListPath, 'utf8').split('\n');
+  dictionary ??= fs.readFileSync(wordListPath, 'utf8').split('\n');
   const keep = protectedWords(dictionary, buildRulesSpelling(rules));
   return { ...rules, spelling: { ...rules.spelling, keep: [...new Set([...rules.spelling.keep, ...keep])] } };
 }

@@ -43,6 +43,10 @@ function isTransientConflict(e: unknown): boolean {
   return driverCodes(e).some((c) => ['P2002', 'P2034', '23505', '40001', '40P01', 'UniqueConstraintViolation', 'TransactionWriteConflict'].includes(c));
 }
 
+/** The item a message (source, externalId) belongs to: ingestion's idempotency look-up, in and out of a transaction. */
+const messageItemSql = (source: string, externalId: string) =>
+  Prisma.sql`SELECT w.* FROM "PortalMessage" m JOIN "WorkItem" w ON w.id = m."itemId" WHERE m.source = ${source} AND m."externalId" = ${externalId}`;
+
 /** Namespace of the ingestion locks (`pg_advisory_xact_lock(int, int)`); the migration lock is 72616001. */
 const INGEST_LOCK_CLASS = 72616002;
 
@@ -51,8 +55,7 @@ class PrismaIngestTx implements IngestTx {
   constructor(private readonly tx: Tx) {}
 
   async findMessageItem(source: string, externalId: string) {
-    const rows = await this.tx.$queryRaw<WorkItemRow[]>`
-      SELECT w.* FROM "PortalMessage" m JOIN "WorkItem" w ON w.id = m."itemId" WHERE m.source = ${source} AND m."externalId" = ${externalId}`;
+    const rows = await this.tx.$queryRaw<WorkItemRow[]>(messageItemSql(source, externalId));
     return rows[0] ? toItem(rows[0]) : null;
   }
 
@@ -108,8 +111,7 @@ export class PrismaStore implements Store {
   // The hot reads of ingestion and clicks are plain SQL: Prisma's query compiler costs a few
   // milliseconds per model query, several times the database's own work here.
   async findMessageItem(source: string, externalId: string) {
-    const rows = await this.db.$queryRaw<WorkItemRow[]>`
-      SELECT w.* FROM "PortalMessage" m JOIN "WorkItem" w ON w.id = m."itemId" WHERE m.source = ${source} AND m."externalId" = ${externalId}`;
+    const rows = await this.db.$queryRaw<WorkItemRow[]>(messageItemSql(source, externalId));
     return rows[0] ? toItem(rows[0]) : null;
   }
 

@@ -20,10 +20,6 @@ export function languageMarkers(rules: TriageRules): LanguageMarkers {
   return { es: new Set(rules.language.es.markers), esHints: new Set(rules.language.es.hints), en: new Set(rules.language.en.markers), minShare: rules.language.es.minShare, minCount: rules.language.es.minCount };
 }
 
-export function detectLanguages(text: string, m: LanguageMarkers): Language[] {
-  return detect(text, m).languages;
-}
-
 /**
  * The languages, and whether the message has any Spanish at all: one Spanish marker word, or a
  * Spanish letter or mark in the raw text (á, ñ, ¿…). Spanish-only patterns run only then; the

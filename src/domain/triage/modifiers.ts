@@ -157,7 +157,3 @@ export function judge(doc: Doc, span: Span, c: CompiledTriageRules, transient = 
   if (current) for (const h of modifiers) if (h.category === 'historical' || h.category === 'resolved') h.applies = false;
   return { affirmed: !modifiers.some((h) => h.applies && BLOCKING.has(h.category)), modifiers };
 }
-
-export function affirmed(doc: Doc, span: Span, c: CompiledTriageRules): boolean {
-  return judge(doc, span, c).affirmed;
-}

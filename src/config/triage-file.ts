@@ -1,1 +1,0 @@
-export { loadDefaultTriageRules, loadTriageRules } from './triage-schema.ts';
