@@ -1,5 +1,6 @@
 import { itemRef, type ItemState, type WorkItem } from './work-item.ts';
 import type { Roster } from './roster.ts';
+import { defaultEscalationTarget, reassignTargets } from './targets.ts';
 import type { Category, Priority } from './types.ts';
 
 export const CATEGORY_LABELS: Record<Category, string> = {
@@ -17,13 +18,44 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   unclassified: 'Needs triage',
 };
 
-const STATE_LABELS: Record<ItemState, string> = {
+export const PRIORITY_LABELS: Record<Priority, string> = { routine: 'Routine', urgent: 'Urgent', asap: 'ASAP', stat: 'STAT' };
+
+export const STATE_LABELS: Record<ItemState, string> = {
   OPEN: 'Unclaimed',
   CLAIMED: 'Claimed',
   ESCALATED: 'With a physician',
   SNOOZED: 'Snoozed',
   RESOLVED: 'Resolved',
 };
+
+/** The state in a sentence: "B-12 is now with a physician". */
+export const STATE_WORDS: Record<ItemState, string> = {
+  OPEN: 'unclaimed',
+  CLAIMED: 'claimed',
+  ESCALATED: 'with a physician',
+  SNOOZED: 'snoozed',
+  RESOLVED: 'resolved',
+};
+
+/** Snooze lengths every platform offers, in wall-clock minutes; the first `default: true` is preselected. */
+export const SNOOZE_CHOICES: ReadonlyArray<{ minutes: number; label: string; default?: true }> = [
+  { minutes: 30, label: '30 minutes' },
+  { minutes: 60, label: '1 hour', default: true },
+  { minutes: 120, label: '2 hours' },
+  { minutes: 240, label: '4 hours' },
+  { minutes: 1440, label: '1 day' },
+  { minutes: 4320, label: '3 days' },
+  { minutes: 10080, label: '1 week' },
+];
+
+/** The escalation choice meaning "no named physician": the item goes to the physician pool. */
+export const POOL_CHOICE = 'pool';
+
+/** One option of a picker on a card: a staff key, `pool`, or snooze minutes. */
+export interface CardChoice {
+  value: string;
+  label: string;
+}
 
 /** Action ids are the command names, shared by every platform (STYLE.md "names are the commands"). */
 export type CardCommand =
@@ -38,6 +70,13 @@ export interface CardAction {
   confirm?: string;
   /** What the platform must ask for before sending the command. */
   input?: 'reason' | 'physician-and-reason' | 'staff' | 'physician' | 'snooze' | 'instructions';
+  /**
+   * The picker's options for `staff`, `physician`, `physician-and-reason` (physicians, then the
+   * pool) and `snooze` (minutes); `defaultChoice` is preselected. Every platform offers exactly
+   * these, so a Teams choice set and a Slack modal never disagree.
+   */
+  choices?: CardChoice[];
+  defaultChoice?: string;
 }
 
 export interface CardView {
@@ -54,6 +93,10 @@ export interface CardView {
   clinicalContent: boolean;
   state: ItemState;
   stateLabel: string;
+  /** "Routine", "Urgent", "ASAP", "STAT". */
+  priorityLabel: string;
+  /** "Claimed: Dana Reyes", "With a physician (physician pool)", "Unclaimed": the card's status field on every platform. */
+  statusLine: string;
   queue: { key: string; name: string };
   owner: { key: string; name: string } | null;
   patientToken: string;
@@ -151,6 +194,31 @@ export function actionsFor(state: ItemState, ownerId: string | null): CardAction
   }
 }
 
+/** "Claimed: Dana Reyes" — the owner after the state, or where escalated work waits. */
+export function statusLine(state: ItemState, owner: { name: string } | null): string {
+  if (owner && state !== 'OPEN') return `${STATE_LABELS[state]}: ${owner.name}`;
+  return state === 'ESCALATED' ? `${STATE_LABELS[state]} (physician pool)` : STATE_LABELS[state];
+}
+
+/** Fills in each action's picker from the roster: who it may go to, how long a snooze may be. */
+function withChoices(actions: CardAction[], item: WorkItem, roster: Roster): CardAction[] {
+  return actions.map((a) => {
+    switch (a.input) {
+      case 'snooze':
+        return { ...a, choices: SNOOZE_CHOICES.map((c) => ({ value: String(c.minutes), label: c.label })), defaultChoice: String(SNOOZE_CHOICES.find((c) => c.default)!.minutes) };
+      case 'staff':
+      case 'physician':
+        return { ...a, choices: reassignTargets(item, roster).map((s) => ({ value: s.key, label: s.name })) };
+      case 'physician-and-reason': {
+        const physicians = roster.physicians().map((p) => ({ value: p.key, label: p.name }));
+        return { ...a, choices: [...physicians, { value: POOL_CHOICE, label: 'Physician pool (first available)' }], defaultChoice: defaultEscalationTarget(item, roster)?.key ?? POOL_CHOICE };
+      }
+      default:
+        return a;
+    }
+  });
+}
+
 /** One platform-neutral card that every adapter renders (Block Kit, Adaptive Card, HTML). */
 export function buildCard(item: WorkItem, o: CardOptions): CardView {
   const owner = item.ownerId ? { key: item.ownerId, name: o.roster.member(item.ownerId)?.name ?? item.ownerId } : null;
@@ -173,6 +241,8 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     clinicalContent: !redFlag && item.clinicalContent,
     state: item.state,
     stateLabel: STATE_LABELS[item.state],
+    priorityLabel: PRIORITY_LABELS[item.priority],
+    statusLine: statusLine(item.state, owner),
     queue,
     owner,
     patientToken: item.patientToken,
@@ -188,7 +258,7 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
       : null,
     text,
     link: item.link,
-    actions: actionsFor(item.state, item.ownerId),
+    actions: withChoices(actionsFor(item.state, item.ownerId), item, o.roster),
     fallbackText: `${redFlag ? 'RED FLAG: ' : !redFlag && item.clinicalContent ? 'Clinical content: ' : ''}${CATEGORY_LABELS[item.category]} (${item.priority}) in ${queue.name}, ${ref}: ${STATE_LABELS[item.state].toLowerCase()}`,
   };
 }

@@ -25,6 +25,8 @@ function card(over: Partial<CardView> = {}): CardView {
     clinicalContent: false,
     state: 'CLAIMED',
     stateLabel: 'Claimed',
+    priorityLabel: 'Routine',
+    statusLine: 'Claimed: Taylor Brooks, MA',
     queue: { key: 'refills', name: 'Refills' },
     owner: { key: 'taylor-brooks', name: 'Taylor Brooks, MA' },
     patientToken: 'T.P. …1234',
