@@ -1,6 +1,7 @@
 import type { AppContext } from '../../src/app/context.ts';
 import type { ChatAdapter, PostedRef } from '../../src/app/chat-adapter.ts';
 import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
+import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
@@ -132,23 +133,13 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     return { channel, ts: String(res.ts) };
   }
 
-  /** The team's notes on an item (reasons given with its transitions), for physician DMs. */
-  private async teamNotes(itemId: string): Promise<string[]> {
-    const VERB: Record<string, string> = { 'item.snooze': 'snoozed', 'item.escalate': 'escalated', 'item.return': 'returned', 'item.resolve': 'resolved', 'item.reassign': 'reassigned' };
-    const trail = await this.ctx.store.auditOf(itemId);
-    return trail
-      .filter((e) => e.reason && VERB[e.action])
-      .slice(-5)
-      .map((e) => `${this.ctx.roster.member(e.actor)?.name ?? e.actor} (${VERB[e.action]}): ${e.reason}`);
-  }
-
   /**
    * A DM to a person (escalations, reminders) or, for `to = null`, a post in the physician pool
    * channel. The card carries the physician actions for escalated items (card.actions).
    */
   async sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {
     const escalated = card.state === 'ESCALATED';
-    const notes = escalated ? await this.teamNotes(card.itemId) : undefined;
+    const notes = escalated ? (await teamNotes(this.ctx, card.itemId, 5)).map(noteLine) : undefined;
     if (to?.slackUserId) {
       await this.dm(to.slackUserId, cardMessage(card, { intro: text, notes, notice: escalated ? 'Escalated to you' : 'Baton reminder' }));
       return;

@@ -15,6 +15,29 @@ export class RateLimitedError extends Error {
   }
 }
 
+/**
+ * Who a notice pages. Staff only: a mention never carries patient data. `queue` names the queue
+ * whose paging group is mentioned — its `slackUserGroup` in Slack, its `teamsTag` in Teams —
+ * and when the queue has none for that platform, `fallback` (its lead) is mentioned by name.
+ * `people` are mentioned in any case (e.g. the owner of an overdue item).
+ */
+export interface Mention {
+  queue: string | null;
+  fallback: StaffMember[];
+  people: StaffMember[];
+}
+
+/** How a thread line is delivered. */
+export interface NoticeOptions {
+  /**
+   * Shown in the channel as well as in the card's thread: Slack `reply_broadcast`; Teams a
+   * channel post (Teams has no broadcast reply). Reminders and STAT repeats are; the audit-style
+   * lines ("Claimed by …") are not.
+   */
+  broadcast?: boolean;
+  mention?: Mention;
+}
+
 /** Where a card lives on a platform, for in-place updates and thread replies. */
 export interface PostedRef {
   channel: string;
@@ -30,8 +53,8 @@ export interface ChatAdapter {
   start(): Promise<void>;
   stop(): Promise<void>;
   connected(): boolean;
-  /** Posts a new card in the item's queue channel. */
-  postCard(card: CardView): Promise<PostedRef>;
+  /** Posts a new card in the item's queue channel; a red-flag card pages `mention` with it. */
+  postCard(card: CardView, opts?: { mention?: Mention }): Promise<PostedRef>;
   /**
    * Looks for a card this adapter already posted for the item (e.g. Slack message metadata in
    * the channel's recent history). Called before re-posting after a failed attempt whose outcome
@@ -45,8 +68,8 @@ export interface ChatAdapter {
    * in DMs or the physician pool; the channel card itself always gets `card`.
    */
   updateCard(ref: PostedRef, card: CardView, direct?: CardView): Promise<void>;
-  /** A short line in the card's thread ("Claimed by …"), not broadcast to the channel. */
-  postThreadNote(ref: PostedRef, text: string): Promise<void>;
+  /** A short line in the card's thread ("Claimed by …"); with `broadcast` / `mention` a notice that reaches people (reminders). */
+  postThreadNote(ref: PostedRef, text: string, opts?: NoticeOptions): Promise<void>;
   /** A direct message to one person, or to the physician pool when `to` is null. `card` is drawn for that addressee. */
   sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void>;
   /** A manager's daily digest, rendered from the one digest model; `text` is the plain-text version. */

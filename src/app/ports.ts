@@ -129,6 +129,8 @@ export interface Store {
   outboxStats(now: Date): Promise<{ pending: number; oldestAgeSeconds: number }>;
   savePlatformPost(ref: PlatformPostRef, now: Date): Promise<void>;
   findPlatformPost(itemId: string, platform: string, kind: string): Promise<PlatformPostRef | null>;
+  /** Every post of an item on a platform whose kind starts with `kindPrefix` (e.g. `copy:`: DM and pool copies), oldest first. */
+  platformPostsOf(itemId: string, platform: string, kindPrefix: string): Promise<PlatformPostRef[]>;
   /** Platform conversation references (Teams proactive messaging), keyed e.g. `teams:channel:<id>` or `teams:user:<aadId>`. */
   saveConversationRef(key: string, platform: string, reference: Record<string, unknown>, now: Date): Promise<void>;
   findConversationRef(key: string): Promise<Record<string, unknown> | null>;

@@ -1,6 +1,7 @@
 import { fail, type Failure } from '../domain/result.ts';
 import type { AppContext } from './context.ts';
 import type { StoredMessage } from './ports.ts';
+import { teamNotes, type StaffNote } from './team-notes.ts';
 import { triage, type TriageRules } from '../domain/triage/index.ts';
 
 /** What "View message" shows once the retention period removed the text; the EHR keeps the original. */
@@ -17,22 +18,7 @@ export interface Highlight {
 
 export type ViewedMessage = Pick<StoredMessage, 'subject' | 'body' | 'sentAt'> & { highlights: Highlight[] };
 
-/**
- * Staff free text recorded with the item's transitions — escalation and snooze reasons, return
- * instructions, resolve notes. It often quotes the patient, so the channel card and thread only
- * say one was recorded (unless `card.messageText` shows text); View message shows it.
- */
-export interface StaffNote {
-  at: Date;
-  /** The staff member's display name. */
-  by: string;
-  what: 'snoozed' | 'escalated' | 'returned' | 'resolved';
-  text: string;
-}
-
 export type ViewOutcome = { ok: true; messages: ViewedMessage[]; notes: StaffNote[] } | Failure;
-
-const NOTED: Record<string, StaffNote['what']> = { 'item.snooze': 'snoozed', 'item.escalate': 'escalated', 'item.return': 'returned', 'item.resolve': 'resolved' };
 
 /** Sorted, non-overlapping highlights (the first of two overlapping spans wins). */
 function highlightsOf(subject: string | null, body: string | null, rules: TriageRules): Highlight[] {
@@ -70,9 +56,7 @@ export async function viewMessage(ctx: AppContext, req: { itemId: string; actorK
     if (!allowed) outcome = fail('item.not_authorized', 'You are not allowed to read this message.');
     else {
       const messages = await ctx.store.messagesOf(item.id);
-      const notes = (await ctx.store.auditOf(item.id))
-        .filter((a) => a.reason && NOTED[a.action])
-        .map((a) => ({ at: a.at, by: ctx.roster.member(a.actor)?.name ?? a.actor, what: NOTED[a.action]!, text: a.reason! }));
+      const notes = await teamNotes(ctx, item.id);
       outcome = {
         ok: true,
         messages: messages.map((m) => ({ subject: m.subject, body: m.body ?? PURGED, sentAt: m.sentAt, highlights: highlightsOf(m.subject, m.body, ctx.triageRules) })),

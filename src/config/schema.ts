@@ -31,6 +31,10 @@ export const queueSchema = z.strictObject({
   name: z.string().min(1),
   slackChannel: z.string().regex(/^[CG][A-Z0-9]+$/, 'a Slack channel id looks like "C012ABCDEF"').optional(),
   teamsChannel: z.string().min(1).optional(),
+  /** Who is paged for this queue in Slack: a user group id (`S…`), mentioned as `<!subteam^S…>`; without it, the lead. */
+  slackUserGroup: z.string().regex(/^S[A-Z0-9]+$/, 'a Slack user group id looks like "S012ABCDEF" (not its @handle)').optional(),
+  /** Who is paged for this queue in Teams: a team tag (id and display name, from Graph `teams/{id}/tags`); without it, the lead. */
+  teamsTag: z.strictObject({ id: z.string().min(1), name: z.string().min(1).max(100) }).optional(),
   lead: key.optional(),
   members: z.array(key).min(1, 'a queue needs at least one member'),
 });

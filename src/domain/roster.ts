@@ -22,6 +22,10 @@ export interface QueueDef {
   members: string[];
   slackChannel?: string | undefined;
   teamsChannel?: string | undefined;
+  /** Slack user group paged for this queue (`S…`). */
+  slackUserGroup?: string | undefined;
+  /** Teams tag paged for this queue. */
+  teamsTag?: { id: string; name: string } | undefined;
 }
 
 export class Roster {

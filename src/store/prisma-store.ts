@@ -293,4 +293,10 @@ export class PrismaStore implements Store {
       SELECT "itemId", platform, kind, channel, "messageId" FROM "PlatformPost" WHERE "itemId" = ${itemId} AND platform = ${platform} AND kind = ${kind}`;
     return rows[0] ?? null;
   }
+
+  async platformPostsOf(itemId: string, platform: string, kindPrefix: string) {
+    return this.db.$queryRaw<PlatformPostRef[]>`
+      SELECT "itemId", platform, kind, channel, "messageId" FROM "PlatformPost"
+      WHERE "itemId" = ${itemId} AND platform = ${platform} AND starts_with(kind, ${kindPrefix}) ORDER BY id`;
+  }
 }

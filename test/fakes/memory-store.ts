@@ -153,6 +153,9 @@ export class MemoryStore implements Store {
   async findPlatformPost(itemId: string, platform: string, kind: string) {
     return this.posts.find((p) => p.itemId === itemId && p.platform === platform && p.kind === kind) ?? null;
   }
+  async platformPostsOf(itemId: string, platform: string, kindPrefix: string) {
+    return this.posts.filter((p) => p.itemId === itemId && p.platform === platform && p.kind.startsWith(kindPrefix)).map((p) => ({ ...p }));
+  }
   refs = new Map<string, Record<string, unknown>>();
   async saveConversationRef(key: string, _platform: string, reference: Record<string, unknown>) {
     this.refs.set(key, structuredClone(reference));

@@ -111,4 +111,16 @@ describe.each(kinds)('Store contract on %s', (kind) => {
     await store.savePlatformPost({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.3' }, new Date());
     expect(await store.findPlatformPost('i-x', 'slack', 'card')).toEqual({ itemId: 'i-x', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.3' });
   });
+
+  it('lists the copies of a card by kind prefix, oldest first, per item and platform', async () => {
+    const at = new Date();
+    await store.savePlatformPost({ itemId: 'i-c', platform: 'slack', kind: 'card', channel: 'C1', messageId: '1.0' }, at);
+    await store.savePlatformPost({ itemId: 'i-c', platform: 'slack', kind: 'copy:dr-a', channel: 'D1', messageId: '2.0' }, at);
+    await store.savePlatformPost({ itemId: 'i-c', platform: 'slack', kind: 'copy:pool', channel: 'C9', messageId: '3.0' }, at);
+    await store.savePlatformPost({ itemId: 'i-c', platform: 'teams', kind: 'copy:dr-a', channel: 'x', messageId: '4' }, at);
+    await store.savePlatformPost({ itemId: 'i-d', platform: 'slack', kind: 'copy:dr-a', channel: 'D1', messageId: '5.0' }, at);
+    const copies = await store.platformPostsOf('i-c', 'slack', 'copy:');
+    expect(copies.map((c) => [c.kind, c.messageId])).toEqual([['copy:dr-a', '2.0'], ['copy:pool', '3.0']]);
+    expect(await store.platformPostsOf('i-c', 'slack', 'copy%')).toEqual([]); // a prefix, not a LIKE pattern
+  });
 });
