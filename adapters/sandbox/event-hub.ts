@@ -62,6 +62,11 @@ export class EventHub {
     }
   }
 
+  /** A page (a mention on Slack or Teams): a notice to each of these people, naming the item. */
+  page(keys: ReadonlySet<string>, itemId: string, text: string): void {
+    for (const s of this.subs) if (keys.has(s.viewer.key)) this.send(s, 'dm', { itemId, text, page: true });
+  }
+
   /** The manager's page re-reads the digest itself; the event only says it was delivered. */
   digest(to: string): void {
     for (const s of this.subs) if (s.viewer.key === to) this.send(s, 'digest', {});

@@ -39,7 +39,7 @@ export interface Sandbox {
  */
 export function createSandbox(o: SandboxOptions): Sandbox {
   const hub = new EventHub(o.ctx.roster, o.heartbeatMs);
-  const adapter = new SandboxAdapter(hub, o.ctx.store);
+  const adapter = new SandboxAdapter(hub, o.ctx.store, o.ctx.roster);
   const view = {
     poolName: o.poolName ?? 'Physician escalations',
     digest: o.digest !== undefined,

@@ -1,8 +1,8 @@
-import type { ChatAdapter, PostedRef } from '../../src/app/chat-adapter.ts';
+import type { ChatAdapter, Mention, NoticeOptions, PostedRef } from '../../src/app/chat-adapter.ts';
 import type { Store } from '../../src/app/ports.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
-import type { StaffMember } from '../../src/domain/roster.ts';
+import type { Roster, StaffMember } from '../../src/domain/roster.ts';
 import type { EventHub } from './event-hub.ts';
 import { queueChannel } from './visibility.ts';
 
@@ -18,7 +18,18 @@ export class SandboxAdapter implements ChatAdapter {
   constructor(
     private readonly hub: EventHub,
     private readonly store: Pick<Store, 'findItem'>,
+    private readonly roster?: Roster,
   ) {}
+
+  /**
+   * Who a mention reaches here. The sandbox has no user groups or tags: a queue's "group" is the
+   * people who work it (members and lead), which is what a clinic's group usually holds.
+   */
+  private paged(m: Mention): Set<string> {
+    const q = m.queue ? this.roster?.queue(m.queue) : undefined;
+    const group = q ? [...q.members, ...(q.lead ? [q.lead] : [])] : m.fallback.map((s) => s.key);
+    return new Set([...group, ...m.people.map((s) => s.key)]);
+  }
 
   async start(): Promise<void> {
     this.running = true;
@@ -34,8 +45,9 @@ export class SandboxAdapter implements ChatAdapter {
     return this.running;
   }
 
-  async postCard(card: CardView): Promise<PostedRef> {
+  async postCard(card: CardView, opts?: { mention?: Mention }): Promise<PostedRef> {
     this.hub.itemChanged(card.itemId);
+    if (opts?.mention) this.hub.page(this.paged(opts.mention), card.itemId, card.fallbackText);
     return { channel: queueChannel(card.queue.key), messageId: card.itemId };
   }
 
@@ -43,10 +55,11 @@ export class SandboxAdapter implements ChatAdapter {
     this.hub.itemChanged(card.itemId);
   }
 
-  async postThreadNote(ref: PostedRef, text: string): Promise<void> {
+  async postThreadNote(ref: PostedRef, text: string, opts: NoticeOptions = {}): Promise<void> {
     // The note goes to whoever can see the item now, which depends on its current state.
     const item = await this.store.findItem(ref.messageId);
     if (item) this.hub.note(item, text);
+    if (opts.mention) this.hub.page(this.paged(opts.mention), ref.messageId, text);
   }
 
   async sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {

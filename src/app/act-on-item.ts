@@ -3,6 +3,7 @@ import { channelStaffText } from '../domain/card.ts';
 import { decide, type Command, type CommandType } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
+import { localTimeLabel } from '../domain/business-time.ts';
 import { slaPatch } from '../domain/sla.ts';
 import type { WorkItem } from '../domain/work-item.ts';
 import type { AppContext } from './context.ts';
@@ -33,7 +34,7 @@ function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppC
     case 'claim': return `Claimed by ${actor.name}`;
     case 'release': return `Released by ${actor.name}`;
     case 'reassign': return `${actor.name} handed this to ${name(after.ownerId)}`;
-    case 'snooze': return `Snoozed by ${actor.name} until ${cmd.until.toISOString()}${free(cmd.reason, 'reason')}`;
+    case 'snooze': return `Snoozed by ${actor.name} until ${localTimeLabel(cmd.until, ctx.sla.calendar.timezone)}${free(cmd.reason, 'reason')}`;
     case 'escalate': return `Escalated by ${actor.name} to ${name(after.ownerId)}${free(cmd.reason, 'reason')}`;
     case 'return': return `Returned to the team by ${actor.name}${after.ownerId ? ` (to ${name(after.ownerId)})` : ''}${free(cmd.instructions, 'instructions')}`;
     case 'resolve': return `Resolved by ${actor.name}${cmd.note ? free(cmd.note, 'note') : ''}`;

@@ -3,6 +3,7 @@ import { digestText } from '../domain/digest-text.ts';
 import type { AppContext } from './context.ts';
 import { cardForItem } from './item-card.ts';
 import { RateLimitedError, type ChatAdapter } from './chat-adapter.ts';
+import { noticeOptions, resolveMention } from './notices.ts';
 import type { OutboxRow } from './ports.ts';
 
 export type DeliveryResult = 'sent' | 'retry' | 'rate_limited' | 'dropped' | 'coalesced';
@@ -56,7 +57,8 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
       case 'card.post': {
         if (posted) break; // already posted (a retry after an unknown outcome): never a second card
         const found = row.attempts > 1 && adapter.findCard ? await adapter.findCard(card) : null;
-        const ref = found ?? (await adapter.postCard(card));
+        const mention = resolveMention(ctx, row.payload.mention);
+        const ref = found ?? (await adapter.postCard(card, mention ? { mention } : undefined));
         await ctx.store.savePlatformPost({ itemId: row.itemId, platform: row.platform, kind: 'card', ...ref }, now);
         break;
       }
@@ -66,7 +68,7 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
         break;
       case 'thread.note':
         if (!posted) throw new NotYet('card not posted yet');
-        await adapter.postThreadNote(posted, String(row.payload.text ?? ''));
+        await adapter.postThreadNote(posted, String(row.payload.text ?? ''), noticeOptions(ctx, row.payload));
         break;
       case 'dm': {
         const to = typeof row.payload.to === 'string' ? (ctx.roster.member(row.payload.to) ?? null) : null;

@@ -4,10 +4,10 @@ import { patientToken } from '../domain/patient-token.ts';
 import { slaPatch } from '../domain/sla.ts';
 import { triage } from '../domain/triage/index.ts';
 import { maxPriority, type Priority } from '../domain/types.ts';
-import type { ItemPatch, WorkItem } from '../domain/work-item.ts';
+import { itemRef, type ItemPatch, type WorkItem } from '../domain/work-item.ts';
 import { queueFor, type AppContext } from './context.ts';
-import { cardPosts, cardUpdates } from './outbox-messages.ts';
-import { IngestConflict, type IngestTx, type NewMessage } from './ports.ts';
+import { cardPosts, cardUpdates, directMessages, threadNotices } from './outbox-messages.ts';
+import { IngestConflict, type IngestTx, type NewMessage, type OutboxMessage } from './ports.ts';
 
 /** A portal message after edge validation, whatever its wire format (generic JSON or FHIR). */
 export interface IncomingMessage {
@@ -191,7 +191,9 @@ function newItem(ctx: AppContext, message: NewMessage, msg: IncomingMessage, t: 
     message,
     item,
     audit: [audit(item, 'item.created', null, { ...detail, queue: item.queue })],
-    outbox: cardPosts(ctx.platforms, item.id, item.queue, now),
+    // A red flag pages the queue's group (or its lead) with the card itself; the SLA policy's
+    // `repeatEvery` pages again until someone claims it.
+    outbox: cardPosts(ctx.platforms, item.id, item.queue, now, item.redFlags.length ? { queue: item.queue, people: [] } : undefined),
   };
 }
 
@@ -216,7 +218,6 @@ function followUp(ctx: AppContext, thread: WorkItem, message: NewMessage, t: Tri
   const next = { ...thread, ...patch, redFlags };
   Object.assign(patch, slaPatch(next, thread.state === 'RESOLVED' ? 'reopen' : 'follow_up', ctx.sla, now));
   const after = { ...next, ...patch };
-  const note = thread.state === 'RESOLVED' ? 'New patient message: item reopened' : 'New patient message in this thread';
   return {
     kind: 'follow-up' as const,
     message,
@@ -224,6 +225,27 @@ function followUp(ctx: AppContext, thread: WorkItem, message: NewMessage, t: Tri
     expectedVersion: thread.version,
     patch: { ...patch, redFlags },
     audit: [audit(after, thread.state === 'RESOLVED' ? 'item.reopened_by_message' : 'item.follow_up', thread.state, detail)],
-    outbox: cardUpdates(ctx.platforms, thread.id, after.queue, thread.version + 1, now, note),
+    outbox: followUpNotices(ctx, thread, after, thread.version + 1, redFlag, now),
   };
+}
+
+/**
+ * A patient's follow-up bumps the item the way a reminder does, so it is not read only by whoever
+ * happens to open the thread: unowned work is announced in the channel and pages the queue's
+ * group (or lead); owned work gets a line in the thread and a DM to its owner. Item refs, queue
+ * names and staff only: never the message.
+ */
+function followUpNotices(ctx: AppContext, before: WorkItem, after: WorkItem, version: number, redFlag: boolean, now: Date): OutboxMessage[] {
+  const reopened = before.state === 'RESOLVED';
+  const ref = itemRef(after);
+  const what = `New patient message on ${ref}${redFlag ? ' (red flag)' : ''}${reopened ? ': item reopened' : ''}`;
+  // Thread lines go where the card lives: the queue it was first posted in.
+  const rows = cardUpdates(ctx.platforms, before.id, before.queue, version, now);
+  if (after.state === 'OPEN') {
+    rows.push(...threadNotices(ctx.platforms, before.id, before.queue, version, 'follow-up', `${what} (unclaimed)`, { broadcast: true, mention: { queue: after.queue, people: [] } }, now));
+  } else {
+    rows.push(...threadNotices(ctx.platforms, before.id, before.queue, version, 'follow-up', what, {}, now));
+    rows.push(...directMessages(ctx.platforms, before.id, version, after.ownerId, what, now));
+  }
+  return rows;
 }

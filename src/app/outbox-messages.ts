@@ -1,3 +1,4 @@
+import type { MentionSpec, NoticeSpec } from './notices.ts';
 import type { OutboxMessage } from './ports.ts';
 
 /**
@@ -6,13 +7,30 @@ import type { OutboxMessage } from './ports.ts';
  * channel or conversation the call lands in: the worker paces each lane on its own, so one
  * rate-limited channel never holds up the others.
  */
-export function cardPosts(platforms: readonly string[], itemId: string, queue: string, now: Date): OutboxMessage[] {
+export function cardPosts(platforms: readonly string[], itemId: string, queue: string, now: Date, mention?: MentionSpec): OutboxMessage[] {
   return platforms.map((platform) => ({
     dedupeKey: `card.post:${platform}:${itemId}`,
     kind: 'card.post',
     itemId,
     platform,
-    payload: { lane: `queue:${queue}` },
+    payload: { lane: `queue:${queue}`, ...(mention ? { mention } : {}) },
+    nextAttemptAt: now,
+  }));
+}
+
+/**
+ * A notice in the card's thread that reaches people: broadcast to the channel and/or paging the
+ * queue's group (reminders, STAT repeats, a patient's follow-up on unclaimed work). `tag` keeps
+ * two notices of one version apart (a reminder level and a follow-up never share a version, but
+ * two levels fired by one sweep do).
+ */
+export function threadNotices(platforms: readonly string[], itemId: string, queue: string, version: number, tag: string, text: string, notice: NoticeSpec, now: Date): OutboxMessage[] {
+  return platforms.map((platform) => ({
+    dedupeKey: `notice:${platform}:${itemId}:v${version}:${tag}`,
+    kind: 'thread.note',
+    itemId,
+    platform,
+    payload: { lane: `queue:${queue}`, text, ...notice },
     nextAttemptAt: now,
   }));
 }

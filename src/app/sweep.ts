@@ -5,7 +5,7 @@ import { planReminders, type ReminderPlan } from '../domain/reminders.ts';
 import { slaPatch } from '../domain/sla.ts';
 import { itemRef, type WorkItem } from '../domain/work-item.ts';
 import type { AppContext } from './context.ts';
-import { cardUpdates, directMessages } from './outbox-messages.ts';
+import { cardUpdates, directMessages, threadNotices } from './outbox-messages.ts';
 import type { OutboxMessage } from './ports.ts';
 
 export interface SweepResult {
@@ -84,7 +84,15 @@ function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) 
       outbox.push(...rows.map((r) => ({ ...r, kind: 'dm' as const, dedupeKey: `${r.dedupeKey}:L${f.level}` })));
     }
   }
+  outbox.push(...cardUpdates(ctx.platforms, item.id, item.queue, version, now));
+  // Level 1 (and the STAT repeat, which repeats it): a thread reply shown in the channel that pages
+  // the queue's group (or its lead) and, for claimed work, the owner. A thread line alone notifies
+  // nobody on either platform.
   const channelLevel = plan.fire.find((f) => f.notify === 'channel');
-  outbox.push(...cardUpdates(ctx.platforms, item.id, item.queue, version, now, channelLevel ? `Reminder for ${queue?.name ?? item.queue}: ${what}` : undefined));
+  if (channelLevel) {
+    const text = `${channelLevel.repeat ? 'Still waiting' : 'Reminder'} for ${queue?.name ?? item.queue}: ${what}`;
+    const mention = { queue: item.queue, people: item.ownerId ? [item.ownerId] : [] };
+    outbox.push(...threadNotices(ctx.platforms, item.id, item.queue, version, `L${channelLevel.level}`, text, { broadcast: true, mention }, now));
+  }
   return { audit, outbox };
 }

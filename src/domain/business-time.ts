@@ -242,3 +242,14 @@ function mergeSpans(paused: Array<{ from: Date; to: Date }>): Span[] {
   }
   return merged;
 }
+
+/**
+ * A time as people at the organisation read it, with the zone named: "Tue 1 Dec 14:30 CST".
+ * For text that every reader sees alike (thread lines built once for every platform), where a
+ * platform cannot show each reader their own zone.
+ *   localTimeLabel(2026-12-01T20:30Z, 'America/Chicago') = "Tue 1 Dec 14:30 CST"
+ *   localTimeLabel(2026-07-01T19:30Z, 'America/Chicago') = "Wed 1 Jul 14:30 CDT" (daylight time)
+ */
+export function localTimeLabel(at: Date, timezone: string): string {
+  return DateTime.fromJSDate(at, { zone: timezone }).toFormat('ccc d LLL HH:mm ZZZZ', { locale: 'en-US' });
+}

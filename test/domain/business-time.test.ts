@@ -8,6 +8,7 @@ import {
   instantAtLocal,
   isOpen,
   localDate,
+  localTimeLabel,
   nextOpening,
   type BusinessCalendar,
 } from '../../src/domain/business-time.ts';
@@ -232,5 +233,15 @@ describe('instantAtLocal', () => {
     ['2026-04-06', '24:30'],
   ])('rejects %s %s with a RangeError', (date, time) => {
     expect(() => instantAtLocal(date, time, CHI)).toThrow(RangeError);
+  });
+});
+
+describe('localTimeLabel: a time as the organisation reads it, zone named', () => {
+  it.each([
+    ['2026-12-01T20:30:00Z', 'Tue 1 Dec 14:30 CST'], // standard time, UTC-6
+    ['2026-07-01T19:30:00Z', 'Wed 1 Jul 14:30 CDT'], // daylight time, UTC-5
+    ['2026-03-08T08:30:00Z', 'Sun 8 Mar 03:30 CDT'], // the spring-forward morning: 02:30 does not exist
+  ])('%s in Chicago is "%s"', (at, label) => {
+    expect(localTimeLabel(new Date(at), CHI)).toBe(label);
   });
 });

@@ -1,4 +1,4 @@
-import { RateLimitedError, type ChatAdapter, type PostedRef } from '../../src/app/chat-adapter.ts';
+import { RateLimitedError, type ChatAdapter, type Mention, type NoticeOptions, type PostedRef } from '../../src/app/chat-adapter.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
@@ -18,9 +18,9 @@ export interface Faults {
  */
 export class FakeChat implements ChatAdapter {
   readonly platform: string;
-  posts: Array<{ itemId: string; channel: string; ts: string; at: number }> = [];
+  posts: Array<{ itemId: string; channel: string; ts: string; at: number; mention?: Mention | undefined }> = [];
   updates: Array<{ ref: PostedRef; version: number }> = [];
-  notes: Array<{ ref: PostedRef; text: string }> = [];
+  notes: Array<{ ref: PostedRef; text: string; opts?: NoticeOptions | undefined }> = [];
   directs: Array<{ to: string | null; itemId: string; text: string }> = [];
   digests: Array<{ to: string; text: string }> = [];
   calls = 0;
@@ -54,11 +54,11 @@ export class FakeChat implements ChatAdapter {
     return 'ok';
   }
 
-  async postCard(card: CardView): Promise<PostedRef> {
+  async postCard(card: CardView, opts?: { mention?: Mention }): Promise<PostedRef> {
     const channel = `queue:${card.queue.key}`;
     const outcome = this.gate(channel);
     const ref = { channel, messageId: `${this.posts.length + 1}.0001` };
-    this.posts.push({ itemId: card.itemId, channel, ts: ref.messageId, at: Date.now() });
+    this.posts.push({ itemId: card.itemId, channel, ts: ref.messageId, at: Date.now(), mention: opts?.mention });
     if (outcome === 'after') throw new Error('timeout: no answer from the platform');
     return ref;
   }
@@ -74,9 +74,9 @@ export class FakeChat implements ChatAdapter {
     if (outcome === 'after') throw new Error('timeout');
   }
 
-  async postThreadNote(ref: PostedRef, text: string) {
+  async postThreadNote(ref: PostedRef, text: string, opts?: NoticeOptions) {
     this.gate(ref.channel);
-    this.notes.push({ ref, text });
+    this.notes.push({ ref, text, opts });
   }
 
   async sendDirect(to: StaffMember | null, card: CardView, text: string) {
