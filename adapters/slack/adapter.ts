@@ -6,7 +6,7 @@ import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import { cardMessage, mentionMarkup, slackDate, threadNoteMessage, type SlackMessage } from './blocks.ts';
+import { cardMessage, mentionMarkup, threadNoteMessage, type SlackMessage } from './blocks.ts';
 import { digestMessage } from './digest-blocks.ts';
 import { platformError, type SlackApi } from './web.ts';
 
@@ -130,7 +130,7 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
       // A copy drawn at this version already shows it, with the words it was sent with: leave it.
       if (!copy || copy.version >= direct.version) continue;
       try {
-        await this.update(post, await this.copyMessage(copy, post.messageId, direct));
+        await this.update(post, await this.copyMessage(copy, direct));
       } catch (e) {
         if (e instanceof RateLimitedError) throw e;
         failed ??= e;
@@ -148,21 +148,20 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     const post = (await this.ctx.store.platformPostsOf(direct.itemId, 'slack', 'copy:')).find((p) => p.channel === at.channel && p.messageId === at.messageId);
     const copy = post ? parseCopyKind(post.kind) : null;
     if (copy && copy.version >= direct.version) return;
-    await this.update(at, copy ? await this.copyMessage(copy, at.messageId, direct) : cardMessage(direct, { buttons: direct.state !== 'RESOLVED' }));
+    await this.update(at, copy ? await this.copyMessage(copy, direct) : cardMessage(direct, { buttons: direct.state !== 'RESOLVED' }));
   }
 
   /**
    * A copy as it is redrawn after a change. The line it was sent with ("Escalated to you: <reason>",
    * "Reminder (level 2): …") is not stored — it may quote staff free text, and it described the
-   * moment it was sent — so the redrawn copy says when and for whom it was sent; the reason stays
-   * on the card (its escalation section) and in the team notes. Resolved: no buttons.
+   * moment it was sent — so the redrawn copy says for whom it was sent and that it has changed; the
+   * reason stays on the card (its escalation section) and in the team notes. Resolved: no buttons.
    */
-  private async copyMessage(copy: CopyKind, ts: string, direct: CardView): Promise<SlackMessage> {
-    const sent = Number(ts) > 0 ? ` ${slackDate(new Date(Number(ts) * 1000))}` : '';
+  private async copyMessage(copy: CopyKind, direct: CardView): Promise<SlackMessage> {
     const intro =
-      copy.recipient === 'pool' ? `Posted for the physician pool${sent}. Where it stands now:`
-      : copy.recipient.startsWith(POOL_FANOUT) ? `Sent to every physician (no pool channel)${sent}. Where it stands now:`
-      : `Baton sent you this${sent}. Where it stands now:`;
+      copy.recipient === 'pool' ? 'Posted for the physician pool; it has changed since. Where it stands now:'
+      : copy.recipient.startsWith(POOL_FANOUT) ? 'Sent to every physician (no pool channel); it has changed since. Where it stands now:'
+      : 'Baton sent you this earlier; it has changed since. Where it stands now:';
     const notes = await this.notesFor(copy.recipient, direct);
     return cardMessage(direct, { intro, notes, notice: 'Update', buttons: direct.state !== 'RESOLVED' });
   }
