@@ -1,12 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { AppContext } from '../../src/app/context.ts';
-import type { ChatAdapter, PostedRef } from '../../src/app/chat-adapter.ts';
-import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
+import { RateLimitedError, type ChatAdapter, type Mention, type NoticeOptions, type PostedRef } from '../../src/app/chat-adapter.ts';
 import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import { cardMessage, threadNoteMessage, type SlackMessage } from './blocks.ts';
+import { cardMessage, mentionMarkup, threadNoteMessage, type SlackMessage } from './blocks.ts';
 import { digestMessage } from './digest-blocks.ts';
 import { platformError, type SlackApi } from './web.ts';
 
@@ -31,6 +31,25 @@ export class BoundedMap<K, V> extends Map<K, V> {
 
 const SEND = { unfurl_links: false, unfurl_media: false } as const;
 
+/** A pool escalation DM'd to one physician (no pool channel): `copy:pool/<physician key>:…`. */
+const POOL_FANOUT = 'pool/';
+
+/** A copy's platform-post kind: `copy:<staff key | pool | pool/<physician key>>:v<version>:<delivery>`. */
+interface CopyKind {
+  recipient: string;
+  version: number;
+}
+
+/** The delivery part is a short digest of the words it was sent with (never the words: they may quote staff free text). */
+export function copyKind(recipient: string, version: number, text: string): string {
+  return `copy:${recipient}:v${version}:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+}
+
+function parseCopyKind(kind: string): CopyKind | null {
+  const m = /^copy:([^:]+):v(\d+):[0-9a-f]+$/.exec(kind);
+  return m ? { recipient: m[1]!, version: Number(m[2]) } : null;
+}
+
 /**
  * The outbound half of the Slack adapter: the `ChatAdapter` port the outbox worker drives.
  * Cards go to their queue's channel; escalations to the physician's DM or the pool channel;
@@ -50,12 +69,13 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     private readonly poolChannel: string | undefined,
   ) {}
 
-  async postCard(card: CardView): Promise<PostedRef> {
+  async postCard(card: CardView, opts: { mention?: Mention } = {}): Promise<PostedRef> {
     const channel = this.ctx.roster.queue(card.queue.key)?.slackChannel;
     if (!channel) throw new Error(`queue "${card.queue.key}" has no slackChannel in the Baton config`);
+    const mention = opts.mention ? this.mentionOf(opts.mention) : undefined;
     const res = await this.api.call(
       'chat.postMessage',
-      { channel, ...cardMessage(card), ...SEND, metadata: { event_type: CARD_EVENT, event_payload: { item_id: card.itemId } } },
+      { channel, ...cardMessage(card, { mention }), ...SEND, metadata: { event_type: CARD_EVENT, event_payload: { item_id: card.itemId } } },
       { idempotent: false },
     );
     const ref = { channel: String(res.channel ?? channel), messageId: String(res.ts) };
@@ -95,8 +115,81 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     return ref;
   }
 
-  async updateCard(ref: PostedRef, card: CardView): Promise<void> {
+  /**
+   * The channel card, then every copy of it (DMs, pool posts: `copy:` platform posts) drawn from
+   * `direct`. A copy Slack no longer has is skipped (`update`); a rate limit stops at once and a
+   * retryable failure is thrown after the other copies had their turn, so the outbox retries the
+   * row (chat.update is idempotent: copies already redrawn are redrawn again, harmlessly).
+   */
+  async updateCard(ref: PostedRef, card: CardView, direct?: CardView): Promise<void> {
     await this.update(ref, cardMessage(card));
+    if (!direct) return;
+    let failed: unknown = null;
+    for (const post of await this.ctx.store.platformPostsOf(card.itemId, 'slack', 'copy:')) {
+      const copy = parseCopyKind(post.kind);
+      // A copy drawn at this version already shows it, with the words it was sent with: leave it.
+      if (!copy || copy.version >= direct.version) continue;
+      try {
+        await this.update(post, await this.copyMessage(copy, direct));
+      } catch (e) {
+        if (e instanceof RateLimitedError) throw e;
+        failed ??= e;
+      }
+    }
+    if (failed) throw failed;
+  }
+
+  /**
+   * Redraws one copy at once for the person who clicked it (the outbox's update follows, and a
+   * refused click changes nothing the outbox would redraw). A copy Baton has no record of (sent
+   * before copies were recorded) is drawn without an intro.
+   */
+  async redrawCopy(at: PostedRef, direct: CardView): Promise<void> {
+    const post = (await this.ctx.store.platformPostsOf(direct.itemId, 'slack', 'copy:')).find((p) => p.channel === at.channel && p.messageId === at.messageId);
+    const copy = post ? parseCopyKind(post.kind) : null;
+    if (copy && copy.version >= direct.version) return;
+    await this.update(at, copy ? await this.copyMessage(copy, direct) : cardMessage(direct, { buttons: direct.state !== 'RESOLVED' }));
+  }
+
+  /**
+   * A copy as it is redrawn after a change. The line it was sent with ("Escalated to you: <reason>",
+   * "Reminder (level 2): …") is not stored — it may quote staff free text, and it described the
+   * moment it was sent — so the redrawn copy says for whom it was sent and that it has changed; the
+   * reason stays on the card (its escalation section) and in the team notes. Resolved: no buttons.
+   */
+  private async copyMessage(copy: CopyKind, direct: CardView): Promise<SlackMessage> {
+    const intro =
+      copy.recipient === 'pool' ? 'Posted for the physician pool; it has changed since. Where it stands now:'
+      : copy.recipient.startsWith(POOL_FANOUT) ? 'Sent to every physician (no pool channel); it has changed since. Where it stands now:'
+      : 'Baton sent you this earlier; it has changed since. Where it stands now:';
+    const notes = await this.notesFor(copy.recipient, direct);
+    return cardMessage(direct, { intro, notes, notice: 'Update', buttons: direct.state !== 'RESOLVED' });
+  }
+
+  /** Physician copies (a DM to a physician, the pool) and any copy of an escalated item carry the team's notes. */
+  private async notesFor(recipient: string, card: CardView): Promise<string[] | undefined> {
+    const physician = recipient === 'pool' || recipient.startsWith(POOL_FANOUT) || this.ctx.roster.member(recipient)?.physician === true;
+    if (!physician && card.state !== 'ESCALATED') return undefined;
+    return (await teamNotes(this.ctx, card.itemId, 5)).map(noteLine);
+  }
+
+  /**
+   * Sends one copy unless this delivery already reached that recipient (an outbox retry after a
+   * partial fan-out), and records it so `updateCard` keeps it true. The key is the recipient, the
+   * item version the copy shows and the words it was sent with, so a retry finds it while a later
+   * reminder (a new version) or another level's DM (other words) is sent.
+   */
+  private async sendCopy(card: CardView, recipient: string, text: string, send: () => Promise<PostedRef>): Promise<void> {
+    const kind = copyKind(recipient, card.version, text);
+    if (await this.ctx.store.findPlatformPost(card.itemId, 'slack', kind)) return;
+    const ref = await send();
+    await this.ctx.store.savePlatformPost({ itemId: card.itemId, platform: 'slack', kind, ...ref }, this.ctx.clock.now());
+  }
+
+  /** The Slack markup of a port `Mention`: the queue's `slackUserGroup`, else its fallback people; and the people named. */
+  private mentionOf(m: Mention): string {
+    const group = m.queue ? this.ctx.roster.queue(m.queue)?.slackUserGroup : undefined;
+    return mentionMarkup(group, [...(group ? [] : m.fallback), ...m.people]);
   }
 
   /** chat.update with the full blocks and the fallback text, always (a text-only update would drop the blocks). */
@@ -113,8 +206,11 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     }
   }
 
-  async postThreadNote(ref: PostedRef, text: string): Promise<void> {
-    await this.api.call('chat.postMessage', { channel: ref.channel, thread_ts: ref.messageId, ...threadNoteMessage(text), ...SEND }, { idempotent: false });
+  /** A thread reply; `broadcast` also shows it in the channel (Slack `reply_broadcast`), with the mention first. */
+  async postThreadNote(ref: PostedRef, text: string, opts: NoticeOptions = {}): Promise<void> {
+    const mention = opts.mention ? this.mentionOf(opts.mention) : undefined;
+    const msg = threadNoteMessage(text, { mention, broadcast: opts.broadcast });
+    await this.api.call('chat.postMessage', { channel: ref.channel, thread_ts: ref.messageId, ...(opts.broadcast ? { reply_broadcast: true } : {}), ...msg, ...SEND }, { idempotent: false });
   }
 
   private async dmChannel(slackUserId: string): Promise<string> {
@@ -135,13 +231,14 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
 
   /**
    * A DM to a person (escalations, reminders) or, for `to = null`, a post in the physician pool
-   * channel. The card carries the physician actions for escalated items (card.actions).
+   * channel — or, without one, a DM to every physician. Each is a copy of the card, recorded
+   * (`copy:` platform posts) so `updateCard` keeps it true.
    */
   async sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {
     const escalated = card.state === 'ESCALATED';
-    const notes = escalated ? (await teamNotes(this.ctx, card.itemId, 5)).map(noteLine) : undefined;
     if (to?.slackUserId) {
-      await this.dm(to.slackUserId, cardMessage(card, { intro: text, notes, notice: escalated ? 'Escalated to you' : 'Baton reminder' }));
+      const msg = cardMessage(card, { intro: text, notes: await this.notesFor(to.key, card), notice: escalated ? 'Escalated to you' : 'Baton reminder' });
+      await this.sendCopy(card, to.key, text, () => this.dm(to.slackUserId!, msg).then((r) => ({ channel: r.channel, messageId: r.ts })));
       return;
     }
     if (to && !to.physician) {
@@ -150,9 +247,13 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     }
     // The physician pool, or a named physician Slack cannot reach directly.
     const intro = to ? `For ${to.name} (no Slack account in Baton's roster): ${text}` : text;
-    const msg = cardMessage(card, { intro, notes, notice: 'Escalation for the physician pool' });
+    const msg = cardMessage(card, { intro, notes: await this.notesFor('pool', card), notice: 'Escalation for the physician pool' });
     if (this.poolChannel) {
-      await this.api.call('chat.postMessage', { channel: this.poolChannel, ...msg, ...SEND }, { idempotent: false });
+      const channel = this.poolChannel;
+      await this.sendCopy(card, 'pool', intro, async () => {
+        const res = await this.api.call('chat.postMessage', { channel, ...msg, ...SEND }, { idempotent: false });
+        return { channel: String(res.channel ?? channel), messageId: String(res.ts) };
+      });
       return;
     }
     const physicians = this.ctx.roster.physicians().filter((p) => p.slackUserId);
@@ -161,7 +262,8 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
       this.warnedPool = true;
       this.logger.warn('physicianPool.slackChannel is not set: pool escalations are sent to every physician by DM');
     }
-    for (const p of physicians) await this.dm(p.slackUserId!, msg);
+    // One at a time, each recorded as it lands: a failure part-way retries only those not reached.
+    for (const p of physicians) await this.sendCopy(card, `${POOL_FANOUT}${p.key}`, intro, () => this.dm(p.slackUserId!, msg).then((r) => ({ channel: r.channel, messageId: r.ts })));
   }
 
   async sendDigest(to: StaffMember, digest: DigestModel, _text: string): Promise<void> {
@@ -170,11 +272,5 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
       return;
     }
     await this.dm(to.slackUserId, digestMessage(digest));
-  }
-
-  /** The current card for an item, as the outbox renders it: for the channel, or for a copy addressed to its assignee. */
-  async currentCard(itemId: string, audience: CardAudience = 'channel'): Promise<CardView | null> {
-    const item = await this.ctx.store.findItem(itemId);
-    return item ? cardForItem(this.ctx, item, audience) : null;
   }
 }

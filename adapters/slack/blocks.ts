@@ -1,6 +1,7 @@
 import type { types as S } from '@slack/bolt';
 import { z } from 'zod';
 import type { CardAction, CardView } from '../../src/domain/card.ts';
+import type { StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState } from '../../src/domain/work-item.ts';
 import { LIMITS, mrkdwn, mrkdwnChunks, plain, safeUrl } from './limits.ts';
 
@@ -42,8 +43,6 @@ export function parseButtonValue(raw: string | undefined): ButtonValue | null {
   }
 }
 
-const PRIORITY_LABELS: Record<CardView['priority'], string> = { routine: 'Routine', urgent: 'Urgent', asap: 'ASAP', stat: 'STAT' };
-
 const blockId = (card: CardView, part: string) => plain(`b:${card.itemId}:v${card.version}:${part}`, LIMITS.blockId);
 
 function button(card: CardView, a: CardAction): S.Button {
@@ -84,17 +83,45 @@ export interface CardRenderOptions {
   notes?: string[] | undefined;
   /** Prefix for the notification text, e.g. "Escalated to you". Must not carry patient data. */
   notice?: string | undefined;
+  /** Who the post pages (`mentionMarkup`): the first block and the start of the notification text. */
+  mention?: string | undefined;
+  /** Without buttons: a resolved item's DM and pool copies (the channel card keeps Reopen / View). */
+  buttons?: boolean | undefined;
+}
+
+const SLACK_USER = /^[UW][A-Z0-9]+$/;
+const SLACK_GROUP = /^S[A-Z0-9]+$/;
+
+/**
+ * Who a notice pages, as Slack mention markup: the queue's user group (`<!subteam^S…>`, which
+ * notifies its members), else each fallback person; then the people named in any case. A person
+ * with a Slack id is `<@U…>` (Slack notifies them); one without is named in plain, escaped text.
+ * Staff only: nothing here comes from a patient.
+ */
+export function mentionMarkup(group: string | undefined, staff: readonly StaffMember[]): string {
+  const parts: string[] = group && SLACK_GROUP.test(group) ? [`<!subteam^${group}>`] : [];
+  const seen = new Set<string>();
+  for (const s of staff) {
+    if (seen.has(s.key)) continue;
+    seen.add(s.key);
+    parts.push(s.slackUserId && SLACK_USER.test(s.slackUserId) ? `<@${s.slackUserId}>` : mrkdwn(s.name, 100));
+  }
+  return parts.join(' ');
 }
 
 /** The card as a Block Kit message: at most 50 blocks, every field within its limit. */
 export function cardMessage(card: CardView, opts: CardRenderOptions = {}): SlackMessage {
   const head: Block[] = [];
+  // Slack notifies the mentioned people and groups from the message: mobile notifications are the
+  // top-level `text`, desktop ones read the blocks first (docs.slack.dev changelog 2026-07-13
+  // "Desktop notifications now pull text from blocks first"), so the mention is in both.
+  const page = opts.mention ? `${opts.mention} ${card.fallbackText}` : null;
+  if (page) head.push({ type: 'section', block_id: blockId(card, 'page'), text: { type: 'mrkdwn', text: plain(page, LIMITS.sectionText) } });
   if (opts.intro) head.push({ type: 'section', block_id: blockId(card, 'intro'), text: { type: 'mrkdwn', text: mrkdwn(opts.intro, LIMITS.sectionText) } });
   head.push({ type: 'header', block_id: blockId(card, 'title'), text: { type: 'plain_text', text: plain(`${card.redFlag ? '🚩 ' : ''}${card.title} · ${card.ref}`, LIMITS.headerText), emoji: true } });
-  const status = card.owner && card.state !== 'OPEN' ? `${card.stateLabel}: ${card.owner.name}` : card.state === 'ESCALATED' ? `${card.stateLabel} (physician pool)` : card.stateLabel;
   const fields = [
-    field('Priority', `${PRIORITY_LABELS[card.priority]}${card.redFlag ? ' · red flag' : ''}`),
-    field('Status', status),
+    field('Priority', `${card.priorityLabel}${card.redFlag ? ' · red flag' : ''}`),
+    field('Status', card.statusLine),
     field('Queue', card.queue.name),
     ...(card.patientToken ? [field('Patient', card.patientToken)] : []),
     field('Age', `${card.age}${card.messageCount > 1 ? ` · ${card.messageCount} messages` : ''}`),
@@ -124,7 +151,7 @@ export function cardMessage(card: CardView, opts: CardRenderOptions = {}): Slack
     block_id: blockId(card, 'context'),
     elements: [{ type: 'mrkdwn', text: mrkdwn(`Baton ${card.ref}`, 200) }, ...(url ? [{ type: 'mrkdwn' as const, text: `<${url}|Open in the EHR>` }] : [])],
   });
-  const actions = actionsBlock(card);
+  const actions = opts.buttons === false ? null : actionsBlock(card);
   if (actions) tail.push(actions);
 
   // Message text (only when the clinic's config puts it on cards) fills the room that is left.
@@ -136,15 +163,23 @@ export function cardMessage(card: CardView, opts: CardRenderOptions = {}): Slack
     if (parts.length > room && shown.length) shown[shown.length - 1] = plain(shown[shown.length - 1]!, LIMITS.sectionText - 40) + '\n_(cut: use View message)_';
     shown.forEach((t, n) => body.push({ type: 'section', block_id: blockId(card, `text${n}`), text: { type: 'mrkdwn', text: t } }));
   }
-  const text = plain(opts.notice ? `${opts.notice}: ${card.fallbackText}` : card.fallbackText, LIMITS.sectionText);
+  const text = plain(page ?? (opts.notice ? `${opts.notice}: ${card.fallbackText}` : card.fallbackText), LIMITS.sectionText);
   return { text, blocks: [...head, ...body, ...tail] };
 }
 
-/** A line in the card's thread. The line is message content; the notification text stays generic. */
-export function threadNoteMessage(note: string): SlackMessage {
+/**
+ * A line in the card's thread. A plain line (an audit-style "Claimed by …") keeps a generic
+ * notification text. A notice that reaches people (a broadcast reminder, a mention) starts with
+ * the mention and is itself the notification line: the app passes only PHI-free staff and item
+ * lines as notices ("Reminder for Nursing: B-12 (stat): unclaimed, 20m past target").
+ */
+export function threadNoteMessage(note: string, notice: { mention?: string | undefined; broadcast?: boolean | undefined } = {}): SlackMessage {
+  const line = mrkdwn(note, LIMITS.sectionText - 1_000);
+  const reaches = Boolean(notice.mention) || notice.broadcast === true;
+  const shown = notice.mention ? plain(`${notice.mention} ${line}`, LIMITS.sectionText) : line;
   return {
-    text: 'Baton: update on this item',
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(note, LIMITS.sectionText) } }],
+    text: reaches ? shown : 'Baton: update on this item',
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shown } }],
   };
 }
 

@@ -1,7 +1,7 @@
 import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import express, { type RequestHandler, type Router } from 'express';
 import type { AppContext } from '../../src/app/context.ts';
-import type { ChatAdapter, PostedRef } from '../../src/app/chat-adapter.ts';
+import type { ChatAdapter, Mention, NoticeOptions, PostedRef } from '../../src/app/chat-adapter.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
@@ -206,10 +206,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
       socketUp = false;
     },
     connected: () => identity !== null && (!socketMode || socketUp),
-    postCard: (card: CardView) => out.postCard(card),
+    postCard: (card: CardView, o?: { mention?: Mention }) => out.postCard(card, o),
     findCard: (card: CardView) => out.findCard(card),
-    updateCard: (ref: PostedRef, card: CardView) => out.updateCard(ref, card),
-    postThreadNote: (ref: PostedRef, text: string) => out.postThreadNote(ref, text),
+    updateCard: (ref: PostedRef, card: CardView, direct?: CardView) => out.updateCard(ref, card, direct),
+    postThreadNote: (ref: PostedRef, text: string, o?: NoticeOptions) => out.postThreadNote(ref, text, o),
     sendDirect: (to: StaffMember | null, card: CardView, text: string) => out.sendDirect(to, card, text),
     sendDigest: (to: StaffMember, digest: DigestModel, text: string) => out.sendDigest(to, digest, text),
   };

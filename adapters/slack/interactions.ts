@@ -1,15 +1,15 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { actOnCard, checkCardAction, type CardActOutcome, type FormCommand as UseCaseForm } from '../../src/app/act-on-card.ts';
 import type { AppContext } from '../../src/app/context.ts';
+import { cardForItem } from '../../src/app/item-card.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
 import type { Command } from '../../src/domain/commands.ts';
 import type { Failure } from '../../src/domain/result.ts';
-import { defaultEscalationTarget, reassignTargets } from '../../src/domain/targets.ts';
 import { itemRef } from '../../src/domain/work-item.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import type { SlackOutbound } from './adapter.ts';
 import { BoundedMap } from './adapter.ts';
-import { answer, cardMessage, messageTextAnswer, parseButtonValue, type SlackMessage } from './blocks.ts';
+import { answer, messageTextAnswer, parseButtonValue, type SlackMessage } from './blocks.ts';
 import { homeView, slashAnswer, unknownUserText } from './home.ts';
 import { commandFromForm, escalateModal, FORM_COMMANDS, parseMeta, reassignModal, returnModal, snoozeModal, type FormCommand, type ModalMeta } from './modals.ts';
 import { describeError, type SlackApi } from './web.ts';
@@ -91,11 +91,15 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     return !main || main.channel !== origin.channel || main.messageId !== origin.ts;
   }
 
-  /** Copies are not updated by the outbox: redraw the clicked copy so it tells the truth. A copy is the assignee's (a DM, the pool): it shows the staff free text. */
+  /**
+   * Redraws the clicked copy at once, for the person who clicked it: the outbox updates every
+   * copy too, but only after the change is delivered, and a refused click (a stale copy) changes
+   * nothing it would redraw. A copy is the assignee's (a DM, the pool): it shows the staff free text.
+   */
   async function refreshCopy(itemId: string, origin: Origin) {
     if (!origin.channel || !origin.ts || !(await isCopy(itemId, origin))) return;
-    const card = await out.currentCard(itemId, 'direct');
-    if (card) await out.update({ channel: origin.channel, messageId: origin.ts }, cardMessage(card));
+    const item = await ctx.store.findItem(itemId);
+    if (item) await out.redrawCopy({ channel: origin.channel, messageId: origin.ts }, await cardForItem(ctx, item, 'direct'));
   }
 
   async function afterCommand(outcome: CardActOutcome, itemId: string, slackUserId: string, origin: Origin, reply: (m: SlackMessage) => Promise<void>) {
@@ -151,17 +155,16 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
           await reply(answer(failureText(r, user)));
           return refreshCopy(value.i, origin);
         }
-        const card = await out.currentCard(value.i);
-        if (!card) return reply(answer('That item no longer exists in Baton.'));
+        // The pickers offer what the card offers (its actions' choices), as every platform does.
+        const card = await cardForItem(ctx, r.item);
         const meta: ModalMeta = { i: value.i, v: card.version, s: card.state, o: card.owner?.key ?? null, c: origin.channel, t: origin.ts };
         let view;
-        if (form === 'item.escalate') view = escalateModal(card, meta, ctx.roster.physicians(), defaultEscalationTarget(r.item, ctx.roster));
+        if (form === 'item.escalate') view = escalateModal(card, meta);
         else if (form === 'item.snooze') view = snoozeModal(card, meta);
         else if (form === 'item.return') view = returnModal(card, meta);
         else {
-          const targets = reassignTargets(r.item, ctx.roster);
-          if (!targets.length) return reply(answer(card.state === 'ESCALATED' ? 'There is no other physician on the roster to hand this to.' : `Nobody else works the ${card.queue.name} queue.`));
-          view = reassignModal(card, meta, targets);
+          view = reassignModal(card, meta);
+          if (!view) return reply(answer(card.state === 'ESCALATED' ? 'There is no other physician on the roster to hand this to.' : `Nobody else works the ${card.queue.name} queue.`));
         }
         // trigger_id expires 3 s after the click: one attempt, no waiting on rate limits.
         try {

@@ -1,8 +1,7 @@
 import type { types as S } from '@slack/bolt';
 import { z } from 'zod';
-import type { CardView } from '../../src/domain/card.ts';
+import { POOL_CHOICE, SNOOZE_CHOICES, type CardAction, type CardCommand, type CardView } from '../../src/domain/card.ts';
 import type { Command } from '../../src/domain/commands.ts';
-import type { StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState } from '../../src/domain/work-item.ts';
 import { LIMITS, plain } from './limits.ts';
 
@@ -39,19 +38,11 @@ export function parseMeta(raw: string | undefined): ModalMeta | null {
   }
 }
 
-export const POOL = 'pool';
-
-/** Snooze choices: label → minutes of wall-clock time. */
-export const SNOOZE_CHOICES: ReadonlyArray<{ label: string; minutes: number }> = [
-  { label: '30 minutes', minutes: 30 },
-  { label: '1 hour', minutes: 60 },
-  { label: '2 hours', minutes: 120 },
-  { label: '4 hours', minutes: 240 },
-  { label: '1 day', minutes: 1440 },
-  { label: '2 days', minutes: 2880 },
-  { label: '3 days', minutes: 4320 },
-  { label: '1 week', minutes: 10080 },
-];
+/** The picker a card offers for a command (src/domain/card.ts `actions[].choices`): every platform offers exactly these. */
+export function cardPicker(card: CardView, command: CardCommand): Pick<CardAction, 'choices' | 'defaultChoice'> {
+  const a = card.actions.find((x) => x.command === command && x.choices);
+  return { choices: a?.choices ?? [], defaultChoice: a?.defaultChoice };
+}
 
 const text = (t: string, max: number): S.PlainTextElement => ({ type: 'plain_text', text: plain(t, max), emoji: true });
 const option = (label: string, value: string): S.PlainTextOption => ({ text: text(label, LIMITS.optionText), value: value.slice(0, LIMITS.optionValue) });
@@ -90,27 +81,35 @@ function select(blockId: string, label: string, options: S.PlainTextOption[], in
   };
 }
 
-export function escalateModal(card: CardView, meta: ModalMeta, physicians: StaffMember[], preferred: StaffMember | null): S.ModalView {
-  const pool = option('Physician pool (first available)', POOL);
-  const options = [pool, ...physicians.map((p) => option(p.name, p.key))];
-  const initial = preferred ? options.find((o) => o.value === preferred.key) : pool;
+function pickerOptions(card: CardView, command: CardCommand): { options: S.PlainTextOption[]; initial: S.PlainTextOption | undefined } {
+  const { choices, defaultChoice } = cardPicker(card, command);
+  const options = (choices ?? []).map((c) => option(c.label, c.value));
+  return { options, initial: options.find((o) => o.value === defaultChoice) };
+}
+
+/** The physicians and the pool as the card offers them, its default preselected (the patient's PCP, else the pool). */
+export function escalateModal(card: CardView, meta: ModalMeta): S.ModalView {
+  const { options, initial } = pickerOptions(card, 'item.escalate');
   return base('item.escalate', 'Escalate to physician', 'Escalate', meta, card, [
     reasonInput('reason', 'Reason for the physician', 'The physician sees this with the card. Clinical shorthand; the patient’s words stay behind “View message”.', 'e.g. dose change outside the refill protocol'),
     select('physician', 'Physician', options, initial),
   ]);
 }
 
-export function reassignModal(card: CardView, meta: ModalMeta, targets: StaffMember[]): S.ModalView {
+/** Who the card offers to take it (null when nobody else can: the caller says so instead of opening an empty picker). */
+export function reassignModal(card: CardView, meta: ModalMeta): S.ModalView | null {
   const escalated = card.state === 'ESCALATED';
+  const { options } = pickerOptions(card, 'item.reassign');
+  if (!options.length) return null;
   return base('item.reassign', escalated ? 'Hand to a physician' : 'Reassign', escalated ? 'Hand over' : 'Reassign', meta, card, [
-    select('to', escalated ? 'Physician' : 'Give it to', targets.map((s) => option(s.name, s.key)), undefined),
+    select('to', escalated ? 'Physician' : 'Give it to', options, undefined),
   ]);
 }
 
 export function snoozeModal(card: CardView, meta: ModalMeta): S.ModalView {
-  const options = SNOOZE_CHOICES.map((c) => option(c.label, String(c.minutes)));
+  const { options, initial } = pickerOptions(card, 'item.snooze');
   return base('item.snooze', 'Snooze', 'Snooze', meta, card, [
-    select('duration', 'Snooze for', options, options[3]),
+    select('duration', 'Snooze for', options, initial),
     reasonInput('reason', 'What is it waiting on?', 'Shown in the card’s thread.', 'e.g. pharmacy fax, patient call-back'),
   ]);
 }
@@ -127,7 +126,11 @@ const field = (values: StateValues, block: string) => values[block]?.value;
 const typed = (values: StateValues, block: string) => (field(values, block)?.value ?? '').trim();
 const selected = (values: StateValues, block: string) => field(values, block)?.selected_option?.value ?? null;
 
-/** A submitted form as a domain command, or the per-field errors Slack shows in the modal. */
+/**
+ * A submitted form as a domain command, or the per-field errors Slack shows in the modal. Runs
+ * before the ack (the errors are the ack's body), so it checks against the shared lists only —
+ * snooze lengths are `SNOOZE_CHOICES`, the same the card offers; people are checked by the use case.
+ */
 export function commandFromForm(
   command: FormCommand,
   values: StateValues,
@@ -138,7 +141,8 @@ export function commandFromForm(
       const reason = typed(values, 'reason');
       if (!reason) return { ok: false, errors: { reason: 'Give the physician a reason.' } };
       const to = selected(values, 'physician');
-      return { ok: true, command: { type: 'escalate', reason, to: to && to !== POOL ? to : undefined } };
+      // The physician is checked against the roster by the use case (item.invalid_target).
+      return { ok: true, command: { type: 'escalate', reason, to: to && to !== POOL_CHOICE ? to : undefined } };
     }
     case 'item.reassign': {
       const to = selected(values, 'to');

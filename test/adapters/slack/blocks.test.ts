@@ -137,8 +137,14 @@ describe('modals', () => {
   const staff = (n: number, physician = false): StaffMember[] =>
     Array.from({ length: n }, (_, i) => ({ key: `s-${i}`, name: huge(200), roles: [], physician, lead: false, manager: false, active: true }));
 
+  /** The card's pickers offer `people` (as buildCard fills them in from the roster). */
+  const offering = (people: StaffMember[]) => {
+    const choices = people.map((p) => ({ value: p.key, label: p.name }));
+    return card({ actions: actionsFor('CLAIMED', 'taylor-brooks').map((a) => (a.input === 'staff' || a.input === 'physician-and-reason' ? { ...a, choices, defaultChoice: choices[0]?.value } : a.input === 'snooze' ? { ...a, choices: [{ value: '60', label: '1 hour' }], defaultChoice: '60' } : a)) });
+  };
+
   it('stay within view limits with 300 people on the roster', () => {
-    for (const v of [escalateModal(card(), meta, staff(300, true), null), reassignModal(card(), meta, staff(300)), snoozeModal(card(), meta), returnModal(card({ state: 'ESCALATED' }), meta)]) {
+    for (const v of [escalateModal(offering(staff(300, true)), meta), reassignModal(offering(staff(300)), meta)!, snoozeModal(offering([]), meta), returnModal(card({ state: 'ESCALATED' }), meta)]) {
       expect(blockProblems(v.blocks, 100)).toEqual([]);
       expect(v.title.text.length).toBeLessThanOrEqual(24);
       expect(v.private_metadata!.length).toBeLessThanOrEqual(3000);

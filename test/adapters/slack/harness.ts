@@ -34,17 +34,24 @@ export const SLACK_IDS: Record<string, string> = {
   'jo-adams': 'U0JOADAMS',
 };
 
+/** Roster changes a test needs: queues' Slack user groups, Slack ids for staff the default leaves without. */
+export interface RosterTweaks {
+  userGroups?: Record<string, string>;
+  slackIds?: Record<string, string>;
+}
+
 /** The example roster with Slack ids and channels, plus `extraRefills` test-only staff in the refills queue. */
-export function testRoster(extraRefills = 0): Roster {
+export function testRoster(extraRefills = 0, tweaks: RosterTweaks = {}): Roster {
   const base = exampleConfig().roster;
   const extra: StaffMember[] = Array.from({ length: extraRefills }, (_, n) => {
     const id = String(n + 1).padStart(2, '0');
     return { key: `clicker-${id}`, name: `Clicker ${id}`, roles: ['ma'], physician: false, lead: false, manager: false, active: true, slackUserId: `U0CLK${id}` };
   });
-  const staff = [...base.staff.map((s) => ({ ...s, slackUserId: SLACK_IDS[s.key] })), ...extra];
+  const staff = [...base.staff.map((s) => ({ ...s, slackUserId: tweaks.slackIds?.[s.key] ?? SLACK_IDS[s.key] })), ...extra];
   const queues = base.queues.map((q) => ({
     ...q,
     slackChannel: CHANNELS[q.key as keyof typeof CHANNELS],
+    slackUserGroup: tweaks.userGroups?.[q.key],
     members: q.key === 'refills' ? [...q.members, ...extra.map((e) => e.key)] : q.members,
   }));
   return new Roster(staff, queues);
@@ -87,6 +94,7 @@ let counter = 0;
 
 export interface HarnessOptions {
   extraRefills?: number;
+  roster?: RosterTweaks;
   poolChannel?: string | null;
   adapter?: Partial<SlackAdapterOptions>;
   messageText?: 'none' | 'excerpt' | 'full';
@@ -101,7 +109,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const tdb: TestDb = await openTestDb('pglite');
   const clock = new FixedClock();
   const base = contextFor(new PrismaStore(tdb.db.prisma), opts.live ? { now: () => new Date() } : clock, ['slack']);
-  const ctx: AppContext = { ...base, roster: testRoster(opts.extraRefills ?? 0), card: { ...base.card, messageText: opts.messageText ?? base.card.messageText } };
+  const ctx: AppContext = { ...base, roster: testRoster(opts.extraRefills ?? 0, opts.roster), card: { ...base.card, messageText: opts.messageText ?? base.card.messageText } };
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const h = { changes: 0 } as Harness;
