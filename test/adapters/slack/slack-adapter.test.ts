@@ -444,7 +444,10 @@ describe('outbound', () => {
     const now = await h.card(itemId);
     expect(blocksText(now)).toContain('2 messages');
     const notes = h.fake.replies(card.channel, card.ts);
-    expect(notes.map((m) => JSON.stringify(m.blocks)).join()).toMatch(/New patient message on B-\d+ \(unclaimed\)/);
+    // Unclaimed work: the follow-up is announced in the channel and pages the queue (no group configured here: its lead).
+    const bump = notes.find((m) => /New patient message on B-\d+ \(unclaimed\)/.test(JSON.stringify(m.blocks)));
+    expect(bump).toMatchObject({ reply_broadcast: true });
+    expect(bump!.text).toMatch(/^<@U0[A-Z]+> New patient message on B-\d+ \(unclaimed\)$/);
     expect(JSON.stringify(notes)).not.toContain('pharmacy says');
   });
 
