@@ -39,8 +39,15 @@ export async function pageCard(ctx: AppContext, viewer: StaffMember, item: WorkI
   const audience = audienceFor(viewer, item, channels);
   const card = await cardForItem(ctx, item, audience);
   const notes = audience === 'direct' && item.state === 'ESCALATED' ? (await teamNotes(ctx, item.id, CARD_NOTES)).map(noteLine) : [];
-  return { ...card, notes, escalationLine: card.escalation ? escalationLine(card.escalation) : null };
+  return toPageCard(card, notes);
 }
+
+/** The shared card with what the page adds to it; the page computes no wording of its own. */
+export const toPageCard = (card: CardView, notes: string[] = []): PageCard => ({
+  ...card,
+  notes,
+  escalationLine: card.escalation ? escalationLine(card.escalation) : null,
+});
 
 /** Most urgent first, then oldest first: the order a triage nurse works a queue in. */
 export function byUrgency(a: WorkItem, b: WorkItem): number {
