@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import '../../src/config/zod-messages.ts';
 import { MAX_SNOOZE_MINUTES, type Command } from '../../src/domain/commands.ts';
-import type { CardCommand } from '../../src/domain/card.ts';
+import { POOL_CHOICE, type CardCommand } from '../../src/domain/card.ts';
 import type { Roster } from '../../src/domain/roster.ts';
+import { ITEM_STATES } from '../../src/domain/work-item.ts';
 
 /** The card's commands, plus `item.reroute` (no button on the card, but the API takes it). */
 export const SANDBOX_COMMANDS = [
@@ -31,6 +32,17 @@ const text = z.string().trim().max(2000, 'must be at most 2000 characters');
 const key = z.string().trim().max(64, 'must be at most 64 characters');
 
 /**
+ * What the clicked card showed (`CardView.version`, `state`, `owner.key`), for the stale-card
+ * check every platform's clicks go through (src/app/act-on-card.ts). The page always sends it;
+ * an API call without it is judged by the item as it is.
+ */
+const seen = z.strictObject({
+  version: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+  state: z.enum(ITEM_STATES),
+  ownerId: key.nullable(),
+});
+
+/**
  * The action request. Every problem is reported at once, including fields the command does not
  * take. `now` bounds `until` like `minutes`: in the future, at most 30 days ahead.
  */
@@ -46,6 +58,7 @@ export function actionBodySchema(roster: Roster, now: Date = new Date()) {
       instructions: text.optional(),
       note: text.optional(),
       queue: key.optional(),
+      seen: seen.optional(),
     })
     .superRefine(
       (v, ctx) => {
@@ -54,7 +67,7 @@ export function actionBodySchema(roster: Roster, now: Date = new Date()) {
         const given = (f: Field) => v[f] !== undefined && v[f] !== '';
         for (const f of spec.required) if (!given(f)) ctx.addIssue({ code: 'custom', path: [f], message: `required for ${v.command}` });
         for (const f of Object.keys(v)) {
-          if (f !== 'as' && f !== 'command' && !spec.allowed.includes(f as Field)) {
+          if (f !== 'as' && f !== 'command' && f !== 'seen' && !spec.allowed.includes(f as Field)) {
             ctx.addIssue({ code: 'custom', path: [f], message: `not used by ${v.command}` });
           }
         }
@@ -85,7 +98,8 @@ export function toCommand(b: ActionBody, now: Date): Command | 'view' {
       const until = b.minutes !== undefined ? new Date(now.getTime() + b.minutes * 60_000) : new Date(b.until ?? '');
       return { type: 'snooze', until, reason: b.reason ?? '' };
     }
-    case 'item.escalate': return { type: 'escalate', reason: b.reason ?? '', to: opt(b.to) };
+    // `pool` is the card's choice for "no named physician" (CardAction.choices), as on Slack and Teams.
+    case 'item.escalate': return { type: 'escalate', reason: b.reason ?? '', to: b.to === POOL_CHOICE ? undefined : opt(b.to) };
     case 'item.return': return { type: 'return', instructions: b.instructions ?? '' };
     case 'item.resolve': return { type: 'resolve', note: opt(b.note) };
     case 'item.reopen': return { type: 'reopen' };

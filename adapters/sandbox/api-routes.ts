@@ -1,14 +1,15 @@
 import express, { Router, type Response } from 'express';
 import type { AppContext } from '../../src/app/context.ts';
-import { actOnItem } from '../../src/app/act-on-item.ts';
+import { actOnCard } from '../../src/app/act-on-card.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
 import { channelStaffText } from '../../src/domain/card.ts';
 import type { Failure } from '../../src/domain/result.ts';
+import { itemRef } from '../../src/domain/work-item.ts';
 import { asyncRoute, failureToHttp, HttpError } from '../../src/ingest/http-errors.ts';
 import { parseWith, readJsonBody } from '../../src/ingest/parse-body.ts';
 import { actionBodySchema, toCommand } from './action-body.ts';
 import { threadLines } from './audit-lines.ts';
-import { audienceFor, cardOf } from './cards.ts';
+import { audienceFor, pageCard } from './cards.ts';
 import type { EventHub } from './event-hub.ts';
 import { stateFor, type ViewOptions } from './state-view.ts';
 import { READ_ONLY_REASON, viewerOf } from './viewer.ts';
@@ -54,7 +55,7 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
 
   r.get('/sandbox/api/items/:id', asyncRoute(async (req, res) => {
     const { who, item, channels } = await visibleItem(req);
-    res.json({ card: await cardOf(ctx, item, audienceFor(who, item, channels)), channels });
+    res.json({ card: await pageCard(ctx, who, item, channels), channels });
   }));
 
   r.get('/sandbox/api/items/:id/audit', asyncRoute(async (req, res) => {
@@ -78,12 +79,16 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
         res.json({ ok: true, messages: out.messages, notes: out.notes });
         return;
       }
-      const out = await actOnItem(ctx, { itemId, actorKey: body.as, platform: PLATFORM, command });
+      // The same card-action use case as Slack and Teams: stale cards and double clicks answered alike.
+      const out = await actOnCard(ctx, { itemId, actorKey: body.as, platform: PLATFORM, command, seen: body.seen });
       if (!out.ok) return answerFailure(res, out);
+      const actor = ctx.roster.member(body.as)!;
+      const card = await pageCard(ctx, actor, out.item, channelsForItem(ctx.roster, actor, out.item));
+      // A repeated Claim by its owner changed nothing: nothing to tell other pages.
+      if (out.unchanged) return void res.json({ ok: true, unchanged: true, message: `${itemRef(out.item)} is already yours.`, card });
       // Committed: tell open pages now rather than at the outbox worker's next poll.
       hub.itemChanged(itemId);
-      const actor = ctx.roster.member(body.as)!;
-      res.json({ ok: true, card: await cardOf(ctx, out.item, audienceFor(actor, out.item, channelsForItem(ctx.roster, actor, out.item))) });
+      res.json({ ok: true, card });
     }),
   );
 

@@ -1,5 +1,5 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
-import type { StaffTextPolicy } from '../../src/domain/card.ts';
+import { STATE_LABELS, type StaffTextPolicy } from '../../src/domain/card.ts';
 import type { Roster } from '../../src/domain/roster.ts';
 
 /** One line of an item's thread, as the page shows it. Built from the audit trail, so it survives restarts. */
@@ -9,10 +9,14 @@ export interface ThreadLine {
   action: string;
   fromState: string | null;
   toState: string | null;
+  /** The states as cards name them ("With a physician"), so the page has no wording of its own. */
+  fromLabel: string | null;
+  toLabel: string | null;
   text: string;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const label = (state: string | null | undefined) => (state ? (STATE_LABELS[state as keyof typeof STATE_LABELS] ?? state) : null);
 
 /** Why an attempt was refused, in words (the dotted codes are for machines). */
 const REFUSALS: Record<string, string> = {
@@ -68,6 +72,8 @@ export function threadLines(records: AuditRecord[], roster: Roster, staffText: S
       action: r.action,
       fromState: r.fromState ?? null,
       toState: r.toState ?? null,
+      fromLabel: label(r.fromState),
+      toLabel: label(r.toState),
       text: texts[r.action]?.() ?? `${who}: ${r.action}`,
     };
   });

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../src/app/context.ts';
 import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
-import type { CardView } from '../../src/domain/card.ts';
+import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
+import { escalationLine, type CardView } from '../../src/domain/card.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import { PRIORITIES } from '../../src/domain/types.ts';
 import type { WorkItem } from '../../src/domain/work-item.ts';
@@ -15,11 +16,38 @@ export function audienceFor(viewer: StaffMember, item: WorkItem, channels: reado
   return item.ownerId === viewer.key || channels.some((c) => c === POOL_CHANNEL || c.startsWith('dm:')) ? 'direct' : 'channel';
 }
 
+/** The card as the page draws it: the shared card, and the team's notes where the card shows them. */
+export interface PageCard extends CardView {
+  /**
+   * The last few team notes ("Dana Reyes, RN (escalated): …") on an escalated item's copy for
+   * the physicians it is addressed to (My DMs, the pool), as Slack and Teams put them on the
+   * physician's DM; empty on every other card.
+   */
+  notes: string[];
+  /** "Escalated by Dana Reyes, RN to Dr. Elena Alvarez — reason recorded" (`escalationLine`), or null. */
+  escalationLine: string | null;
+}
+
+/** How many notes a card shows: Slack's and Teams' physician copies show the last five. */
+const CARD_NOTES = 5;
+
 /**
- * The card view-model for an item as one person sees it, rendered as of now. Message text is
- * fetched only when the clinic's config puts it on cards (DESIGN.md §6 minimum necessary by default).
+ * One item's card for one person looking at it in `channels`. Message text is fetched only when
+ * the clinic's config puts it on cards (DESIGN.md §6 minimum necessary by default).
  */
-export const cardOf = (ctx: AppContext, item: WorkItem, audience: CardAudience = 'channel'): Promise<CardView> => cardForItem(ctx, item, audience);
+export async function pageCard(ctx: AppContext, viewer: StaffMember, item: WorkItem, channels: readonly string[]): Promise<PageCard> {
+  const audience = audienceFor(viewer, item, channels);
+  const card = await cardForItem(ctx, item, audience);
+  const notes = audience === 'direct' && item.state === 'ESCALATED' ? (await teamNotes(ctx, item.id, CARD_NOTES)).map(noteLine) : [];
+  return toPageCard(card, notes);
+}
+
+/** The shared card with what the page adds to it; the page computes no wording of its own. */
+export const toPageCard = (card: CardView, notes: string[] = []): PageCard => ({
+  ...card,
+  notes,
+  escalationLine: card.escalation ? escalationLine(card.escalation) : null,
+});
 
 /** Most urgent first, then oldest first: the order a triage nurse works a queue in. */
 export function byUrgency(a: WorkItem, b: WorkItem): number {

@@ -1,8 +1,7 @@
 import type { AppContext } from '../../src/app/context.ts';
-import type { CardView } from '../../src/domain/card.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
-import { audienceFor, byUrgency, cardOf } from './cards.ts';
+import { byUrgency, pageCard, type PageCard } from './cards.ts';
 import { channelsOf, type ChannelDef } from './visibility.ts';
 
 /** Resolved items leave the lists (a page keeps the ones it saw resolve until it reloads). */
@@ -33,15 +32,15 @@ async function itemsOf(ctx: AppContext, viewer: StaffMember, ch: ChannelDef): Pr
 }
 
 /**
- * Everything one person's page shows, read from the database: their channels with cards, and
- * the pickers' choices (queue members for Reassign, physicians for Escalate).
+ * Everything one person's page shows, read from the database: their channels with cards. Each
+ * card carries its pickers' choices (`actions[].choices`), the same as Slack and Teams offer.
  */
 export async function stateFor(ctx: AppContext, viewer: StaffMember, o: ViewOptions) {
   const channels = [];
   for (const ch of channelsOf(ctx.roster, viewer, o)) {
     const items = await itemsOf(ctx, viewer, ch);
-    const cards: CardView[] = [];
-    for (const item of [...items].sort(byUrgency)) cards.push(await cardOf(ctx, item, audienceFor(viewer, item, [ch.id])));
+    const cards: PageCard[] = [];
+    for (const item of [...items].sort(byUrgency)) cards.push(await pageCard(ctx, viewer, item, [ch.id]));
     channels.push({ ...ch, cards, truncated: items.length >= CHANNEL_LIMIT });
   }
   return {
@@ -49,15 +48,5 @@ export async function stateFor(ctx: AppContext, viewer: StaffMember, o: ViewOpti
     readOnly: o.readOnly,
     readOnlyReason: o.readOnlyReason,
     channels,
-    physicians: ctx.roster.physicians().map(person),
-    poolName: o.poolName,
-    queues: ctx.roster.queues.map((q) => ({
-      key: q.key,
-      name: q.name,
-      members: [...new Set([...q.members, ...(q.lead ? [q.lead] : [])])].flatMap((k) => {
-        const m = ctx.roster.member(k);
-        return m ? [person(m)] : [];
-      }),
-    })),
   };
 }

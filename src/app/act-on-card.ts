@@ -1,3 +1,4 @@
+import { STATE_WORDS } from '../domain/card.ts';
 import { decide, type Command, type CommandType } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
@@ -7,10 +8,12 @@ import { actOnItem, auditDenial, type ActRequest } from './act-on-item.ts';
 import type { AppContext } from './context.ts';
 
 /**
- * Card clicks from chat platforms. A click carries what the card showed when it was clicked;
- * these use cases sit in front of `actOnItem` to answer the cases a button press adds:
+ * Card clicks from every platform (Slack, Teams, the browser sandbox). A click carries what the
+ * card showed when it was clicked — its version, state and owner; these use cases sit in front
+ * of `actOnItem` to answer the cases a button press adds:
  * - a stale card (the item's state or owner changed since the card was drawn) is refused with
- *   the current state, and the refusal is audited like any other denial;
+ *   the current state, and the refusal is audited like any other denial. A card whose version
+ *   moved on only by a reminder or a follow-up message still shows the truth: its click is fresh;
  * - a repeated Claim by the person who already owns the item (a double click, a retried
  *   request) is answered as done, with no second transition and no denial in the audit;
  * - a command that needs more input (a modal) is checked before the form is shown, so nobody
@@ -21,6 +24,8 @@ import type { AppContext } from './context.ts';
 export interface SeenState {
   state: ItemState;
   ownerId: string | null;
+  /** `CardView.version` of the card clicked; without it the click is judged by state and owner alone. */
+  version?: number | undefined;
 }
 
 export interface CardActRequest extends ActRequest {
@@ -28,14 +33,6 @@ export interface CardActRequest extends ActRequest {
 }
 
 export type CardActOutcome = { ok: true; item: WorkItem; unchanged?: true } | Failure;
-
-const STATE_WORDS: Record<ItemState, string> = {
-  OPEN: 'unclaimed',
-  CLAIMED: 'claimed',
-  ESCALATED: 'with a physician',
-  SNOOZED: 'snoozed',
-  RESOLVED: 'resolved',
-};
 
 /** "B-12 is now claimed by Sam Ortiz" — staff names and item refs only, never patient data. */
 export function describeState(ctx: AppContext, item: WorkItem): string {
@@ -47,7 +44,30 @@ export function describeState(ctx: AppContext, item: WorkItem): string {
   return `${itemRef(item)} is now ${STATE_WORDS[item.state]}${who}`;
 }
 
+/** The card no longer shows the item's state or owner. */
 export const isStale = (item: WorkItem, seen: SeenState) => item.state !== seen.state || (item.ownerId ?? null) !== (seen.ownerId ?? null);
+
+export type ClickVerdict = 'fresh' | 'stale' | 'already-yours';
+
+/**
+ * What a click means, judged against the item as it is now (the decision table is in
+ * test/app/act-on-card.test.ts):
+ * - `already-yours`: Claim by the person who already holds the item (a double click, a retry);
+ * - `stale`: the card showed another state or owner — the person decided on facts that no
+ *   longer hold;
+ * - `fresh`: hand it to `actOnItem`, which still checks permission and state.
+ * A card still at the item's version is fresh. One whose version moved on is judged by what
+ * changed: a bump that left state and owner alone (a reminder, a follow-up message) is fresh.
+ * Claim on a card that looked claimable, where the item is now claimed or only its owner
+ * changed, is fresh too: `decide` answers "Already claimed by …", the answer people expect
+ * when two click at once.
+ */
+export function judgeClick(item: WorkItem, actorKey: string, command: CommandType | FormCommand, seen: SeenState | undefined): ClickVerdict {
+  if (command === 'claim' && item.ownerId === actorKey && (item.state === 'CLAIMED' || item.state === 'ESCALATED')) return 'already-yours';
+  if (!seen || seen.version === item.version || !isStale(item, seen)) return 'fresh';
+  if (command === 'claim' && (item.state === 'CLAIMED' || item.state === seen.state)) return 'fresh';
+  return 'stale';
+}
 
 const denied = auditDenial;
 
@@ -59,14 +79,9 @@ export async function actOnCard(ctx: AppContext, req: CardActRequest): Promise<C
   const item = await ctx.store.findItem(req.itemId);
   const actor = ctx.roster.member(req.actorKey);
   if (item && actor) {
-    const cmd = req.command.type;
-    if (cmd === 'claim' && item.ownerId === actor.key && (item.state === 'CLAIMED' || item.state === 'ESCALATED')) {
-      return { ok: true, item, unchanged: true };
-    }
-    // Claim on a card that still looked claimable: the use case names the owner ("already
-    // claimed by …"), which is the answer people expect when two click at once.
-    const staleMatters = cmd === 'claim' ? item.state !== 'CLAIMED' && req.seen !== undefined && req.seen.state !== item.state : req.seen !== undefined && isStale(item, req.seen);
-    if (staleMatters) return denied(ctx, req, cmd, item, staleFailure(ctx, item));
+    const verdict = judgeClick(item, actor.key, req.command.type, req.seen);
+    if (verdict === 'already-yours') return { ok: true, item, unchanged: true };
+    if (verdict === 'stale') return denied(ctx, req, req.command.type, item, staleFailure(ctx, item));
   }
   return actOnItem(ctx, req);
 }
@@ -98,7 +113,7 @@ export async function checkCardAction(
   if (!item) return denied(ctx, req, req.command, null, fail('item.not_found', 'That item no longer exists.'));
   const actor = ctx.roster.member(req.actorKey);
   if (!actor) return denied(ctx, req, req.command, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
-  if (req.seen && isStale(item, req.seen)) return denied(ctx, req, req.command, item, staleFailure(ctx, item));
+  if (judgeClick(item, actor.key, req.command, req.seen) === 'stale') return denied(ctx, req, req.command, item, staleFailure(ctx, item));
   const now = ctx.clock.now();
   const d = decide(item, probe(req.command, item, actor, ctx, now), actor, ctx.roster, now);
   if (!d.ok && !ABOUT_THE_PROBE.has(d.code)) return denied(ctx, req, req.command, item, d);

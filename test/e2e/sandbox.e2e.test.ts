@@ -29,7 +29,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(`browser sandbox in real Chromium (ski
     return { page, errors };
   };
   const card = (p: Page, itemId: string) => p.locator(`article[data-item-id="${itemId}"]`);
-  const owner = (p: Page, itemId: string, name: string) => card(p, itemId).locator('[data-field="owner"]', { hasText: name }).waitFor();
+  const owner = (p: Page, itemId: string, name: string) => card(p, itemId).locator('[data-field="status"]', { hasText: name }).waitFor();
 
   it('carries one message from ingestion through claim, a lost race, escalation and a physician’s resolve, live on every page', async () => {
     const [dana, jordan] = [await open('dana-reyes'), await open('jordan-kim')];
@@ -48,8 +48,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(`browser sandbox in real Chromium (ski
     await jordan.page.locator('#private', { hasText: 'Already claimed by Dana Reyes, RN.' }).waitFor();
     expect(await dana.page.locator('#private').textContent()).not.toContain('Already claimed');
 
-    // Dana escalates to Dr. Alvarez from the keyboard.
+    // Dana escalates to Dr. Alvarez from the keyboard. The picker is the card's: physicians, then
+    // the pool, the patient's PCP preselected.
     await card(dana.page, itemId).getByRole('button', { name: 'Escalate to physician' }).press('Enter');
+    const picker = dana.page.getByLabel('Escalate to', { exact: true });
+    expect(await picker.locator('option').allTextContents()).toEqual(['Dr. Elena Alvarez', 'Dr. Marcus Baker', 'Dr. Grace Cho', 'Physician pool (first available)']);
+    expect(await picker.inputValue()).toBe('dr-cho');
     await dana.page.getByLabel('Escalate to', { exact: true }).selectOption('dr-alvarez');
     await dana.page.getByLabel('Reason for the physician', { exact: true }).fill('Knee gave way twice: imaging?');
     await dana.page.keyboard.press('Control+Enter');
@@ -64,6 +68,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(`browser sandbox in real Chromium (ski
     await jordan.page.locator('#channel-title', { hasText: 'My DMs' }).waitFor();
     const doc = card(jordan.page, itemId);
     await doc.locator('.escalation', { hasText: 'Knee gave way twice: imaging?' }).waitFor();
+    await doc.locator('.team-notes li', { hasText: 'Dana Reyes, RN (escalated): Knee gave way twice: imaging?' }).waitFor();
+    expect(await card(dana.page, itemId).locator('.team-notes').count()).toBe(0);
     expect(await jordan.page.locator('#private').textContent()).not.toContain('Already claimed');
 
     await doc.getByRole('button', { name: 'View message' }).click();

@@ -8,28 +8,34 @@ const field = (label, control) => {
   return h('div', { class: 'field' }, h('label', { for: id }, label), control);
 };
 const textarea = (name, required, placeholder) => h('textarea', { name, rows: '2', maxlength: '2000', required, placeholder });
-const options = (people, first) => [first && h('option', { value: first.value }, first.label), people.map((p) => h('option', { value: p.key }, p.name))];
 
-const SNOOZE = [[30, '30 minutes'], [60, '1 hour'], [120, '2 hours'], [240, '4 hours'], [1440, '1 day'], [4320, '3 days']];
+/**
+ * A picker with exactly the card's choices (`CardAction.choices`, the same Slack and Teams
+ * offer) and its `defaultChoice` preselected; without a default, a prompt that must be changed.
+ */
+function picker(name, action, prompt) {
+  const choices = action.choices ?? [];
+  const pick = action.defaultChoice;
+  return h('select', { name, required: true },
+    pick === undefined && h('option', { value: '' }, prompt),
+    choices.map((c) => h('option', { value: c.value, selected: c.value === pick }, c.label)));
+}
 
 /** The inputs each card action asks for (`CardAction.input` in the shared card model). */
-function inputsFor(action, card, state) {
-  const queue = state.queues.find((q) => q.key === card.queue.key);
+function inputsFor(action) {
   switch (action.input) {
     case 'staff':
-      return [field('Hand to', h('select', { name: 'to', required: true },
-        options((queue?.members ?? []).filter((m) => m.key !== card.owner?.key), { value: '', label: 'Choose a team member…' })))];
+      return [field('Hand to', picker('to', action, 'Choose a team member…'))];
     case 'physician':
-      return [field('Hand to physician', h('select', { name: 'to', required: true },
-        options(state.physicians.filter((p) => p.key !== card.owner?.key), { value: '', label: 'Choose a physician…' })))];
+      return [field('Hand to physician', picker('to', action, 'Choose a physician…'))];
     case 'physician-and-reason':
       return [
-        field('Escalate to', h('select', { name: 'to' }, options(state.physicians, { value: '', label: `${state.poolName} (any physician)` }))),
+        field('Escalate to', picker('to', action, 'Choose a physician…')),
         field('Reason for the physician', textarea('reason', true, 'What you need the physician to decide')),
       ];
     case 'snooze':
       return [
-        field('Snooze for', h('select', { name: 'minutes' }, SNOOZE.map(([m, l]) => h('option', { value: String(m), selected: m === 60 }, l)))),
+        field('Snooze for', picker('minutes', action, 'Choose how long…')),
         field('Waiting on', textarea('reason', true, 'e.g. pharmacy callback, patient’s BP log')),
       ];
     case 'instructions':
@@ -55,10 +61,10 @@ function fieldsOf(form, command) {
  * An inline form for an action that needs input or confirmation. Keyboard: Tab through the
  * fields, Enter submits (Ctrl+Enter from a text area), Escape cancels.
  */
-export function actionForm(card, action, state, { submit, cancel }) {
+export function actionForm(card, action, { submit, cancel }) {
   const form = h('form', { class: 'action-form', 'aria-label': `${action.label}: ${card.ref}`, novalidate: false },
     action.confirm && h('p', {}, action.confirm),
-    inputsFor(action, card, state),
+    inputsFor(action),
     h('div', { class: 'form-buttons' },
       h('button', { type: 'submit', class: action.style === 'primary' ? 'primary' : '' }, action.label),
       h('button', { type: 'button', onclick: cancel }, 'Cancel')),

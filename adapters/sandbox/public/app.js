@@ -114,10 +114,14 @@ function connect() {
   };
 }
 
-/** Sends one action; the answer is shown to this person only. Returns whether it succeeded. */
-async function send(itemId, fields) {
+/** What a card showed when it was clicked: the server refuses the click if the item has moved on since. */
+const seenOf = (card) => ({ version: card.version, state: card.state, ownerId: card.owner?.key ?? null });
+
+/** Sends one action from a card as drawn; the answer is shown to this person only. Returns whether it succeeded. */
+async function send(card, fields) {
   const gen = page.generation;
-  const { status, body } = await api.act(itemId, fields);
+  const itemId = card.itemId;
+  const { status, body } = await api.act(itemId, { ...fields, seen: seenOf(card) });
   if (gen !== page.generation) return false;
   const it = page.items.get(itemId);
   if (body.ok && body.messages) {
@@ -127,7 +131,7 @@ async function send(itemId, fields) {
   if (body.ok) {
     if (it) it.card = body.card;
     const c = body.card;
-    showAnswer('done', `Done. ${c.ref} is now ${c.stateLabel.toLowerCase()}${c.owner ? `; owner: ${c.owner.name}` : ''}.`);
+    showAnswer('done', body.unchanged ? body.message : `Done. ${c.ref}: ${c.statusLine}.`);
     render();
     return true;
   }
@@ -137,14 +141,15 @@ async function send(itemId, fields) {
   return false;
 }
 
-function onAction(itemId, action) {
-  if (!needsForm(action)) return void send(itemId, { command: action.command });
+function onAction(card, action) {
+  if (!needsForm(action)) return void send(card, { command: action.command });
+  const itemId = card.itemId;
   const article = page.elements.get(itemId).li.firstChild;
   const slot = article.querySelector('.form-slot');
   const back = () => (article.querySelector(`button[data-command="${action.command}"]`) ?? article.querySelector('h3')).focus();
-  const form = actionForm(page.items.get(itemId).card, action, page.state, {
+  const form = actionForm(card, action, {
     submit: async (fields) => {
-      if (!(await send(itemId, fields))) return;
+      if (!(await send(card, fields))) return;
       slot.replaceChildren();
       article.querySelector('h3').focus();
     },

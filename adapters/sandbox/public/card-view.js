@@ -1,6 +1,5 @@
 import { fill, h } from './dom.js';
 
-const PRIORITY = { stat: 'STAT', asap: 'ASAP', urgent: 'Urgent', routine: 'Routine' };
 const RANK = { stat: 3, asap: 2, urgent: 1, routine: 0 };
 
 /** Same order as the server: red flags, then priority, then oldest (lowest reference number) first. */
@@ -12,7 +11,7 @@ export function byUrgency(a, b) {
 function head(card) {
   return h('header', { class: 'card-head' },
     h('h3', { id: `t-${card.itemId}`, tabindex: '-1' }, h('span', { class: 'ref' }, card.ref), card.title),
-    h('span', { class: `badge p-${card.priority}` }, PRIORITY[card.priority] ?? card.priority),
+    h('span', { class: `badge p-${card.priority}` }, card.priorityLabel),
     card.redFlag && h('span', { class: 'badge flag', title: card.redFlagLine ?? '' }, card.redFlagLine ?? 'Red flag'),
     card.clinicalContent && h('span', { class: 'badge clinical', title: 'A symptom is mentioned in this request; a clinician should look.' }, 'Clinical content'),
     h('span', { class: 'badge state' }, card.stateLabel),
@@ -27,7 +26,7 @@ function meta(card) {
   return h('dl', { class: 'meta' },
     row('Patient', card.patientToken || '—', 'patient'),
     row('Age', card.age, 'age'),
-    row('Owner', card.owner ? card.owner.name : card.state === 'ESCALATED' ? 'Physician pool' : 'Nobody yet', 'owner'),
+    row('Status', card.statusLine, 'status'),
     row('Queue', card.queue.name, 'queue'),
     row('Messages', String(card.messageCount), 'messages'),
   );
@@ -36,8 +35,11 @@ function meta(card) {
 function body(card) {
   return [
     // The reason is staff free text: the server sends it only to whom it is addressed (else null: "reason recorded").
-    card.escalation && h('p', { class: 'escalation' },
-      `Escalated${card.escalation.by ? ` by ${card.escalation.by}` : ''} to ${card.escalation.to}${card.escalation.reason == null ? ' — reason recorded' : `: ${card.escalation.reason}`}`),
+    card.escalationLine && h('p', { class: 'escalation' }, card.escalationLine),
+    // The team's notes: only on the copy for the physicians an escalation is addressed to (else empty).
+    card.notes?.length ? h('section', { class: 'team-notes', 'aria-label': `Team notes on ${card.ref}` },
+      h('p', {}, h('strong', {}, 'Team notes')),
+      h('ul', {}, card.notes.map((n) => h('li', { class: 'message-text' }, n)))) : null,
     card.text && h('p', { class: 'excerpt' }, card.text),
   ];
 }
@@ -53,7 +55,8 @@ function actions(card, hooks) {
         class: a.style === 'primary' ? 'primary' : a.style === 'danger' ? 'danger' : '',
         'data-command': a.command,
         'aria-describedby': `t-${card.itemId}`,
-        onclick: (e) => hooks.onAction(card.itemId, a, e.currentTarget),
+        // The card as drawn: a click on a card that has since changed carries what it showed (stale-card check).
+        onclick: () => hooks.onAction(card, a),
       }, a.label)),
     ehr(card),
   );

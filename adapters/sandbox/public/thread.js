@@ -1,8 +1,6 @@
 import { api } from './api.js';
 import { h, timeEl } from './dom.js';
 
-const STATE = { OPEN: 'Unclaimed', CLAIMED: 'Claimed', ESCALATED: 'With a physician', SNOOZED: 'Snoozed', RESOLVED: 'Resolved' };
-
 /** Fills a card's thread from the item's audit trail (the database's record, so it is the same after a restart). */
 export async function loadThread(article) {
   const list = article.querySelector('.thread ol');
@@ -12,7 +10,7 @@ export async function loadThread(article) {
     return;
   }
   list.replaceChildren(...body.lines.map((l) => {
-    const moved = l.fromState && l.toState && l.fromState !== l.toState ? ` (${STATE[l.fromState] ?? l.fromState} → ${STATE[l.toState] ?? l.toState})` : '';
+    const moved = l.fromState && l.toState && l.fromState !== l.toState ? ` (${l.fromLabel} → ${l.toLabel})` : '';
     return h('li', {}, timeEl(l.at), l.text, h('span', { class: 'muted' }, moved));
   }));
 }

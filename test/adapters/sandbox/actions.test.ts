@@ -49,6 +49,59 @@ describe('sandbox actions', () => {
     expect(audit.body.lines.at(-1)).toMatchObject({ action: 'item.denied', actor: 'Jordan Kim, RN' });
   });
 
+  const seenOf = (card: any) => ({ version: card.version, state: card.state, ownerId: card.owner?.key ?? null });
+  const cardFor = async (itemId: string, as: string) => (await get(s, `/sandbox/api/items/${itemId}?as=${as}`)).body.card;
+
+  it('answers the owner’s double Claim "already yours", as Slack does: no second transition, no denial audited, nothing broadcast', async () => {
+    const itemId = await ingest(s);
+    const shown = seenOf(await cardFor(itemId, 'dana-reyes'));
+    expect((await act(s, itemId, { as: 'dana-reyes', command: 'item.claim', seen: shown })).status).toBe(200);
+    await settle(s);
+    const jordan = await watch('jordan-kim');
+    const trail = (await s.ctx.store.auditOf(itemId)).length;
+    const again = await act(s, itemId, { as: 'dana-reyes', command: 'item.claim', seen: shown });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ ok: true, unchanged: true, message: expect.stringMatching(/^B-\d+ is already yours\.$/), card: { state: 'CLAIMED', owner: { key: 'dana-reyes' } } });
+    await settle(s);
+    expect((await s.ctx.store.auditOf(itemId)).length).toBe(trail);
+    expect(jordan.events.filter((e) => e.event && e.event !== 'hello')).toEqual([]);
+  });
+
+  it('refuses a click from a card that is out of date, naming the state now, and audits it; a card only a follow-up moved on still acts', async () => {
+    const threadId = `th-${Date.now()}`;
+    const itemId = await ingest(s, { threadId });
+    const open = seenOf(await cardFor(itemId, 'dana-reyes'));
+    expect((await act(s, itemId, { as: 'jordan-kim', command: 'item.snooze', minutes: 60, reason: 'Waiting on the pharmacy', seen: open })).status).toBe(200);
+    const stale = await act(s, itemId, { as: 'dana-reyes', command: 'item.escalate', to: 'pool', reason: 'Needs a physician', seen: open });
+    expect(stale).toMatchObject({ status: 409, body: { ok: false, code: 'item.stale', message: expect.stringMatching(/^Nothing was changed: this card was out of date\. B-\d+ is now snoozed\.$/) } });
+    expect((await s.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.denied', actor: 'dana-reyes', platform: 'sandbox', detail: { command: 'escalate', code: 'item.stale' } });
+
+    const other = await ingest(s, { threadId: `${threadId}-2` });
+    const before = seenOf(await cardFor(other, 'dana-reyes'));
+    await ingest(s, { threadId: `${threadId}-2`, body: 'Also: the swelling is a little better today.' });
+    expect((await cardFor(other, 'dana-reyes')).version).toBeGreaterThan(before.version);
+    const r = await act(s, other, { as: 'dana-reyes', command: 'item.escalate', to: 'pool', reason: 'Needs a physician', seen: before });
+    expect(r.body.card).toMatchObject({ state: 'ESCALATED', owner: null, statusLine: 'With a physician (physician pool)' });
+  });
+
+  it('shows the team’s notes on an escalated card to the physicians it is addressed to, and not on the queue’s card', async () => {
+    const itemId = await ingest(s);
+    expect((await act(s, itemId, { as: 'dana-reyes', command: 'item.escalate', to: 'dr-alvarez', reason: 'Knee gave way twice: imaging?' })).status).toBe(200);
+    const mine = (await get(s, '/sandbox/api/state?as=dr-alvarez')).body.channels.find((c: any) => c.id === 'dm:dr-alvarez').cards.find((c: any) => c.itemId === itemId);
+    expect(mine.notes).toEqual(['Dana Reyes, RN (escalated): Knee gave way twice: imaging?']);
+    expect(mine.escalationLine).toBe('Escalated by Dana Reyes, RN to Dr. Elena Alvarez: Knee gave way twice: imaging?');
+    const team = await cardFor(itemId, 'jordan-kim');
+    expect(team).toMatchObject({ notes: [], escalationLine: 'Escalated by Dana Reyes, RN to Dr. Elena Alvarez — reason recorded' });
+    expect(JSON.stringify((await get(s, '/sandbox/api/state?as=jordan-kim')).body)).not.toContain('Knee gave way');
+  });
+
+  it('names the states in the thread as the cards do', async () => {
+    const itemId = await ingest(s);
+    await act(s, itemId, { as: 'dana-reyes', command: 'item.escalate', reason: 'Needs a physician' });
+    const line = (await get(s, `/sandbox/api/items/${itemId}/audit?as=dana-reyes`)).body.lines.at(-1);
+    expect(line).toMatchObject({ fromState: 'OPEN', toState: 'ESCALATED', fromLabel: 'Unclaimed', toLabel: 'With a physician' });
+  });
+
   it('lets exactly one of two simultaneous claims win', async () => {
     const itemId = await ingest(s);
     const answers = await Promise.all(['dana-reyes', 'jordan-kim'].map((as) => act(s, itemId, { as, command: 'item.claim' })));
@@ -130,6 +183,8 @@ describe('sandbox actions', () => {
     expect(unknown.body.error.problems.map((p: any) => p.path)).toEqual(['command']);
     const text = await fetch(`${s.url}/sandbox/api/items/${itemId}/actions`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     expect(text.status).toBe(415);
+    const seen = await act(s, itemId, { as: 'dana-reyes', command: 'item.claim', seen: { version: 0, state: 'LOST', ownerId: 7, extra: true } });
+    expect(seen.body.error.problems.map((p: any) => p.path).sort()).toEqual(['seen', 'seen.ownerId', 'seen.state', 'seen.version']);
     const broken = await fetch(`${s.url}/sandbox/api/items/${itemId}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"as":' });
     expect(broken.status).toBe(400);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxServer, type SandboxServer } from './harness.ts';
-import { cardOf } from '../../../adapters/sandbox/cards.ts';
+import { cardForItem } from '../../../src/app/item-card.ts';
 import { digestModel } from '../../../src/app/digest.ts';
 import { get, ingest, until } from './helpers.ts';
 import { openEvents } from './sse-client.ts';
@@ -24,7 +24,7 @@ describe('sandbox adapter and event streams', () => {
 
   it('sends a DM only to its addressee, a pool DM to physicians, and a digest notice to its manager', async () => {
     const itemId = await ingest(s);
-    const card = await cardOf(s.ctx, (await s.ctx.store.findItem(itemId))!);
+    const card = await cardForItem(s.ctx, (await s.ctx.store.findItem(itemId))!);
     const pages = Object.fromEntries(await Promise.all(['dana-reyes', 'jordan-kim', 'dr-baker', 'morgan-lee'].map(async (as) => {
       const st = await openEvents(`${s.url}/sandbox/api/events?as=${as}`);
       await st.next((e) => e.event === 'hello');
