@@ -131,7 +131,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       const value = parseButtonValue(action.value);
       if (!value) return reply(answer('This button belongs to a card Baton cannot read any more. Use the newest card for this item.'));
       const actorKey = actorOf(user);
-      const seen = { state: value.s, ownerId: value.o };
+      const seen = { state: value.s, ownerId: value.o, version: value.v };
       const id = action.action_id;
 
       if (id === 'item.view') {
@@ -204,7 +204,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     const origin: Origin = { channel: meta.c, ts: meta.t };
     const reply = (m: SlackMessage) => whisper(user, origin, m);
     await guard(form, async () => {
-      const r = await actOnCard(ctx, { itemId: meta.i, actorKey: actorOf(user), platform: 'slack', command: parsed.command, seen: { state: meta.s, ownerId: meta.o } });
+      const r = await actOnCard(ctx, { itemId: meta.i, actorKey: actorOf(user), platform: 'slack', command: parsed.command, seen: { state: meta.s, ownerId: meta.o, version: meta.v } });
       await afterCommand(r, meta.i, user, origin, reply);
     }, () => reply(answer('Something went wrong in Baton. Check the card before trying again.')));
   });

@@ -9,7 +9,6 @@ import * as slackModals from '../../adapters/slack/modals.ts';
 import { renderCard } from '../../adapters/teams/adaptive-card.ts';
 import { buildCard, type CardAction, type CardChoice, type CardView } from '../../src/domain/card.ts';
 import { Roster, type StaffMember } from '../../src/domain/roster.ts';
-import { defaultEscalationTarget, reassignTargets } from '../../src/domain/targets.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
 import { exampleConfig } from '../support/context.ts';
 import { cardText as teamsText } from './teams/harness.ts';
@@ -145,28 +144,27 @@ type SlackSelect = { type: 'input'; block_id: string; element: { options: SlackO
 /** The modal Slack opens for a button, built as adapters/slack/interactions.ts builds it today. */
 function slackModal(f: Fixture, a: CardAction & { input: PickerInput }) {
   const meta = { i: f.card.itemId, v: f.card.version, s: f.card.state, o: f.card.owner?.key ?? null, c: null, t: null };
-  // Called with today's arguments (interactions.ts); a modal switched to `card.actions[].choices` ignores the extra ones.
-  const loose = slackModals as unknown as Record<string, (...args: unknown[]) => { blocks: unknown[] }>;
   switch (a.input) {
-    case 'physician-and-reason': return { block: 'physician', view: loose.escalateModal!(f.card, meta, roster.physicians(), defaultEscalationTarget(f.item, roster)) };
-    case 'snooze': return { block: 'duration', view: loose.snoozeModal!(f.card, meta) };
-    default: return { block: 'to', view: loose.reassignModal!(f.card, meta, reassignTargets(f.item, roster)) };
+    case 'physician-and-reason': return { block: 'physician', view: slackModals.escalateModal(f.card, meta) };
+    case 'snooze': return { block: 'duration', view: slackModals.snoozeModal(f.card, meta) };
+    default: return { block: 'to', view: slackModals.reassignModal(f.card, meta) };
   }
 }
 
 const slack: Renderer = {
   name: 'Slack (Block Kit message and modals)',
-  notYet: new Set(['priority label', 'status line', 'staff picker', 'physician picker', 'physician-and-reason picker', 'snooze picker']),
+  notYet: new Set(),
   async draw(f) {
     const msg = cardMessage(f.card);
     const buttons = msg.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => ('text' in e && e.text ? e.text.text : '')) : []));
     const pickers = new Map<string, Picker>();
     for (const a of f.card.actions.filter(isPicker)) {
       const { block, view } = slackModal(f, a);
-      const select = (view.blocks as SlackSelect[]).find((b) => b.type === 'input' && b.block_id === block)!;
+      // No modal when the card offers nobody to hand it to: Slack answers that privately instead.
+      const select = view ? (view.blocks as SlackSelect[]).find((b) => b.type === 'input' && b.block_id === block) : undefined;
       pickers.set(a.label, {
-        choices: select.element.options.map((o) => ({ value: o.value, label: o.text.text })),
-        defaultChoice: select.element.initial_option?.value,
+        choices: select?.element.options.map((o) => ({ value: o.value, label: o.text.text })) ?? [],
+        defaultChoice: select?.element.initial_option?.value,
       });
     }
     return { text: blockText(msg.blocks).join('\n'), notification: msg.text, buttons, pickers };
