@@ -213,7 +213,7 @@ export async function slashAnswer(ctx: AppContext, command: string, slackUserId:
       const open = await ctx.store.listItems({ queue: q.key, states: ['OPEN'], limit: 200 });
       const counts = (await countsByQueue(ctx)).get(q.key);
       const blocks: Block[] = [section(`*${mrkdwn(q.name, 100)}* — ${countText(counts)}`), ...list(ctx, open, 30, true, 'Nothing is waiting to be claimed.')];
-      return { text: `${q.name}: ${open.length} unclaimed`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+      return { text: mrkdwn(`${q.name}: ${open.length} unclaimed`, 300), blocks: blocks.slice(0, LIMITS.messageBlocks) };
     }
     case 'stats': {
       const queues = visibleQueues(ctx, staff);
