@@ -31,6 +31,9 @@ export class BoundedMap<K, V> extends Map<K, V> {
 
 const SEND = { unfurl_links: false, unfurl_media: false } as const;
 
+/** How many pages of 200 messages `findCard` reads at most (conversations.history is Tier 3: ~50 calls a minute). */
+export const HISTORY_PAGES = 10;
+
 /** A pool escalation DM'd to one physician (no pool channel): `copy:pool/<physician key>:…`. */
 const POOL_FANOUT = 'pool/';
 
@@ -86,33 +89,46 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
   /**
    * Baton's own card for the item, if an earlier attempt posted it: the outbox asks before
    * re-posting after a failed attempt (a timeout, a crash before the id was saved). Reads the
-   * channel's recent history for the card's message metadata, which needs the
-   * `channels:history` / `groups:history` scopes; without them it logs once and answers "not
-   * found", and the card is posted again (the one case where a timeout can leave two cards).
+   * channel's history since the item was created (`oldest`, a minute early for clock skew),
+   * page by page (`cursor`, at most `HISTORY_PAGES` pages of 200), for the card's message
+   * metadata. This needs the `channels:history` / `groups:history` scopes; without them it logs
+   * once and answers "not found", and the card is posted again (the one case where a timeout
+   * can leave two cards).
    */
   async findCard(card: CardView): Promise<PostedRef | null> {
     const known = this.posted.get(card.itemId);
     if (known) return known;
     const channel = this.ctx.roster.queue(card.queue.key)?.slackChannel;
     if (!channel) return null;
-    let res;
-    try {
-      res = await this.api.call('conversations.history', { channel, limit: 200, include_all_metadata: true }, { idempotent: true });
-    } catch (e) {
-      const code = platformError(e);
-      if (!code) throw e; // rate limited or unreachable: try again later rather than risk a second card
-      if (!this.warnedHistory) {
-        this.warnedHistory = true;
-        this.logger.warn({ slack: { method: 'conversations.history', error: code } }, 'cannot read channel history to check for an earlier card post; retried posts may duplicate a card (grant channels:history and groups:history)');
+    const item = await this.ctx.store.findItem(card.itemId);
+    const oldest = item ? String(Math.max(0, Math.floor(item.createdAt.getTime() / 1000) - 60)) : undefined;
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      let res;
+      try {
+        res = await this.api.call('conversations.history', { channel, limit: 200, include_all_metadata: true, ...(oldest ? { oldest } : {}), ...(cursor ? { cursor } : {}) }, { idempotent: true });
+      } catch (e) {
+        const code = platformError(e);
+        if (!code) throw e; // rate limited or unreachable: try again later rather than risk a second card
+        if (!this.warnedHistory) {
+          this.warnedHistory = true;
+          this.logger.warn({ slack: { method: 'conversations.history', error: code } }, 'cannot read channel history to check for an earlier card post; retried posts may duplicate a card (grant channels:history and groups:history)');
+        }
+        return null;
       }
-      return null;
+      const messages = (res.messages ?? []) as Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { item_id?: string } } }>;
+      const hit = messages.find((m) => m.metadata?.event_type === CARD_EVENT && m.metadata.event_payload?.item_id === card.itemId);
+      if (hit?.ts) {
+        const ref = { channel, messageId: hit.ts };
+        await this.updateCard(ref, card); // it shows the state of its first attempt: bring it up to date
+        return ref;
+      }
+      cursor = (res.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+      if (!res.has_more || !cursor) return null;
     }
-    const messages = (res.messages ?? []) as Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { item_id?: string } } }>;
-    const hit = messages.find((m) => m.metadata?.event_type === CARD_EVENT && m.metadata.event_payload?.item_id === card.itemId);
-    if (!hit?.ts) return null;
-    const ref = { channel, messageId: hit.ts };
-    await this.updateCard(ref, card); // it shows the state of its first attempt: bring it up to date
-    return ref;
+    // A busier channel than the bound allows: posting again risks a duplicate, which is the lesser harm.
+    this.logger.warn({ slack: { method: 'conversations.history', channel, pages: HISTORY_PAGES } }, 'an earlier card post was not found in the pages of channel history read; posting it again');
+    return null;
   }
 
   /**

@@ -45,12 +45,19 @@ export function parseButtonValue(raw: string | undefined): ButtonValue | null {
 
 const blockId = (card: CardView, part: string) => plain(`b:${card.itemId}:v${card.version}:${part}`, LIMITS.blockId);
 
+/**
+ * What a screen reader says for a button: the action and the item ref ("Claim B-12"), within
+ * Slack's 75 characters (`accessibility_label`, @slack/types block-elements.d.ts). Never patient data.
+ */
+export const accessibilityLabel = (card: Pick<CardView, 'ref'>, a: Pick<CardAction, 'label'>) => plain(`${a.label} ${card.ref}`, LIMITS.accessibilityLabel);
+
 function button(card: CardView, a: CardAction): S.Button {
   const b: S.Button = {
     type: 'button',
     action_id: a.command.slice(0, LIMITS.actionId),
     text: { type: 'plain_text', text: plain(a.label, LIMITS.buttonText), emoji: true },
     value: buttonValue(card),
+    accessibility_label: accessibilityLabel(card, a),
   };
   if (a.style) b.style = a.style;
   if (a.confirm) {
@@ -65,16 +72,26 @@ function button(card: CardView, a: CardAction): S.Button {
   return b;
 }
 
-/** One button per command (action ids must be unique in a block), at most 25. */
-function actionsBlock(card: CardView): S.ActionsBlock | null {
+/** One button per command (action ids must be unique in a block), at most 25. `id`: the block id (the App Home shows an item in more than one section). */
+export function actionsBlock(card: CardView, id = blockId(card, 'actions')): S.ActionsBlock | null {
   const seen = new Set<string>();
   const buttons = card.actions.filter((a) => (seen.has(a.command) ? false : (seen.add(a.command), true))).slice(0, LIMITS.actionsElements).map((a) => button(card, a));
-  return buttons.length ? { type: 'actions', block_id: blockId(card, 'actions'), elements: buttons } : null;
+  return buttons.length ? { type: 'actions', block_id: plain(id, LIMITS.blockId), elements: buttons } : null;
+}
+
+/** "⚠️ Claim overdue by 2h · due <date>": the countdown, and the due time in each reader's own zone. Mrkdwn. */
+export function slaText(sla: NonNullable<CardView['sla']>): string {
+  const due = new Date(sla.dueAt);
+  const when = Number.isNaN(due.getTime()) ? '' : ` · due ${slackDate(due)}`;
+  return `${sla.breached ? '⚠️ ' : ''}${mrkdwn(sla.label, 200)}${when}`;
 }
 
 function field(label: string, value: string): S.MrkdwnElement {
   return { type: 'mrkdwn', text: `*${label}*\n${mrkdwn(value, LIMITS.fieldText - label.length - 3)}` };
 }
+
+/** A field whose value is already mrkdwn (escaped, with Baton's own date tokens). */
+const mrkdwnField = (label: string, value: string): S.MrkdwnElement => ({ type: 'mrkdwn', text: `*${label}*\n${value}` });
 
 export interface CardRenderOptions {
   /** A line above the card: "Escalated to you: …", a reminder. Message content (not notification text). */
@@ -115,7 +132,7 @@ export function cardMessage(card: CardView, opts: CardRenderOptions = {}): Slack
   // Slack notifies the mentioned people and groups from the message: mobile notifications are the
   // top-level `text`, desktop ones read the blocks first (docs.slack.dev changelog 2026-07-13
   // "Desktop notifications now pull text from blocks first"), so the mention is in both.
-  const page = opts.mention ? `${opts.mention} ${card.fallbackText}` : null;
+  const page = opts.mention ? `${opts.mention} ${mrkdwn(card.fallbackText, LIMITS.sectionText - 200)}` : null;
   if (page) head.push({ type: 'section', block_id: blockId(card, 'page'), text: { type: 'mrkdwn', text: plain(page, LIMITS.sectionText) } });
   if (opts.intro) head.push({ type: 'section', block_id: blockId(card, 'intro'), text: { type: 'mrkdwn', text: mrkdwn(opts.intro, LIMITS.sectionText) } });
   head.push({ type: 'header', block_id: blockId(card, 'title'), text: { type: 'plain_text', text: plain(`${card.redFlag ? '🚩 ' : ''}${card.title} · ${card.ref}`, LIMITS.headerText), emoji: true } });
@@ -125,7 +142,7 @@ export function cardMessage(card: CardView, opts: CardRenderOptions = {}): Slack
     field('Queue', card.queue.name),
     ...(card.patientToken ? [field('Patient', card.patientToken)] : []),
     field('Age', `${card.age}${card.messageCount > 1 ? ` · ${card.messageCount} messages` : ''}`),
-    field('Response time', card.sla ? `${card.sla.breached ? '⚠️ ' : ''}${card.sla.label}` : '—'),
+    card.sla ? mrkdwnField('Response time', slaText(card.sla)) : field('Response time', '—'),
   ].slice(0, LIMITS.fields);
   head.push({ type: 'section', block_id: blockId(card, 'facts'), fields });
   if (card.redFlagLine || card.clinicalContent) {
@@ -163,7 +180,8 @@ export function cardMessage(card: CardView, opts: CardRenderOptions = {}): Slack
     if (parts.length > room && shown.length) shown[shown.length - 1] = plain(shown[shown.length - 1]!, LIMITS.sectionText - 40) + '\n_(cut: use View message)_';
     shown.forEach((t, n) => body.push({ type: 'section', block_id: blockId(card, `text${n}`), text: { type: 'mrkdwn', text: t } }));
   }
-  const text = plain(page ?? (opts.notice ? `${opts.notice}: ${card.fallbackText}` : card.fallbackText), LIMITS.sectionText);
+  // `text` is mrkdwn too (the notification and the fallback): escaped like every other field; the mention markup is Baton's own.
+  const text = page ? plain(`${opts.mention} ${mrkdwn(card.fallbackText, LIMITS.sectionText - 200)}`, LIMITS.sectionText) : mrkdwn(opts.notice ? `${opts.notice}: ${card.fallbackText}` : card.fallbackText, LIMITS.sectionText);
   return { text, blocks: [...head, ...body, ...tail] };
 }
 
@@ -190,8 +208,12 @@ export function answer(text: string): SlackMessage {
 }
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
-/** A date each reader sees in their own timezone. */
-export const slackDate = (d: Date) => `<!date^${epoch(d)}^{date_short_pretty} {time}|${d.toISOString()}>`;
+/**
+ * A date each reader sees in their own timezone: Slack's `<!date^epoch^format|fallback>` token
+ * ("Date formatting" in Slack's mrkdwn reference). The fallback, shown where the token is not
+ * rendered (some notifications, old clients), is plain UTC: "2026-03-02 14:30 UTC".
+ */
+export const slackDate = (d: Date) => `<!date^${epoch(d)}^{date_short_pretty} {time}|${d.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
 
 /** The patient's words for one person who asked (ephemeral, audited by the use case). Newest messages first when they do not all fit. */
 /** Words triage read as a finding: shown in bold in the private message view. */
@@ -205,7 +227,7 @@ export function messageTextAnswer(
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn(`Patient message for ${ref}, shown only to you. This view is recorded in the audit trail.`, LIMITS.sectionText) } }];
   // The team's notes (reasons, instructions): staff free text the channel card only says was recorded. The last few, one block.
   const noteBlock: Block[] = notes.length
-    ? [{ type: 'section', text: { type: 'mrkdwn', text: plain(`*Team notes*\n${notes.slice(-5).map((n) => `• ${slackDate(n.at)} ${mrkdwn(n.by, 100)} (${n.what}): ${mrkdwn(n.text, 600)}`).join('\n')}`, LIMITS.sectionText) } }]
+    ? [{ type: 'section', text: { type: 'mrkdwn', text: plain(`*Team notes*\n${notes.slice(-5).map((n) => `• ${slackDate(n.at)} ${mrkdwn(n.by, 100)} (${mrkdwn(n.what, 60)}): ${mrkdwn(n.text, 600)}`).join('\n')}`, LIMITS.sectionText) } }]
     : [];
   const per: Block[][] = [];
   for (const m of [...messages].reverse()) {
@@ -225,5 +247,5 @@ export function messageTextAnswer(
   if (kept.length < per.length) blocks.splice(1, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: `${per.length - kept.length} earlier message(s) are not shown here; open the thread in the EHR.` }] });
   if (!messages.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '_No message text is stored for this item._' } });
   blocks.push(...noteBlock);
-  return { text: `Patient message for ${ref} (only you can see this)`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+  return { text: mrkdwn(`Patient message for ${ref} (only you can see this)`, 300), blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }

@@ -21,7 +21,7 @@ export function digestMessage(d: DigestModel): SlackMessage {
   const table = [
     `${'Queue'.padEnd(width)} ${d.bandLabels.map((l) => l.padStart(6)).join(' ')}  total`,
     ...d.backlog.map((b) => `${b.queueName.padEnd(width)} ${b.bands.map((n) => String(n).padStart(6)).join(' ')}  ${String(b.total).padStart(5)}`),
-  ];
+  ].map((line) => mrkdwn(line, LIMITS.sectionText)); // padded on the raw names, then escaped: Slack parses `<…>` inside code blocks too
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plain(`*Open backlog by age*\n${code(table)}`, LIMITS.sectionText) } });
   blocks.push({
     type: 'section',
@@ -37,5 +37,5 @@ export function digestMessage(d: DigestModel): SlackMessage {
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plain(`*Resolved per person (24h / 7d)*\n${people.join('\n') || 'none'}`, LIMITS.sectionText) } });
   const oldest = d.oldest.map((o) => `${mrkdwn(o.ref, 20)} · ${mrkdwn(o.queue, 60)} · ${mrkdwn(o.age, 20)} · ${mrkdwn(o.patientToken, 40)}`);
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plain(`*Oldest open items*\n${oldest.join('\n') || 'none'}`, LIMITS.sectionText) } });
-  return { text: plain(`Baton daily digest — ${d.organization}`, 300), blocks: blocks.slice(0, LIMITS.messageBlocks) };
+  return { text: mrkdwn(`Baton daily digest — ${d.organization}`, 300), blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }

@@ -4,11 +4,11 @@ import { redFlagLabels } from '../../src/app/red-flag-labels.ts';
 import { buildCard, type CardView } from '../../src/domain/card.ts';
 import type { QueueDef, StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
-import { answer, slackDate, type Block, type SlackMessage } from './blocks.ts';
+import { actionsBlock, answer, slackDate, slaText, type Block, type SlackMessage } from './blocks.ts';
 import { LIMITS, mrkdwn, plain } from './limits.ts';
 
 /**
- * The App Home tab ("My items" and queue counts) and the `/baton` slash command. The Home tab
+ * The App Home tab ("Mine", "My queues", "Overdue", with the cards' buttons) and the `/baton` slash command. The Home tab
  * is not message content, so it shows item refs, categories and states only — no patient
  * tokens (Slack's HIPAA terms allow PHI in messages only). Slash answers are ephemeral
  * messages and may show the patient token, as the channel card does.
@@ -24,13 +24,15 @@ function cardOf(ctx: AppContext, item: WorkItem): CardView {
   return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: 'none', excerptLength: ctx.card.excerptLength, redFlagLabels: redFlagLabels(ctx.triageRules) });
 }
 
+/** `<#C…>` only for a real channel id (config could hold anything); otherwise the queue's name, escaped. */
+const channelLink = (id: string | undefined) => (id && /^[CG][A-Z0-9]{2,}$/.test(id) ? `<#${id}>` : null);
+
 /** One line per item. `withPatient`: only in message content (slash answers), never on the Home tab. */
 function itemLine(ctx: AppContext, item: WorkItem, withPatient: boolean): string {
   const c = cardOf(ctx, item);
-  const channel = ctx.roster.queue(item.queue)?.slackChannel;
-  const where = channel ? `<#${channel}>` : mrkdwn(c.queue.name, 100);
+  const where = channelLink(ctx.roster.queue(item.queue)?.slackChannel) ?? mrkdwn(c.queue.name, 100);
   const owner = c.owner && c.state !== 'OPEN' ? ` (${mrkdwn(c.owner.name, 100)})` : '';
-  const sla = c.sla ? ` · ${c.sla.breached ? '⚠️ ' : ''}${mrkdwn(c.sla.label, 100)}` : '';
+  const sla = c.sla ? ` · ${slaText(c.sla)}` : '';
   const patient = withPatient && c.patientToken ? ` · ${mrkdwn(c.patientToken, 50)}` : '';
   return `${c.redFlag ? '🚩 ' : ''}*${mrkdwn(c.ref, 30)}* ${mrkdwn(c.title, 80)} · ${c.priority}${patient}\n${STATE_SHORT[c.state]}${owner} · ${where} · ${c.age} old${sla}`;
 }
@@ -70,52 +72,123 @@ function list(ctx: AppContext, items: WorkItem[], max: number, withPatient: bool
   return blocks;
 }
 
-/** The Home tab for one Slack user. */
-export async function homeView(ctx: AppContext, slackUserId: string): Promise<S.HomeView> {
-  const staff = ctx.roster.bySlackId(slackUserId);
-  const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: 'Baton' } }];
-  if (!staff) {
-    blocks.push(section(mrkdwn(unknownUserText(slackUserId), LIMITS.sectionText)));
-    return { type: 'home', blocks };
-  }
-  const { mine, pool } = await myItems(ctx, staff);
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${mrkdwn(staff.name, 200)} · updated ${slackDate(ctx.clock.now())} · \`/baton help\` for commands` }] });
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: `My items (${mine.length})` } });
-  blocks.push(...list(ctx, mine, 30, false, 'Nothing is claimed by or escalated to you.'));
-  if (staff.physician) {
-    blocks.push({ type: 'header', text: { type: 'plain_text', text: `Physician pool (${pool.length})` } });
-    blocks.push(...list(ctx, pool, 20, false, 'No escalation is waiting for a physician.'));
-  }
-  const queues = visibleQueues(ctx, staff);
-  if (queues.length) {
-    const counts = await countsByQueue(ctx);
-    blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: 'Queues' } });
-    for (let n = 0; n < queues.length && blocks.length < LIMITS.viewBlocks - 1; n += LIMITS.fields) {
-      blocks.push({
-        type: 'section',
-        fields: queues.slice(n, n + LIMITS.fields).map((q) => ({ type: 'mrkdwn' as const, text: `*${mrkdwn(q.name, 100)}*\n${countText(counts.get(q.key))}` })),
-      });
-    }
-  }
-  return { type: 'home', blocks: blocks.slice(0, LIMITS.viewBlocks) };
+/** The Home tab as published, and the items it shows (a change to one of them republishes it). */
+export interface HomeRender {
+  view: S.HomeView;
+  items: string[];
 }
 
-const HELP = (cmd: string) =>
-  [
-    `*${cmd} mine* — items claimed by or escalated to you`,
-    `*${cmd} queue <name>* — unclaimed items in a queue you work, oldest first`,
-    `*${cmd} stats* — counts per queue and what is past its response time`,
-    `*${cmd} help* — this list`,
-    'Work the items from their cards in the queue channels. Answers here are visible only to you.',
-  ].join('\n');
-
-function findQueue(ctx: AppContext, name: string): QueueDef | undefined {
-  const n = name.trim().toLowerCase().replace(/^#/, '');
-  return ctx.roster.queues.find((q) => q.key === n || q.name.toLowerCase() === n) ?? ctx.roster.queues.find((q) => q.name.toLowerCase().startsWith(n) || q.key.startsWith(n));
+/**
+ * The Home tab's blocks within Slack's 100 (views.publish): each item is a line and its card's
+ * buttons (two blocks); a section that runs out of room says how many more there are.
+ */
+class HomeBlocks {
+  readonly blocks: Block[] = [];
+  readonly items = new Set<string>();
+  constructor(private readonly ctx: AppContext) {}
+  add(...b: Block[]) {
+    this.blocks.push(...b);
+  }
+  /** Room for `n` more blocks, keeping one for a "…more" line. */
+  room(n: number) {
+    return this.blocks.length + n <= LIMITS.viewBlocks - 1;
+  }
+  header(text: string) {
+    if (this.room(2)) this.add({ type: 'header', text: { type: 'plain_text', text: plain(text, LIMITS.headerText) } });
+  }
+  note(text: string) {
+    if (this.blocks.length < LIMITS.viewBlocks) this.add({ type: 'context', elements: [{ type: 'mrkdwn', text: plain(text, LIMITS.sectionText) }] });
+  }
+  /** Items with their buttons; `part` keeps block ids unique when an item is in two sections. */
+  itemsWithButtons(part: string, items: WorkItem[], max: number, empty: string) {
+    if (!items.length) return this.note(empty);
+    let shown = 0;
+    for (const i of items.slice(0, max)) {
+      if (!this.room(2)) break;
+      const card = cardOf(this.ctx, i);
+      this.add(section(itemLine(this.ctx, i, false)));
+      const actions = actionsBlock(card, `home:${part}:${card.itemId}:v${card.version}`);
+      if (actions) this.add(actions);
+      this.items.add(i.id);
+      shown++;
+    }
+    if (items.length > shown) this.note(`…and ${items.length - shown} more.`);
+  }
 }
 
 function deadlineOf(i: WorkItem): Date | null {
   return i.state === 'OPEN' ? i.claimDueAt : i.state === 'SNOOZED' ? null : i.resolveDueAt;
+}
+
+const byDeadline = (a: WorkItem, b: WorkItem) => (deadlineOf(a)?.getTime() ?? Infinity) - (deadlineOf(b)?.getTime() ?? Infinity);
+
+/**
+ * The Home tab for one Slack user: "Mine" (claimed by or escalated to them; physicians also the
+ * pool), "My queues" (counts, and the oldest unclaimed items of each queue they work) and
+ * "Overdue" (past their response time, in their queues or theirs), each item with its card's
+ * buttons. Not message content: refs, categories, states and staff names only.
+ */
+export async function homeView(ctx: AppContext, slackUserId: string): Promise<HomeRender> {
+  const staff = ctx.roster.bySlackId(slackUserId);
+  const h = new HomeBlocks(ctx);
+  h.add({ type: 'header', text: { type: 'plain_text', text: 'Baton' } });
+  if (!staff) {
+    h.add(section(mrkdwn(unknownUserText(slackUserId), LIMITS.sectionText)));
+    return { view: { type: 'home', blocks: h.blocks }, items: [] };
+  }
+  const now = ctx.clock.now();
+  const { mine, pool } = await myItems(ctx, staff);
+  h.add({ type: 'context', elements: [{ type: 'mrkdwn', text: `${mrkdwn(staff.name, 200)} · updated ${slackDate(now)} · \`/baton help\` for commands` }] });
+
+  h.header(`Mine (${mine.length})`);
+  h.itemsWithButtons('mine', mine, 12, 'Nothing is claimed by or escalated to you.');
+  if (staff.physician) {
+    h.header(`Physician pool (${pool.length})`);
+    h.itemsWithButtons('pool', pool, 5, 'No escalation is waiting for a physician.');
+  }
+
+  const queues = visibleQueues(ctx, staff);
+  const active: WorkItem[] = [];
+  if (queues.length) {
+    const counts = await countsByQueue(ctx);
+    if (h.room(3)) h.add({ type: 'divider' });
+    h.header('My queues');
+    for (const q of queues) {
+      const items = await ctx.store.listItems({ queue: q.key, states: ['OPEN', 'CLAIMED', 'ESCALATED'], limit: 500 });
+      active.push(...items);
+      if (!h.room(2)) continue;
+      const link = channelLink(q.slackChannel);
+      h.add(section(`*${mrkdwn(q.name, 100)}*${link ? ` ${link}` : ''} — ${countText(counts.get(q.key))}`));
+      const open = items.filter((i) => i.state === 'OPEN').sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      h.itemsWithButtons(`queue:${q.key}`, open, 3, 'Nothing is waiting to be claimed.');
+    }
+  }
+
+  const seen = new Set<string>();
+  const overdue = [...mine, ...active]
+    .filter((i) => (seen.has(i.id) ? false : (seen.add(i.id), true)))
+    .filter((i) => (deadlineOf(i)?.getTime() ?? Infinity) < now.getTime())
+    .sort(byDeadline);
+  if (h.room(3)) h.add({ type: 'divider' });
+  h.header(`Overdue (${overdue.length})`);
+  h.itemsWithButtons('overdue', overdue, 10, 'Nothing is past its response time.');
+  return { view: { type: 'home', blocks: h.blocks.slice(0, LIMITS.viewBlocks) }, items: [...h.items] };
+}
+
+const HELP = (command: string) => {
+  const cmd = mrkdwn(command, 40);
+  return [
+    `*${cmd} mine* — items claimed by or escalated to you`,
+    `*${cmd} queue &lt;name&gt;* — unclaimed items in a queue you work, oldest first`,
+    `*${cmd} stats* — counts per queue and what is past its response time`,
+    `*${cmd} help* — this list`,
+    'Work the items from their cards in the queue channels or your Home tab. Answers here are visible only to you.',
+  ].join('\n');
+};
+
+function findQueue(ctx: AppContext, name: string): QueueDef | undefined {
+  const n = name.trim().toLowerCase().replace(/^#/, '');
+  return ctx.roster.queues.find((q) => q.key === n || q.name.toLowerCase() === n) ?? ctx.roster.queues.find((q) => q.name.toLowerCase().startsWith(n) || q.key.startsWith(n));
 }
 
 /** The private answer to `/baton <text>`. */
@@ -140,7 +213,7 @@ export async function slashAnswer(ctx: AppContext, command: string, slackUserId:
       const open = await ctx.store.listItems({ queue: q.key, states: ['OPEN'], limit: 200 });
       const counts = (await countsByQueue(ctx)).get(q.key);
       const blocks: Block[] = [section(`*${mrkdwn(q.name, 100)}* — ${countText(counts)}`), ...list(ctx, open, 30, true, 'Nothing is waiting to be claimed.')];
-      return { text: `${q.name}: ${open.length} unclaimed`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+      return { text: mrkdwn(`${q.name}: ${open.length} unclaimed`, 300), blocks: blocks.slice(0, LIMITS.messageBlocks) };
     }
     case 'stats': {
       const queues = visibleQueues(ctx, staff);

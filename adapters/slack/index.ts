@@ -8,7 +8,9 @@ import type { StaffMember } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { SlackOutbound } from './adapter.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { HomePublisher, type HomePublisherOptions } from './home-publisher.ts';
 import { registerInteractions } from './interactions.ts';
+import { ChannelGuard, channelRoles } from './shared-channels.ts';
 import { describeError, platformError, SlackApi } from './web.ts';
 
 export interface SlackAdapterOptions {
@@ -30,6 +32,12 @@ export interface SlackAdapterOptions {
   timeoutMs?: number | undefined;
   /** Retry interval for auth.test while Slack is unreachable at start (default 30 s). */
   reconnectMs?: number | undefined;
+  /** While the bot token is dead (uninstalled, revoked): how often auth.test checks it again (default 5 min). */
+  tokenCheckMs?: number | undefined;
+  /** How long a channel's "not shared outside the organisation" answer is trusted (default 10 min). */
+  channelCheckTtlMs?: number | undefined;
+  /** App Home refresh pacing (views.publish is Tier 4). */
+  home?: HomePublisherOptions | undefined;
 }
 
 export interface SlackAdapterHandle {
@@ -98,13 +106,25 @@ const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'to
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandle {
   const { ctx, logger } = opts;
   const log = logger.child({ component: 'slack' });
-  const api = new SlackApi({ token: opts.botToken, logger: log, apiUrl: opts.apiUrl, timeoutMs: opts.timeoutMs });
+  const roles = () => channelRoles(ctx.roster, opts.poolChannel);
+  const guard = new ChannelGuard(roles, log, opts.channelCheckTtlMs);
+  const api = new SlackApi({
+    token: opts.botToken,
+    logger: log,
+    apiUrl: opts.apiUrl,
+    timeoutMs: opts.timeoutMs,
+    onTokenDead: (reason) => tokenDied(reason),
+    beforeChannelWrite: (channel) => guard.check(channel),
+  });
+  guard.attach(api);
   const out = new SlackOutbound(ctx, api, log, opts.poolChannel);
   const sdkLogger = boltLogger(logger);
   const socketMode = Boolean(opts.appToken);
   const ackFirst = new AckFirst();
 
-  let identity: { botId?: string; botUserId?: string } | null = null;
+  let identity: { botId?: string; botUserId?: string; teamId?: string } | null = null;
+  let tokenTimer: NodeJS.Timeout | null = null;
+  const home = new HomePublisher(ctx, api, log, () => identity?.teamId ?? null, opts.home);
   let socketUp = false;
   let socketStarted = false;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -136,7 +156,58 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     authorize: async () => ({ botToken: opts.botToken, botId: identity?.botId, botUserId: identity?.botUserId }),
     convoStore: false,
   });
-  registerInteractions(app, { ctx, api, out, logger, onChange: () => opts.onChange?.(), afterAck: () => ackFirst.idle() });
+  registerInteractions(app, {
+    ctx,
+    api,
+    out,
+    logger,
+    onChange: () => opts.onChange?.(),
+    afterAck: () => ackFirst.idle(),
+    home,
+    onTokenRevoked: (reason) => api.markDead(reason),
+  });
+
+  /**
+   * The bot token died while Baton runs (an uninstall, a revoked token, a deactivated
+   * workspace): said once, /readyz reports Slack down, and every delivery fails at once
+   * (`SlackTokenDead`) so the outbox backs off instead of retrying into Slack. A reinstalled app
+   * gets a *new* bot token, which only a restart with the new SLACK_BOT_TOKEN picks up; auth.test
+   * re-checks the old token now and then, for the rare error Slack takes back.
+   */
+  function tokenDied(reason: string) {
+    const what =
+      reason === 'app_uninstalled'
+        ? 'the Baton app was uninstalled from the Slack workspace'
+        : reason === 'tokens_revoked' || reason === 'token_revoked'
+          ? "the Baton app's bot token was revoked"
+          : `Slack rejects the bot token (${reason})`;
+    log.error(
+      { slack: { tokenDead: reason } },
+      `Slack: ${what}. Nothing can be posted to Slack and /readyz reports slack down; outbox deliveries wait. To fix: reinstall the app (manifest/slack/INSTALL.md), set SLACK_BOT_TOKEN to its new Bot User OAuth Token, and restart Baton.`,
+    );
+    if (tokenTimer || stopped) return;
+    const check = () => {
+      tokenTimer = setTimeout(async () => {
+        tokenTimer = null;
+        try {
+          await api.call('auth.test', {}, { idempotent: true });
+          api.revive();
+          log.info('Slack accepts the bot token again: deliveries resume');
+        } catch {
+          if (!stopped && api.deadReason) check();
+        }
+      }, opts.tokenCheckMs ?? 5 * 60_000);
+      tokenTimer.unref();
+    };
+    check();
+  }
+
+  /** At start: conversations.info for every queue and pool channel, so the start-up log names any channel Baton refuses (shared-channels.ts). */
+  async function checkChannels() {
+    await Promise.all([...roles().keys()].map((ch) => guard.check(ch).catch(() => {})));
+    const refused = guard.refused();
+    if (refused.length) log.error({ slack: { refused: refused.map((r) => ({ channel: r.channel, for: r.where })) } }, `Slack: Baton refuses to post into ${refused.map((r) => `${r.channel} (${r.where})`).join(', ')}: shared outside the organisation or not checkable`);
+  }
 
   if (receiver instanceof SocketModeReceiver) {
     receiver.client.on('connected', () => {
@@ -155,7 +226,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
   async function authenticate(): Promise<boolean> {
     try {
       const res = await api.call('auth.test', {}, { idempotent: true });
-      identity = { botId: res.bot_id as string | undefined, botUserId: res.user_id as string | undefined };
+      identity = { botId: res.bot_id as string | undefined, botUserId: res.user_id as string | undefined, teamId: res.team_id as string | undefined };
       log.info({ slack: { team: res.team_id, botUserId: res.user_id } }, 'Slack bot token accepted');
       return true;
     } catch (e) {
@@ -193,19 +264,26 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
       stopped = false;
       if (!opts.poolChannel) log.warn('physicianPool.slackChannel is not set: pool escalations will be sent to each physician by DM');
       for (const q of ctx.roster.queues) if (!q.slackChannel) log.warn({ queue: q.key }, 'queue has no slackChannel: its cards cannot be posted in Slack');
+      home.start();
       const ok = await authenticate();
       if (!ok) retryLater(opts.reconnectMs ?? 30_000);
-      else if (socketMode) await startSocket();
+      else {
+        await checkChannels();
+        if (socketMode) await startSocket();
+      }
     },
     async stop() {
       stopped = true;
+      home.stop();
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
+      if (tokenTimer) clearTimeout(tokenTimer);
+      tokenTimer = null;
       if (socketStarted) await app.stop().catch(() => {});
       socketStarted = false;
       socketUp = false;
     },
-    connected: () => identity !== null && (!socketMode || socketUp),
+    connected: () => identity !== null && api.deadReason === null && (!socketMode || socketUp),
     postCard: (card: CardView, o?: { mention?: Mention }) => out.postCard(card, o),
     findCard: (card: CardView) => out.findCard(card),
     updateCard: (ref: PostedRef, card: CardView, direct?: CardView) => out.updateCard(ref, card, direct),
@@ -213,5 +291,25 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     sendDirect: (to: StaffMember | null, card: CardView, text: string) => out.sendDirect(to, card, text),
     sendDigest: (to: StaffMember, digest: DigestModel, text: string) => out.sendDigest(to, digest, text),
   };
+  refreshHomeOnChange(adapter, home);
   return router ? { adapter, router } : { adapter };
+}
+
+/**
+ * The outbox posts or updates an item's card on every change of the item: after each one that
+ * went through, the open App Home tabs it concerns are republished (debounced, home-publisher.ts).
+ * Wraps the port's methods whatever their parameters, so the methods above stay as they are.
+ */
+function refreshHomeOnChange(adapter: ChatAdapter, home: HomePublisher) {
+  const post = adapter.postCard.bind(adapter);
+  const update = adapter.updateCard.bind(adapter);
+  adapter.postCard = async (...args: Parameters<ChatAdapter['postCard']>) => {
+    const ref = await post(...args);
+    home.changed(args[0]);
+    return ref;
+  };
+  adapter.updateCard = async (...args: Parameters<ChatAdapter['updateCard']>) => {
+    await update(...args);
+    home.changed(args[1]);
+  };
 }

@@ -10,13 +10,15 @@ import type { Logger } from '../../src/observability/logger.ts';
 import type { SlackOutbound } from './adapter.ts';
 import { BoundedMap } from './adapter.ts';
 import { answer, messageTextAnswer, parseButtonValue, type SlackMessage } from './blocks.ts';
-import { homeView, slashAnswer, unknownUserText } from './home.ts';
+import type { HomePublisher } from './home-publisher.ts';
+import { slashAnswer, unknownUserText } from './home.ts';
 import { commandFromForm, escalateModal, FORM_COMMANDS, parseMeta, reassignModal, returnModal, snoozeModal, type FormCommand, type ModalMeta } from './modals.ts';
 import { describeError, type SlackApi } from './web.ts';
 
 /**
- * The inbound half of the Slack adapter: button clicks, modal submissions, the slash command
- * and the App Home tab, registered on a Bolt App. Every listener acks first (Slack allows 3 s),
+ * The inbound half of the Slack adapter: button clicks (on cards and on the App Home tab),
+ * modal submissions, the slash command, the App Home tab and the app's lifecycle events,
+ * registered on a Bolt App. Every listener acks first (Slack allows 3 s),
  * then works; every refusal is answered privately (the use cases audit it).
  *
  * Retries: Slack redelivers Events API requests (X-Slack-Retry-Num) and a user may click twice.
@@ -37,6 +39,10 @@ export interface InteractionDeps {
   onChange: () => void;
   /** Awaited after each ack, before the work: lets the acks of a burst go out first (index.ts `AckFirst`). */
   afterAck: () => Promise<void>;
+  /** Publishes and refreshes App Home tabs. */
+  home: HomePublisher;
+  /** Slack said the app was uninstalled or its bot token revoked (`app_uninstalled`, `tokens_revoked`). */
+  onTokenRevoked: (reason: string) => void;
 }
 
 /** Remembers recently handled deliveries so a redelivery is not worked twice (15 minutes, 20 000 keys). */
@@ -124,8 +130,12 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     await deps.afterAck();
     const user = body.user.id;
     if (!deliveries.first(`a:${user}:${action.action_ts}:${action.action_id}:${action.block_id}`)) return;
-    const container = body.container as { channel_id?: string; message_ts?: string } | undefined;
-    const origin: Origin = { channel: container?.channel_id ?? body.channel?.id ?? null, ts: container?.message_ts ?? body.message?.ts ?? null };
+    // A button on a message has container {type:'message', channel_id, message_ts}; one on the
+    // App Home tab has {type:'view', view_id} and no channel, message or response_url (so no
+    // `respond`): its private answers go by DM (whisper), and the Home is redrawn afterwards.
+    const container = body.container as { type?: string; channel_id?: string; message_ts?: string } | undefined;
+    const fromHome = container?.type === 'view' || body.view?.type === 'home';
+    const origin: Origin = fromHome ? { channel: null, ts: null } : { channel: container?.channel_id ?? body.channel?.id ?? null, ts: container?.message_ts ?? body.message?.ts ?? null };
     const reply = (m: SlackMessage) => whisper(user, origin, m, respond);
     await guard(action.action_id, async () => {
       const value = parseButtonValue(action.value);
@@ -177,6 +187,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       }
       return reply(answer('Baton does not know this button. Use the newest card for this item.'));
     }, () => reply(answer('Something went wrong in Baton. Check the card before trying again.')));
+    if (fromHome) deps.home.touched(user);
   });
 
   // Other buttons (e.g. URL buttons from older cards) are acknowledged and ignored.
@@ -225,10 +236,17 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab && event.tab !== 'home') return;
     if (!deliveries.first(`e:${(body as { event_id?: string }).event_id ?? `${event.user}:${event.event_ts}`}`)) return;
-    await guard('home', async () => {
-      const view = await homeView(ctx, event.user);
-      await api.call('views.publish', { user_id: event.user, view }, { idempotent: true, waitMs: 5_000 });
-    });
+    await guard('home', () => deps.home.homeOpened(event.user));
+  });
+
+  // ---- The app's lifecycle -------------------------------------------------------------------
+  // Sent when the app is removed from the workspace (its tokens die with it) and when tokens are
+  // revoked; `tokens.bot` lists bot user ids (Baton holds only its bot token). Needs no scope.
+  app.event('app_uninstalled', async () => {
+    deps.onTokenRevoked('app_uninstalled');
+  });
+  app.event('tokens_revoked', async ({ event }) => {
+    if (event.tokens?.bot?.length) deps.onTokenRevoked('tokens_revoked');
   });
 
   app.error(async (e) => {

@@ -14,6 +14,7 @@ export const LIMITS = {
   contextElements: 10,
   actionsElements: 25,
   buttonText: 75,
+  accessibilityLabel: 75,
   actionId: 255,
   blockId: 255,
   value: 2000,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { POOL_CHOICE, SNOOZE_CHOICES, type CardAction, type CardCommand, type CardView } from '../../src/domain/card.ts';
 import type { Command } from '../../src/domain/commands.ts';
 import type { ItemState } from '../../src/domain/work-item.ts';
-import { LIMITS, plain } from './limits.ts';
+import { LIMITS, mrkdwn, plain } from './limits.ts';
 
 /**
  * Modals for the commands that need input: escalate (reason + physician), reassign (a picker of
@@ -48,7 +48,7 @@ const text = (t: string, max: number): S.PlainTextElement => ({ type: 'plain_tex
 const option = (label: string, value: string): S.PlainTextOption => ({ text: text(label, LIMITS.optionText), value: value.slice(0, LIMITS.optionValue) });
 
 function base(command: FormCommand, title: string, submit: string, meta: ModalMeta, card: CardView, blocks: S.KnownBlock[]): S.ModalView {
-  const about: S.KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: plain(`${card.ref} · ${card.title} · ${card.queue.name}`, 300) }] };
+  const about: S.KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(`${card.ref} · ${card.title} · ${card.queue.name}`, 300) }] };
   return {
     type: 'modal',
     callback_id: command,

@@ -40,6 +40,27 @@ export class UnknownOutcome extends Error {
   }
 }
 
+/**
+ * Slack errors that mean the bot token itself is dead (app uninstalled, token revoked, the
+ * workspace or bot user deactivated): whichever call meets one, no retry can succeed until a
+ * valid token is configured. Slack answers them on every method (docs.slack.dev "Common
+ * errors"); `token_expired` only happens with token rotation, which the manifests leave off.
+ */
+export const DEAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/**
+ * Thrown instead of calling Slack while the bot token is known to be dead: deliveries fail at
+ * once (the outbox backs off) rather than each waiting on Slack. Names the Slack error code
+ * only, never what was being sent.
+ */
+export class SlackTokenDead extends Error {
+  readonly loggableMessage = true;
+  constructor(readonly reason: string) {
+    super(`Slack bot token is not usable (${reason}): the app was uninstalled or its token revoked; reinstall the app, set the new SLACK_BOT_TOKEN and restart Baton`);
+    this.name = 'SlackTokenDead';
+  }
+}
+
 export function platformError(e: unknown): string | null {
   return e instanceof WebAPIPlatformError ? String(e.data.error) : null;
 }
@@ -73,6 +94,13 @@ export interface SlackApiOptions {
   apiUrl?: string | undefined;
   /** Per-request timeout. */
   timeoutMs?: number | undefined;
+  /** Called once each time the token goes from usable to dead (an error code or an event). */
+  onTokenDead?: ((reason: string) => void) | undefined;
+  /**
+   * Privacy gate run before each post or update into a channel (not a DM): throws to refuse
+   * (channels shared with another organisation, shared-channels.ts).
+   */
+  beforeChannelWrite?: ((channel: string) => Promise<void>) | undefined;
 }
 
 export type Args = Record<string, unknown>;
@@ -83,6 +111,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class SlackApi {
   readonly client: WebClientT;
   private readonly gates = new Map<string, number>();
+  private dead: string | null = null;
 
   constructor(private readonly opts: SlackApiOptions) {
     this.client = new WebClient(opts.token, {
@@ -109,7 +138,35 @@ export class SlackApi {
    * may wait for a closed rate-limit gate (default 0: throw `RateLimitedError` at once).
    * `idempotent: false` (posting a message) turns an unknown outcome into `UnknownOutcome`.
    */
+  /** The Slack error (or event) that killed the token, or null while it works. */
+  get deadReason(): string | null {
+    return this.dead;
+  }
+
+  /** The token is dead (an error code from any call, `app_uninstalled`, `tokens_revoked`). */
+  markDead(reason: string): void {
+    if (this.dead) return;
+    this.dead = reason;
+    this.opts.onTokenDead?.(reason);
+  }
+
+  /** auth.test accepted the token again. */
+  revive(): void {
+    this.dead = null;
+  }
+
+  /** Writes into a channel pass the privacy gate first; DMs (`D…`) are the addressee's own. */
+  private static channelWrite(method: string, args: Args): string | null {
+    if (method !== 'chat.postMessage' && method !== 'chat.update') return null;
+    const ch = args.channel;
+    return typeof ch === 'string' && !ch.startsWith('D') ? ch : null;
+  }
+
   async call(method: string, args: Args, opts: { idempotent: boolean; waitMs?: number }): Promise<Result> {
+    // While the token is dead every call would fail the same way; auth.test is how it is re-checked.
+    if (this.dead && method !== 'auth.test') throw new SlackTokenDead(this.dead);
+    const gated = SlackApi.channelWrite(method, args);
+    if (gated && this.opts.beforeChannelWrite) await this.opts.beforeChannelWrite(gated);
     const bucket = SlackApi.bucketOf(method, args);
     const deadline = Date.now() + (opts.waitMs ?? 0);
     for (let transient = 0; ; ) {
@@ -127,6 +184,11 @@ export class SlackApi {
           this.gates.set(bucket, Math.max(this.gates.get(bucket) ?? 0, until));
           this.opts.logger.warn({ slack: { method, perChannel: bucket !== method, retryAfter: e.retryAfter } }, 'Slack rate limit: pausing this bucket for Retry-After');
           continue;
+        }
+        const code = platformError(e);
+        if (code && DEAD_TOKEN.has(code) && method !== 'auth.test') {
+          this.markDead(code);
+          throw new SlackTokenDead(code);
         }
         if (isTransient(e)) {
           if (!opts.idempotent) throw new UnknownOutcome(method, e);

@@ -161,6 +161,10 @@ export class FakeSlack {
   readonly expiredResponseUrls = new Set<string>();
   /** Socket Mode: what apps.connections.open answers (a FakeSocketMode url). */
   socketUrl = '';
+  /** conversations.info flags per channel (e.g. `{ is_ext_shared: true }` for a Slack Connect channel). */
+  readonly channelInfo = new Map<string, Record<string, unknown>>();
+  /** Set when the app was uninstalled / its token revoked: every call with the bot token answers this error. */
+  tokenDead: string | null = null;
 
   constructor(readonly token = 'xoxb-test', readonly appToken = 'xapp-test') {
     this.server = http.createServer((req, res) => void this.handle(req, res));
@@ -211,6 +215,13 @@ export class FakeSlack {
 
   replies(channel: string, threadTs: string): StoredMessage[] {
     return this.messages.filter((m) => m.channel === channel && m.thread_ts === threadTs);
+  }
+
+  /** A message someone else posted in a channel (not through the API under test). */
+  addMessage(channel: string, text: string, metadata?: any): StoredMessage {
+    const m: StoredMessage = { channel, ts: this.nextTs(), text, blocks: [], metadata, updates: 0 };
+    this.messages.push(m);
+    return m;
   }
 
   reset(): void {
@@ -265,6 +276,7 @@ export class FakeSlack {
     let result: Record<string, any> | undefined;
     const expected = method === 'apps.connections.open' ? this.appToken : this.token;
     if (req.headers.authorization !== `Bearer ${expected}`) result = { ok: false, error: 'invalid_auth' };
+    else if (this.tokenDead && method !== 'apps.connections.open') result = { ok: false, error: this.tokenDead };
     else if (b?.error && !b.sideEffect) result = { ok: false, error: b.error };
     else if (status === 200 || b?.sideEffect) result = this.apply(method, params);
     if (b?.error && result) result = { ok: false, error: b.error };
@@ -342,13 +354,23 @@ export class FakeSlack {
         return { ok: true, channel: { id: `D${users.replace(/^[UW]/, '')}` } };
       }
       case 'conversations.history': {
+        // Newest first, `limit` per page (Slack's default 100), `oldest` exclusive, and an opaque
+        // `response_metadata.next_cursor` while `has_more` (docs.slack.dev conversations.history).
         const oldest = Number(p.oldest ?? 0);
+        const limit = Number(p.limit ?? 100);
+        const skip = p.cursor ? Number(Buffer.from(String(p.cursor), 'base64').toString().replace('next:', '')) : 0;
         const withMeta = p.include_all_metadata === 'true' || p.include_all_metadata === true;
-        const messages = this.topLevel(p.channel)
-          .filter((m) => Number(m.ts) >= oldest)
-          .reverse()
-          .map((m) => ({ type: 'message', ts: m.ts, text: m.text, bot_id: 'B0BATON', ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) }));
-        return { ok: true, messages, has_more: false };
+        const all = this.topLevel(p.channel)
+          .filter((m) => Number(m.ts) > oldest)
+          .reverse();
+        const page = all.slice(skip, skip + limit).map((m) => ({ type: 'message', ts: m.ts, text: m.text, bot_id: 'B0BATON', ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) }));
+        const more = skip + limit < all.length;
+        return { ok: true, messages: page, has_more: more, ...(more ? { response_metadata: { next_cursor: Buffer.from(`next:${skip + limit}`).toString('base64') } } : {}) };
+      }
+      case 'conversations.info': {
+        if (!p.channel) return { ok: false, error: 'channel_not_found' };
+        const flags = this.channelInfo.get(p.channel) ?? {};
+        return { ok: true, channel: { id: p.channel, name: 'queue', is_channel: true, is_private: p.channel.startsWith('G'), is_shared: false, is_ext_shared: false, is_org_shared: false, is_pending_ext_shared: false, ...flags } };
       }
       case 'views.open': {
         if (!p.trigger_id) return { ok: false, error: 'invalid_trigger_id' };

@@ -72,6 +72,8 @@ export interface Harness {
   adapter: ChatAdapter;
   worker: OutboxWorker;
   eventsUrl: string;
+  /** Baton's own server (`/readyz`, …). */
+  baseUrl: string;
   logs: string[];
   changes: number;
   /** Ingests a portal message and delivers its card. */
@@ -102,6 +104,8 @@ export interface HarnessOptions {
   live?: boolean;
   /** Server-side time from a request's arrival at /slack/events to its HTTP answer (the ack). */
   onAnswered?: (ms: number) => void;
+  /** Runs before the adapter starts (e.g. to mark a channel as shared in the fake). */
+  beforeStart?: (fake: FakeSlack) => void;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -145,6 +149,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ],
   });
   const server: RunningServer = await listen(app, '127.0.0.1', 0);
+  opts.beforeStart?.(fake);
   await adapter.start();
   if (opts.live) worker.start();
   const eventsUrl = `${server.url}/slack/events`;
@@ -172,6 +177,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     adapter,
     worker,
     eventsUrl,
+    baseUrl: server.url,
     logs,
     deliver: () => worker.drain(),
     async ingest(over: Record<string, unknown> = {}) {

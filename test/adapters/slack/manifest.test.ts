@@ -17,6 +17,7 @@ const SCOPE_OF: Record<string, string[] | null> = {
   'chat.postEphemeral': ['chat:write'],
   'conversations.open': ['im:write'],
   'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.info': ['channels:read', 'groups:read'],
   'views.open': null,
   'views.publish': null,
 };
@@ -34,14 +35,14 @@ function methodsCalled(): string[] {
 describe('Slack manifests', () => {
   for (const name of ['manifest.yaml', 'manifest.socket-mode.yaml']) {
     const m = load(name);
-    it(`${name}: bot user, App Home, /baton, interactivity and app_home_opened`, () => {
+    it(`${name}: bot user, App Home, /baton, interactivity, app_home_opened and the uninstall / revocation events`, () => {
       expect(m.display_information.name.length).toBeLessThanOrEqual(35);
       expect(m.display_information.description.length).toBeLessThanOrEqual(140);
       expect(m.features.bot_user.display_name).toMatch(/^[a-z0-9._-]{1,80}$/);
       expect(m.features.app_home.home_tab_enabled).toBe(true);
       expect(m.features.slash_commands.map((c: any) => c.command)).toEqual(['/baton']);
       expect(m.settings.interactivity.is_enabled).toBe(true);
-      expect(m.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+      expect(m.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_uninstalled', 'tokens_revoked']);
     });
 
     it(`${name}: grants exactly the scopes the adapter's calls need`, () => {

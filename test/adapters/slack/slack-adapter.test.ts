@@ -375,7 +375,7 @@ describe('forms', () => {
 });
 
 describe('App Home and /baton', () => {
-  it('App Home shows my items and queue counts, without patient tokens', async () => {
+  it('App Home shows my items, my queues and what is overdue, without patient tokens', async () => {
     const { itemId } = await claimed('U0TAYLOR');
     const ref = `B-${(await item(itemId))!.seq}`;
     const before = h.fake.views.length;
@@ -384,7 +384,9 @@ describe('App Home and /baton', () => {
     const home = await waitFor(() => h.fake.views.slice(before).find((v) => v.kind === 'publish' && v.user_id === 'U0TAYLOR'), 5_000, 'views.publish');
     const s = JSON.stringify(home.view);
     expect(home.view.type).toBe('home');
-    expect(s).toContain('My items');
+    expect(s).toContain('Mine (');
+    expect(s).toContain('My queues');
+    expect(s).toContain('Overdue (');
     expect(s).toContain(`*${ref}*`);
     expect(s).toContain('Refills');
     expect(s).not.toContain('T.P.');
@@ -428,7 +430,7 @@ describe('App Home and /baton', () => {
     expect(queue).not.toContain(`*${ref}*`);
     expect(await ask('U0TAYLOR', 'queue billing')).toContain('You do not work the Billing queue');
     expect(await ask('U0TAYLOR', 'stats')).toMatch(/Refills\*: unclaimed \d+ · claimed \d+/);
-    expect(await ask('U0TAYLOR', 'help')).toContain('/baton queue <name>');
+    expect(await ask('U0TAYLOR', 'help')).toContain('/baton queue &lt;name&gt;');
     expect(await ask('U0NOBODY', 'mine')).toContain('Baton does not know your Slack account (U0NOBODY)');
   });
 });
