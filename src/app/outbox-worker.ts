@@ -59,6 +59,7 @@ export class OutboxWorker {
   /** The card update not yet started, per card: a newer one coalesces into it. */
   private readonly queuedUpdate = new Map<string, Held>();
   private handled = 0;
+  private pokes = 0;
   private wake: (() => void) | null = null;
 
   constructor(
@@ -75,7 +76,7 @@ export class OutboxWorker {
 
   kick(): void {
     if (this.stopped) return;
-    if (this.running) this.wake?.();
+    if (this.running) this.poke();
     else this.schedule(0);
   }
 
@@ -98,9 +99,11 @@ export class OutboxWorker {
   async drain(): Promise<number> {
     const start = this.handled;
     for (;;) {
+      const pokes = this.pokes;
       const took = this.stopping ? 0 : await this.take();
       if (!took && this.held.first + this.held.others === 0) return this.handled - start;
-      if (!took) await this.nap();
+      // A row finished or a change came in while taking: look again at once.
+      if (!took && pokes === this.pokes) await this.nap();
     }
   }
 
@@ -198,6 +201,11 @@ export class OutboxWorker {
       for (const w of waiting) this.enqueue(w);
       this.startLanes();
     }
+    this.poke();
+  }
+
+  private poke(): void {
+    this.pokes++;
     this.wake?.();
   }
 
