@@ -8,7 +8,8 @@ import type { StoredMessage } from '../test/adapters/slack/fake-slack.ts';
  * Slack, embedded PGlite. `clicks` cards are posted in the refills channel first; then a burst
  * of `burst` new cards is queued for that same channel and, while it drains, one Claim per
  * second lands on the posted cards. The figure is click sent → the card's chat.update reaching
- * Slack. The floor is the same click with no burst queued, measured in the same run.
+ * Slack. The floor is the same click, one per second, with no burst queued, measured in the same run
+ * (BENCH_VERBOSE=1 prints every sample).
  * Prints figures; asserts nothing.
  *
  *   node --import tsx bench/slack-burst-latency.ts [burst] [clicks]
