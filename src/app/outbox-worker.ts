@@ -1,36 +1,66 @@
 import type { AppContext } from './context.ts';
 import type { ChatAdapter } from './chat-adapter.ts';
 import { deliverOne, type DeliveryResult } from './deliver-outbox.ts';
+import { DEFAULT_PACE_MS, jumpsPosts, LaneGate, laneOf, paceOf } from './outbox-lanes.ts';
 import type { OutboxRow } from './ports.ts';
+
+export { DEFAULT_PACE_MS };
 
 export interface OutboxWorkerOptions {
   pollMs?: number;
+  /** Most rows of each kind (new posts and DMs; card updates and thread notes) held at once. */
   batch?: number;
   /** How long a taken row stays reserved for this worker before another may retry it. */
   leaseMs?: number;
-  /** Minimum gap between two calls into one channel, per platform (Slack: ~1 message/s per channel). */
+  /** No row is started later than this before its lease ends (room for the call itself). Default: min(10 s, lease / 5); adapters time a call out after 10 s. */
+  leaseMarginMs?: number;
+  /** Minimum gap between two posts into one channel, per platform (Slack: ~1 message/s per channel); 0 turns pacing off. */
   paceMs?: Partial<Record<string, number>>;
   onResult?: (platform: string, kind: string, result: DeliveryResult) => void;
   onError?: (e: unknown) => void;
 }
 
-/** Slack allows about one message per second per channel; Teams 60 per 30 s per conversation (PLATFORMS.md §3, §8). */
-export const DEFAULT_PACE_MS: Record<string, number> = { slack: 1_000, teams: 500, sandbox: 0 };
+/** A row in this worker's hands: its lane and when its lease ends (by the context's clock). */
+interface Held {
+  row: OutboxRow;
+  lane: string;
+  leaseEnds: number;
+}
 
-const laneOf = (row: OutboxRow) => `${row.platform}:${String(row.payload.lane ?? row.itemId ?? 'misc')}`;
+interface Lane {
+  queue: Held[];
+  running: boolean;
+  gate: LaneGate;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cardKey = (row: OutboxRow) => `${row.platform}:${row.itemId}`;
 
 /**
- * Delivers due outbox rows. Rows are grouped into lanes (one per platform channel or
- * conversation): a lane's rows go in order, paced; lanes run side by side, so a channel that
- * is rate-limited or slow never blocks the others. `kick()` wakes the worker after a change.
+ * Delivers due outbox rows. Each row goes into its lane (one platform rate-limit bucket, see
+ * outbox-lanes.ts); a lane sends in order, paced, and lanes run side by side, so a channel
+ * that is rate-limited or slow never blocks the others. Card updates and thread notes go ahead
+ * of new posts in their lane, and the store hands them out first: a click shows on its card
+ * while a burst of new cards is still being posted. Rows are taken while lanes run, but never
+ * more than a lease's worth of the slowest pace, and a row whose lease would run out before it
+ * can start is handed back instead: no row is sent after another worker could have taken it.
+ * `kick()` wakes the worker after a change.
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
-  /** Earliest time each lane may be called again (pacing and Retry-After). */
-  private readonly gates = new Map<string, number>();
+  private stopping = false;
+  private readonly lanes = new Map<string, Lane>();
+  /** Rows held, by whether they jump new posts (updates, notes) or not (posts, DMs). */
+  private readonly held = { first: 0, others: 0 };
+  /** Card posts in hand, each with the updates and notes of its card that wait for it. */
+  private readonly waitingForPost = new Map<string, Held[]>();
+  /** The card update not yet started, per card: a newer one coalesces into it. */
+  private readonly queuedUpdate = new Map<string, Held>();
+  private handled = 0;
+  private pokes = 0;
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly ctx: AppContext,
@@ -40,61 +70,164 @@ export class OutboxWorker {
 
   start(): void {
     this.stopped = false;
+    this.stopping = false;
     this.schedule(0);
   }
 
   kick(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (this.stopped) return;
+    if (this.running) this.poke();
+    else this.schedule(0);
   }
 
-  /** Runs until nothing is due; returns how many rows were handled. Also used by tests and the CLI. */
+  private get leaseMs() {
+    return this.opts.leaseMs ?? 60_000;
+  }
+
+  private get marginMs() {
+    return this.opts.leaseMarginMs ?? Math.min(10_000, this.leaseMs / 5);
+  }
+
+  /** Rows of one kind held at once: as many as the slowest post pace sends within a lease. */
+  private capacity(): number {
+    const batch = this.opts.batch ?? 50;
+    const slowest = Math.max(0, ...[...this.adapters.keys()].map((p) => paceOf(`${p}:`, p, this.opts.paceMs).everyMs));
+    return slowest > 0 ? Math.max(1, Math.min(batch, Math.floor((this.leaseMs - this.marginMs) / slowest))) : batch;
+  }
+
+  /** Runs until nothing is due and every lane is idle; returns how many rows were handled. Also used by tests and the CLI. */
   async drain(): Promise<number> {
-    let handled = 0;
+    const start = this.handled;
     for (;;) {
-      const rows = await this.ctx.store.takeOutbox(this.ctx.clock.now(), this.opts.batch ?? 50, this.opts.leaseMs ?? 60_000);
-      if (!rows.length) return handled;
-      const lanes = new Map<string, OutboxRow[]>();
-      for (const row of rows) lanes.set(laneOf(row), [...(lanes.get(laneOf(row)) ?? []), row]);
-      const counts = await Promise.all([...lanes].map(([lane, laneRows]) => this.runLane(lane, laneRows)));
-      handled += counts.reduce((a, b) => a + b, 0);
-      if (this.stopped) return handled;
+      const pokes = this.pokes;
+      const took = this.stopping ? 0 : await this.take();
+      if (!took && this.held.first + this.held.others === 0) return this.handled - start;
+      // A row finished or a change came in while taking: look again at once.
+      if (!took && pokes === this.pokes) await this.nap();
     }
   }
 
-  private async runLane(lane: string, rows: OutboxRow[]): Promise<number> {
-    const pace = this.opts.paceMs?.[rows[0]!.platform] ?? DEFAULT_PACE_MS[rows[0]!.platform] ?? 0;
-    let handled = 0;
-    // Card updates render the item's current state, so of several queued for one card only the
-    // last needs sending: the others are coalesced (marked done) without a platform call.
-    const lastUpdate = new Map<string, bigint>();
-    for (const row of rows) if (row.kind === 'card.update' && row.itemId) lastUpdate.set(row.itemId, row.id);
-    for (const row of rows) {
-      if (row.kind === 'card.update' && row.itemId && lastUpdate.get(row.itemId) !== row.id) {
+  private async take(): Promise<number> {
+    const cap = this.capacity();
+    const others = Math.max(0, cap - this.held.others);
+    const first = Math.max(0, cap - this.held.first);
+    if (!others && !first) return 0;
+    const now = this.ctx.clock.now().getTime();
+    const rows = await this.ctx.store.takeOutbox(new Date(now), first + others, this.leaseMs, others);
+    for (const row of rows) await this.accept({ row, lane: laneOf(row), leaseEnds: now + this.leaseMs });
+    // Lanes start once the whole take is in place, so updates of one card in it coalesce.
+    this.startLanes();
+    return rows.length;
+  }
+
+  private async accept(h: Held): Promise<void> {
+    const { row } = h;
+    if (row.kind === 'card.update' && row.itemId) {
+      // Card updates render the item's current state when sent, so one still queued for this
+      // card will show this change too: this row is done without a platform call.
+      if (this.queuedUpdate.has(cardKey(row))) {
         await this.ctx.store.completeOutbox(row.id, this.ctx.clock.now());
+        this.handled++;
         this.opts.onResult?.(row.platform, row.kind, 'coalesced');
-        handled++;
-        continue;
+        return;
       }
-      const wait = (this.gates.get(lane) ?? 0) - Date.now();
-      if (wait > 5_000) {
-        // Paused for a while (Retry-After): hand the row back rather than hold the batch.
-        await this.ctx.store.retryOutbox(row.id, 'channel paused by the platform', new Date(this.ctx.clock.now().getTime() + wait));
-        continue;
+      this.queuedUpdate.set(cardKey(row), h);
+    }
+    this.held[jumpsPosts(row) ? 'first' : 'others']++;
+    if (row.kind === 'card.post' && row.itemId) this.waitingForPost.set(cardKey(row), []);
+    // Per-card order: an update or note of a card whose post is in hand goes right after it lands.
+    const waiting = row.itemId && jumpsPosts(row) ? this.waitingForPost.get(cardKey(row)) : undefined;
+    if (waiting) waiting.push(h);
+    else this.enqueue(h);
+  }
+
+  private enqueue(h: Held): void {
+    let lane = this.lanes.get(h.lane);
+    if (!lane) this.lanes.set(h.lane, (lane = { queue: [], running: false, gate: new LaneGate(paceOf(h.lane, h.row.platform, this.opts.paceMs)) }));
+    const firstPost = jumpsPosts(h.row) ? lane.queue.findIndex((q) => !jumpsPosts(q.row)) : -1;
+    if (firstPost >= 0) lane.queue.splice(firstPost, 0, h);
+    else lane.queue.push(h);
+  }
+
+  private startLanes(): void {
+    for (const lane of this.lanes.values()) if (!lane.running && lane.queue.length) void this.runLane(lane);
+  }
+
+  private async runLane(lane: Lane): Promise<void> {
+    lane.running = true;
+    try {
+      for (let h = lane.queue.shift(); h; h = lane.queue.shift()) await this.deliver(lane, h);
+    } catch (e) {
+      this.opts.onError?.(e);
+      for (const h of lane.queue.splice(0)) this.release(h);
+    } finally {
+      lane.running = false;
+    }
+  }
+
+  private async deliver(lane: Lane, h: Held): Promise<void> {
+    const { row } = h;
+    try {
+      const wait = lane.gate.waitMs(Date.now());
+      const now = this.ctx.clock.now().getTime();
+      if (this.stopping || wait > 5_000 || now + wait > h.leaseEnds - this.marginMs) {
+        // Shutting down, paused for a while (Retry-After), or its lease would run out before it
+        // could be sent: hand it back rather than send it when another worker may hold it.
+        const why = this.stopping ? 'handed back at shutdown' : wait > 5_000 ? 'channel paused by the platform' : 'lease would end before its turn';
+        await this.ctx.store.retryOutbox(row.id, why, new Date(now + wait));
+        return;
       }
       if (wait > 0) await sleep(wait);
+      // A newer update arriving from now on must be sent after this one, not folded into it.
+      if (this.queuedUpdate.get(cardKey(row)) === h) this.queuedUpdate.delete(cardKey(row));
       const { result, retryAfterMs } = await deliverOne(this.ctx, this.adapters, row);
       this.opts.onResult?.(row.platform, row.kind, result);
-      handled++;
-      if (result === 'rate_limited') this.gates.set(lane, Date.now() + (retryAfterMs ?? 1_000));
-      else if (pace) this.gates.set(lane, Date.now() + pace);
+      this.handled++;
+      if (result === 'rate_limited') lane.gate.pausedFor(retryAfterMs ?? 1_000, Date.now());
+      else lane.gate.sent(Date.now());
+    } finally {
+      this.release(h);
     }
-    return handled;
+  }
+
+  /** The row has left this worker's hands: free its place and let what waited for it go. */
+  private release(h: Held): void {
+    const { row } = h;
+    this.held[jumpsPosts(row) ? 'first' : 'others']--;
+    if (this.queuedUpdate.get(cardKey(row)) === h) this.queuedUpdate.delete(cardKey(row));
+    if (row.kind === 'card.post') {
+      const waiting = this.waitingForPost.get(cardKey(row)) ?? [];
+      this.waitingForPost.delete(cardKey(row));
+      for (const w of waiting) this.enqueue(w);
+      this.startLanes();
+    }
+    this.poke();
+  }
+
+  private poke(): void {
+    this.pokes++;
+    this.wake?.();
+  }
+
+  private nap(): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, this.opts.pollMs ?? 500);
+      const self = this;
+      function done() {
+        clearTimeout(t);
+        if (self.wake === done) self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.wake?.();
     await this.running;
   }
 

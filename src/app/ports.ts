@@ -122,8 +122,12 @@ export interface Store {
   outboxHas(dedupeKey: string): Promise<boolean>;
   /** Open items plus items created or resolved since `since` (digest input). */
   digestItems(since: Date): Promise<WorkItem[]>;
-  /** Takes up to `limit` due outbox rows, leasing them for `leaseMs` so no other worker takes them. */
-  takeOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  /**
+   * Takes up to `limit` due outbox rows, leasing them for `leaseMs` so no other worker takes them.
+   * Card updates and thread notes of cards already posted come first; at most `maxOthers`
+   * (default `limit`) of the rows are others (new posts, DMs, digests), oldest first.
+   */
+  takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers?: number): Promise<OutboxRow[]>;
   completeOutbox(id: bigint, now: Date): Promise<void>;
   retryOutbox(id: bigint, error: string, nextAttemptAt: Date): Promise<void>;
   outboxStats(now: Date): Promise<{ pending: number; oldestAgeSeconds: number }>;

@@ -3,6 +3,7 @@ import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
 import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../app/ports.ts';
 import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
 import { insertAuditSql, insertMessageSql, insertNewItemSql, transitionSql } from './ingest-sql.ts';
+import { takeOutboxSql, type OutboxRecord } from './outbox-sql.ts';
 import { auditData, outboxData, patchData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -222,16 +223,14 @@ export class PrismaStore implements Store {
     return rows.map(toItem);
   }
 
-  async takeOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
-    // SKIP LOCKED: concurrent workers (several instances) each take different rows.
-    const rows = await this.db.$queryRaw<Array<Prisma.OutboxGetPayload<object>>>`
-      UPDATE "Outbox" SET "lockedUntil" = ${new Date(now.getTime() + leaseMs)}, "attempts" = "attempts" + 1
-      WHERE "id" IN (
-        SELECT "id" FROM "Outbox"
-        WHERE "doneAt" IS NULL AND "nextAttemptAt" <= ${now} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
-        ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING *`;
-    return rows.map(toOutboxRow).sort((a, b) => (a.id < b.id ? -1 : 1));
+  async takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers = limit): Promise<OutboxRow[]> {
+    // Two takes, each the classic SKIP LOCKED shape so concurrent workers (several instances)
+    // each take different rows: first the updates and notes of cards already posted, then the rest.
+    const first = await this.db.$queryRaw<OutboxRecord[]>(takeOutboxSql(now, limit, leaseMs, true));
+    const others = Math.min(maxOthers, limit - first.length);
+    const rest = others > 0 ? await this.db.$queryRaw<OutboxRecord[]>(takeOutboxSql(now, others, leaseMs, false)) : [];
+    const byId = (a: OutboxRow, b: OutboxRow) => (a.id < b.id ? -1 : 1);
+    return [...first.map(toOutboxRow).sort(byId), ...rest.map(toOutboxRow).sort(byId)];
   }
 
   async completeOutbox(id: bigint, now: Date) {

@@ -123,15 +123,17 @@ export class MemoryStore implements Store {
       .filter((i) => i.state !== 'RESOLVED' || i.createdAt >= since || (i.resolvedAt !== null && i.resolvedAt >= since))
       .map((i) => structuredClone(i));
   }
-  async takeOutbox(now: Date, limit: number, leaseMs: number) {
-    const due = this.outbox
-      .filter((r) => !r.doneAt && r.nextAttemptAt <= now && (!r.lockedUntil || r.lockedUntil < now))
-      .slice(0, limit);
-    for (const r of due) {
+  async takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers = limit) {
+    // As the SQL store: updates and notes of cards already posted first, then at most maxOthers others, each oldest first.
+    const posted = (r: Row) => (r.kind === 'card.update' || r.kind === 'thread.note') && this.posts.some((p) => p.itemId === r.itemId && p.platform === r.platform && p.kind === 'card');
+    const due = this.outbox.filter((r) => !r.doneAt && r.nextAttemptAt <= now && (!r.lockedUntil || r.lockedUntil < now));
+    const first = due.filter(posted).slice(0, limit);
+    const taken = [...first, ...due.filter((r) => !posted(r)).slice(0, Math.max(0, Math.min(maxOthers, limit - first.length)))];
+    for (const r of taken) {
       r.lockedUntil = new Date(now.getTime() + leaseMs);
       r.attempts++;
     }
-    return due.map((r) => ({ id: r.id, dedupeKey: r.dedupeKey, kind: r.kind, itemId: r.itemId, platform: r.platform, payload: r.payload, nextAttemptAt: r.nextAttemptAt, attempts: r.attempts }));
+    return taken.map((r) => ({ id: r.id, dedupeKey: r.dedupeKey, kind: r.kind, itemId: r.itemId, platform: r.platform, payload: r.payload, nextAttemptAt: r.nextAttemptAt, attempts: r.attempts }));
   }
   async completeOutbox(id: bigint, now: Date) {
     const r = this.outbox.find((x) => x.id === id)!;

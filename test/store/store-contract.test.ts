@@ -89,6 +89,24 @@ describe.each(kinds)('Store contract on %s', (kind) => {
     expect(again[0]!.attempts).toBe(2);
   });
 
+  it('hands out updates and notes of cards already posted before older new posts, and at most maxOthers others', async () => {
+    const now = new Date('2031-01-01T00:00:00Z');
+    for (const r of await store.takeOutbox(now, 1_000, 60_000)) await store.completeOutbox(r.id, now); // earlier tests' rows
+    const row = (dedupeKey: string, kind: 'card.post' | 'card.update' | 'thread.note', itemId: string) => ({ dedupeKey: `${dedupeKey}-${kind}-${itemId}-${Date.now()}`, kind, itemId, platform: 'slack', payload: { lane: 'queue:refills' }, nextAttemptAt: now });
+    await store.savePlatformPost({ itemId: `prio-posted-${kind}`, platform: 'slack', kind: 'card', channel: 'C1', messageId: '9.1' }, now);
+    await store.enqueue([row('a', 'card.post', `prio-new1-${kind}`), row('b', 'card.post', `prio-new2-${kind}`), row('c', 'card.post', `prio-new3-${kind}`)]);
+    await store.enqueue([row('d', 'card.update', `prio-unposted-${kind}`), row('e', 'card.update', `prio-posted-${kind}`), row('f', 'thread.note', `prio-posted-${kind}`)]);
+    const taken = await store.takeOutbox(now, 3, 60_000);
+    expect(taken.map((r) => [r.kind, r.itemId])).toEqual([['card.update', `prio-posted-${kind}`], ['thread.note', `prio-posted-${kind}`], ['card.post', `prio-new1-${kind}`]]);
+    expect(await store.takeOutbox(now, 10, 60_000, 0)).toEqual([]); // nothing left to go first; no others wanted
+    const rest = await store.takeOutbox(now, 10, 60_000, 2);
+    expect(rest.map((r) => [r.kind, r.itemId])).toEqual([['card.post', `prio-new2-${kind}`], ['card.post', `prio-new3-${kind}`]]);
+    for (const r of [...taken, ...rest]) await store.completeOutbox(r.id, now);
+    const unposted = await store.takeOutbox(now, 10, 60_000);
+    expect(unposted.map((r) => r.itemId)).toEqual([`prio-unposted-${kind}`]); // an update waiting for its post is an ordinary row
+    await store.completeOutbox(unposted[0]!.id, now);
+  });
+
   it('keeps the latest conversation reference per key', async () => {
     await store.saveConversationRef('teams:channel:19:a', 'teams', { serviceUrl: 'http://x/1' }, new Date());
     await store.saveConversationRef('teams:channel:19:a', 'teams', { serviceUrl: 'http://x/2' }, new Date());
