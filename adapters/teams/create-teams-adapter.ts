@@ -21,7 +21,7 @@ export interface TeamsAdapterOptions {
   /** Entra app (client) id of the bot registration. With it, every request must carry a valid Bot Framework JWT. */
   appId?: string | undefined;
   appPassword?: string | undefined;
-  /** Set for a single-tenant bot registration (the kind Azure creates today); also ignores other tenants' activity. */
+  /** The bot's Entra tenant: required with `appId` (single-tenant bot); also ignores other tenants' activity. */
   tenantId?: string | undefined;
   /** `physicianPool.teamsChannel`: where escalations without a named physician go. */
   poolChannel?: string | undefined;
@@ -47,17 +47,26 @@ export interface TeamsParts {
   router: Router;
 }
 
-function botFrameworkAuth(o: TeamsAdapterOptions) {
+/**
+ * botbuilder's `ConfigurationBotFrameworkAuthentication` options. The bot is always single-tenant:
+ * Azure no longer creates multi-tenant bot registrations (after 31 July 2025; see src/config/env.ts).
+ * With `MicrosoftAppType: 'SingleTenant'` and `MicrosoftAppTenantId`, botbuilder's
+ * `ConfigurationServiceClientCredentialFactory` asserts the tenant id and `MicrosoftAppCredentials`
+ * get outbound tokens from `login.microsoftonline.com/<tenant>` (not the multi-tenant
+ * `botframework.com` authority, which a single-tenant app cannot sign in to).
+ */
+export function botFrameworkAuth(o: Pick<TeamsAdapterOptions, 'appId' | 'appPassword' | 'tenantId' | 'authDisabled' | 'openIdMetadataUrl'>) {
   if (!o.appId) {
     if (!o.authDisabled) throw new Error('Teams: TEAMS_APP_ID is not set. Set it (with TEAMS_APP_PASSWORD), or turn authentication off explicitly for local testing.');
     return {};
   }
   if (!o.appPassword) throw new Error('Teams: TEAMS_APP_PASSWORD is required with TEAMS_APP_ID.');
+  if (!o.tenantId) throw new Error('Teams: TEAMS_TENANT_ID is required with TEAMS_APP_ID: Azure creates only single-tenant bots since July 2025, and Baton signs in as one.');
   return {
     MicrosoftAppId: o.appId,
     MicrosoftAppPassword: o.appPassword,
-    MicrosoftAppType: o.tenantId ? 'SingleTenant' : 'MultiTenant',
-    ...(o.tenantId ? { MicrosoftAppTenantId: o.tenantId } : {}),
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppTenantId: o.tenantId,
     // Any one of these makes botframework-connector take every endpoint from the config, so all
     // are given: the public cloud's, with only the key metadata moved.
     ...(o.openIdMetadataUrl
