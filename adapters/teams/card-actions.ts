@@ -12,6 +12,15 @@ import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
 import type { ConnectorGate } from './connector-gate.ts';
 
 export const ADAPTIVE_CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
+/** The Universal Actions error response type (botbuilder `ActivityHandler.createAdaptiveCardInvokeErrorResponse`). */
+export const ERROR_RESPONSE = 'application/vnd.microsoft.error';
+
+/** An invoke's answer to a failure of Baton's own: an apology and a reference for the log, nothing else. */
+export const invokeError = (reference: string) => ({
+  statusCode: 500,
+  type: ERROR_RESPONSE,
+  value: { code: 'internal', message: `Something went wrong on Baton's side (reference ${reference}). Refresh the card before trying again.` },
+});
 
 export interface CardActionDeps {
   ctx: AppContext;

@@ -6,8 +6,7 @@ import type { Router } from 'express';
 import type { ChatAdapter } from '../../src/app/chat-adapter.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import { noticeCard } from './adaptive-card.ts';
-import { ADAPTIVE_CARD_RESPONSE, registerCardActions } from './card-actions.ts';
+import { invokeError, registerCardActions } from './card-actions.ts';
 import { ConnectorGate } from './connector-gate.ts';
 import { singleShotConnectors } from './connector-pipeline.ts';
 import { registerConversationEvents } from './conversation-events.ts';
@@ -112,8 +111,10 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
     const reference = randomUUID().slice(0, 8);
     o.logger.error({ platform: 'teams', reference, activity: { type: context.activity.type, name: context.activity.name }, err: error }, 'Teams turn failed');
     if (context.activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
-      const card = noticeCard(`Something went wrong on Baton's side (reference ${reference}). Refresh the card before trying again.`, 'attention');
-      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_RESPONSE, value: card } } });
+      // Universal Actions' error response (botbuilder's `createAdaptiveCardInvokeErrorResponse`
+      // shape): Teams keeps the card as it was and shows the message, instead of a 200 "success"
+      // that would replace the card. No error text of ours: it may quote patient data.
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 500, body: invokeError(reference) } });
     }
   };
 
