@@ -104,7 +104,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL, actionSubmitFilter: 'verb' },
   });
   registerConversationEvents(app, { ctx: o.ctx, logger: o.logger, refs, poolChannel: o.poolChannel });
-  registerCardActions(app, { ctx: o.ctx, logger: o.logger, gate, inTurnUpdateTimeoutMs: o.inTurnUpdateTimeoutMs ?? 2_500 });
+  registerCardActions(app, { ctx: o.ctx, logger: o.logger, gate, refs, inTurnUpdateTimeoutMs: o.inTurnUpdateTimeoutMs ?? 2_500 });
 
   cloud.onTurnError = async (context, error) => {
     if (isProactive(context)) throw error;
