@@ -9,6 +9,13 @@ export const VERBS: readonly CardCommand[] = [
   'item.return', 'item.resolve', 'item.reopen', 'item.view',
 ];
 
+/**
+ * The verb of the card's `refresh` action (Universal Actions user-specific views): not a command.
+ * Teams sends it as an `adaptiveCard/action` invoke with `trigger: 'automatic'` when a listed
+ * user's client shows the card, and shows that user the card Baton answers with.
+ */
+export const REFRESH_VERB = 'card.refresh';
+
 const typed = z.string().trim().max(MAX_TYPED_TEXT * 2).optional();
 
 /** `Action.Execute` data: what the card put there (item id, version) plus the inputs Teams merged in. */

@@ -2,6 +2,8 @@ import { escalationLine, type CardAction, type CardView } from '../../src/domain
 import type { Roster } from '../../src/domain/roster.ts';
 import type { Priority } from '../../src/domain/types.ts';
 import { INPUT, MAX_TYPED_TEXT, POOL_CHOICE, SNOOZE_CHOICES } from './card-inputs.ts';
+import { orgTime } from './org-time.ts';
+import { REFRESH_VERB } from './action-data.ts';
 
 type Json = { [key: string]: unknown };
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string } & Json;
@@ -18,6 +20,15 @@ const MAX_CHOICES = 50;
 export interface RenderOptions {
   /** The roster, for the reassign / physician pickers. */
   roster: Roster;
+  /** The organisation's IANA zone (`organization.timezone`): every time on the card is shown in it. */
+  timeZone: string;
+  /** A snoozed item's wake-up time, shown as "Snoozed until …". */
+  snoozedUntil?: Date | null | undefined;
+  /**
+   * Teams user ids (`29:…`) whose clients fetch their own view of this card (Universal Actions
+   * `refresh.userIds`, at most 60); everyone else, and clients without refresh, see this card.
+   */
+  refreshFor?: readonly string[] | undefined;
   /** A line above the card, e.g. "Escalated to you: …" in a physician's direct message. */
   intro?: string | undefined;
   /** A note for the person who clicked only (a denial, a conflict, a privacy reminder). */
@@ -72,12 +83,12 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
     body.push(literal('Clinical content: a symptom is mentioned in this request; a clinician should look.', { color: 'Warning', weight: 'Bolder' }));
   }
   if (o.intro) body.push(literal(clip(o.intro, MAX_TYPED_TEXT + 100), { weight: 'Bolder' }));
-  body.push({ type: 'FactSet', facts: facts(card) });
+  body.push({ type: 'FactSet', facts: facts(card, o) });
   // The reason only where this card may show it (the assignee's copy, or config shows text); else "reason recorded".
   if (card.escalation) body.push(literal(escalationLine({ ...card.escalation, reason: card.escalation.reason === null ? null : clip(card.escalation.reason, MAX_TYPED_TEXT) })));
   if (card.text) body.push({ type: 'Container', separator: true, items: [literal(clip(card.text, b.text))] });
-  if (o.messages) body.push(privateMessages(o.messages, b.messages));
-  if (o.notes?.length) body.push(privateNotes(o.notes));
+  if (o.messages) body.push(privateMessages(o.messages, b.messages, o.timeZone));
+  if (o.notes?.length) body.push(privateNotes(o.notes, o.timeZone));
   // Reading actions sit with the facts, in their own ActionSet: the card's own action row keeps
   // the workflow buttons, at most five (the Adaptive Cards host default, which Teams also uses).
   const reading: Json[] = card.actions.filter((a) => a.command === 'item.view').map((a) => execute(a.command, a.label, card));
@@ -89,6 +100,9 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
     version: '1.5',
     fallbackText: card.fallbackText,
     msteams: { width: 'Full' },
+    // Teams sends the refresh action as an `adaptiveCard/action` invoke (trigger "automatic") for
+    // each listed user whose client shows the card, and shows them the card Baton answers with.
+    ...(o.refreshFor?.length ? { refresh: { action: { type: 'Action.Execute', title: 'Refresh', verb: REFRESH_VERB, data: executeData(card) }, userIds: [...o.refreshFor] } } : {}),
     body,
     actions: card.actions.filter((a) => a.command !== 'item.view').flatMap((a) => action(card, a, o.roster, b.choices)),
   };
@@ -119,11 +133,15 @@ function header(card: CardView): Json {
   };
 }
 
-function facts(card: CardView): Json[] {
+function facts(card: CardView, o: RenderOptions): Json[] {
   const f = [{ title: 'Status', value: card.owner ? `${card.stateLabel} · ${card.owner.name}` : card.stateLabel }];
+  if (card.state === 'SNOOZED' && o.snoozedUntil) f.push({ title: 'Snoozed until', value: orgTime(o.snoozedUntil, o.timeZone) });
   if (card.patientToken) f.push({ title: 'Patient', value: card.patientToken });
   f.push({ title: 'Waiting', value: card.age });
-  if (card.sla) f.push({ title: 'Target', value: card.sla.breached ? `${card.sla.label} ⚠` : card.sla.label });
+  if (card.sla) {
+    const due = `${card.sla.label} (${card.sla.breached ? 'was due' : 'due'} ${orgTime(card.sla.dueAt, o.timeZone)})`;
+    f.push({ title: 'Target', value: card.sla.breached ? `${due} ⚠` : due });
+  }
   if (card.messageCount > 1) f.push({ title: 'Messages', value: String(card.messageCount) });
   return f;
 }
@@ -141,7 +159,7 @@ function highlighted(text: string, marks: readonly { field: string; start: numbe
   return { type: 'RichTextBlock', inlines };
 }
 
-function privateMessages(messages: NonNullable<RenderOptions['messages']>, budget: number): Json {
+function privateMessages(messages: NonNullable<RenderOptions['messages']>, budget: number, zone: string): Json {
   const items: Json[] = [{ type: 'TextBlock', text: 'Only you can see this. Viewing it is recorded in the audit trail.', isSubtle: true, wrap: true }];
   let left = budget;
   // Newest first: the latest message is the one being worked.
@@ -150,7 +168,7 @@ function privateMessages(messages: NonNullable<RenderOptions['messages']>, budge
   for (const m of newestFirst) {
     if (left <= 0) break;
     const body = m.body ?? '(The text was removed under the retention policy.)';
-    items.push({ type: 'TextBlock', text: m.sentAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', isSubtle: true, separator: shown > 0, wrap: true });
+    items.push({ type: 'TextBlock', text: orgTime(m.sentAt, zone), isSubtle: true, separator: shown > 0, wrap: true });
     if (m.subject) items.push(literal(clip(m.subject, 200), { weight: 'Bolder' }));
     items.push(m.body === null ? literal(body) : highlighted(clip(body, Math.max(left, 200)), m.highlights ?? []));
     left -= body.length + (m.subject?.length ?? 0);
@@ -163,10 +181,10 @@ function privateMessages(messages: NonNullable<RenderOptions['messages']>, budge
 }
 
 /** The last few team notes, oldest first, each bounded like the text that was typed. */
-function privateNotes(notes: NonNullable<RenderOptions['notes']>): Json {
+function privateNotes(notes: NonNullable<RenderOptions['notes']>, zone: string): Json {
   const items: Json[] = [{ type: 'TextBlock', text: 'Team notes', weight: 'Bolder', wrap: true }];
   for (const n of notes.slice(-5)) {
-    items.push({ type: 'TextBlock', text: `${n.at.toISOString().replace('T', ' ').slice(0, 16)} UTC · ${clip(n.by, 100)} ${n.what}`, isSubtle: true, wrap: true });
+    items.push({ type: 'TextBlock', text: `${orgTime(n.at, zone)} · ${clip(n.by, 100)} ${n.what}`, isSubtle: true, wrap: true });
     items.push(literal(clip(n.text, MAX_TYPED_TEXT)));
   }
   return { type: 'Container', style: 'emphasis', separator: true, items };

@@ -6,17 +6,30 @@ import { viewMessage } from '../../src/app/view-message.ts';
 import type { Failure } from '../../src/domain/result.ts';
 import type { Roster } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import { parseAction, VERBS } from './action-data.ts';
+import type { WorkItem } from '../../src/domain/work-item.ts';
+import { parseAction, REFRESH_VERB, VERBS } from './action-data.ts';
 import { noticeCard, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
 import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
 import type { ConnectorGate } from './connector-gate.ts';
+import type { ConversationRefs } from './conversation-refs.ts';
+import { cardForUser, refreshUserIds } from './user-view.ts';
 
 export const ADAPTIVE_CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
+/** The Universal Actions error response type (botbuilder `ActivityHandler.createAdaptiveCardInvokeErrorResponse`). */
+export const ERROR_RESPONSE = 'application/vnd.microsoft.error';
+
+/** An invoke's answer to a failure of Baton's own: an apology and a reference for the log, nothing else. */
+export const invokeError = (reference: string) => ({
+  statusCode: 500,
+  type: ERROR_RESPONSE,
+  value: { code: 'internal', message: `Something went wrong on Baton's side (reference ${reference}). Refresh the card before trying again.` },
+});
 
 export interface CardActionDeps {
   ctx: AppContext;
   logger: Logger;
   gate: ConnectorGate;
+  refs: ConversationRefs;
   /** The in-turn refresh of the shared card gives up after this; the outbox update follows anyway. */
   inTurnUpdateTimeoutMs: number;
 }
@@ -39,23 +52,39 @@ function explain(f: Failure, aadObjectId: string | undefined): string {
   return f.message;
 }
 
-async function privately(d: CardActionDeps, itemId: string | undefined, text: string, tone: 'attention' | 'warning' | 'accent', audience: CardAudience, extra: Partial<RenderOptions> = {}): Promise<Answer> {
+/** Where the clicked card is: the channel card, or a copy with the line it was sent with. */
+interface Place { audience: CardAudience; intro?: string | undefined }
+
+/**
+ * Draws the item for the card that was clicked. A copy keeps its intro line ("Escalated to you:
+ * …"); the channel card lists who fetches their own view of it (refresh), except on a private
+ * answer, which the clicker's client would otherwise replace at once with that view.
+ */
+async function draw(d: CardActionDeps, item: WorkItem, place: Place, extra: Partial<RenderOptions> = {}): Promise<AdaptiveCardJson> {
+  const view = await cardForItem(d.ctx, item, place.audience);
+  const refreshFor = place.audience === 'channel' && !extra.notice ? await refreshUserIds(d.ctx.roster, d.refs, view) : undefined;
+  return renderCard(view, { roster: d.ctx.roster, timeZone: d.ctx.sla.calendar.timezone, intro: place.intro, snoozedUntil: item.snoozedUntil, refreshFor, ...extra });
+}
+
+async function privately(d: CardActionDeps, itemId: string | undefined, text: string, tone: 'attention' | 'warning' | 'accent', place: Place, extra: Partial<RenderOptions> = {}): Promise<Answer> {
   const item = itemId ? await d.ctx.store.findItem(itemId) : null;
-  const card = item
-    ? renderCard(await cardForItem(d.ctx, item, audience), { roster: d.ctx.roster, notice: { tone, text }, ...extra })
-    : noticeCard(text);
+  const card = item ? await draw(d, item, place, { notice: { tone, text }, ...extra }) : noticeCard(text);
   return { kind: 'private', card, text };
 }
 
 /**
  * The card being clicked is the item's channel card (its thread's root in the queue channel) or
  * a copy addressed to its assignee (a physician's 1:1 chat, the pool channel). The answer redraws
- * that card, so it is drawn for the same audience: staff free text only on the assignee's copy.
+ * that card, so it is drawn for the same audience — staff free text only on the assignee's copy —
+ * and a copy with its intro. Teams names the message holding the card in `replyToId`.
  */
-async function audienceOf(d: CardActionDeps, itemId: string | undefined, conversationId: string | undefined): Promise<CardAudience> {
-  if (!itemId || !conversationId) return 'channel';
+async function placeOf(d: CardActionDeps, itemId: string | undefined, context: TurnContext): Promise<Place> {
+  const conversationId = context.activity.conversation?.id;
+  if (!itemId || !conversationId) return { audience: 'channel' };
   const post = await d.ctx.store.findPlatformPost(itemId, 'teams', 'card');
-  return post && post.channel !== conversationId.split(';')[0] ? 'direct' : 'channel';
+  if (!post || post.channel === conversationId.split(';')[0]) return { audience: 'channel' };
+  const copy = (await d.refs.copies(itemId)).find((c) => c.activityId === context.activity.replyToId);
+  return { audience: 'direct', intro: copy?.intro };
 }
 
 /** Runs one card action through the use cases and says what the clicker and the channel should see. */
@@ -64,21 +93,41 @@ async function answer(d: CardActionDeps, context: TurnContext, verb: string, dat
   const who = actorOf(ctx.roster, context.activity.from);
   const parsed = parseAction(verb, data, ctx.clock.now());
   const log = (outcome: string, itemId?: string) => d.logger.info({ platform: 'teams', verb, itemId, actor: who.key, outcome }, 'card action');
-  const audience = await audienceOf(d, parsed.itemId, context.activity.conversation?.id);
+  const place = await placeOf(d, parsed.itemId, context);
   if (parsed.kind === 'invalid') {
     log('invalid', parsed.itemId);
-    return privately(d, parsed.itemId, parsed.message, 'warning', audience);
+    return privately(d, parsed.itemId, parsed.message, 'warning', place);
   }
   if (parsed.kind === 'view') {
     const r = await viewMessage(ctx, { itemId: parsed.itemId, actorKey: who.key, platform: 'teams' });
     log(r.ok ? 'ok' : r.code, parsed.itemId);
-    if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), audience);
-    return privately(d, parsed.itemId, 'The message is below. It is shown only to you.', 'accent', audience, { messages: r.messages, notes: r.notes });
+    if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), place);
+    return privately(d, parsed.itemId, 'The message is below. It is shown only to you.', 'accent', place, { messages: r.messages, notes: r.notes });
   }
   const r = await actOnItem(ctx, { itemId: parsed.itemId, actorKey: who.key, platform: 'teams', command: parsed.command });
   log(r.ok ? 'ok' : r.code, parsed.itemId);
-  if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), audience);
-  return { kind: 'shared', card: renderCard(await cardForItem(ctx, r.item, audience), { roster: ctx.roster }) };
+  if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), place);
+  return { kind: 'shared', card: await draw(d, r.item, place) };
+}
+
+/**
+ * The answer to a refresh (Universal Actions user-specific view): the card as it is now, with
+ * only the buttons this person may use. Someone not on the roster gets the shared card, every
+ * button included, as everyone without refresh does; their clicks are refused and audited anyway.
+ */
+async function refreshed(d: CardActionDeps, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {
+  const raw = (data as { itemId?: unknown } | undefined)?.itemId;
+  const item = typeof raw === 'string' && raw.length <= 100 ? await d.ctx.store.findItem(raw) : null;
+  if (!item) return noticeCard('That item no longer exists.');
+  const who = actorOf(d.ctx.roster, context.activity.from);
+  const actor = d.ctx.roster.member(who.key);
+  const place = await placeOf(d, item.id, context);
+  const view = await cardForItem(d.ctx, item, place.audience);
+  const refreshFor = place.audience === 'channel' ? await refreshUserIds(d.ctx.roster, d.refs, view) : undefined;
+  d.logger.debug({ platform: 'teams', verb: REFRESH_VERB, itemId: item.id, actor: who.key }, 'card refresh');
+  return renderCard(actor ? cardForUser(d.ctx, item, actor, view) : view, {
+    roster: d.ctx.roster, timeZone: d.ctx.sla.calendar.timezone, intro: place.intro, snoozedUntil: item.snoozedUntil, refreshFor,
+  });
 }
 
 /**
@@ -119,6 +168,14 @@ async function sendInvokeResponse(context: TurnContext, card: AdaptiveCardJson) 
  * response directly, so only the clicker's view changes and the channel's card stays as it is.
  */
 export function registerCardActions(app: Application<TurnState>, d: CardActionDeps): void {
+  // Answered here, not returned to teams-ai: its REPLACE_FOR_ALL would put this person's view
+  // into everyone's card (`updateActivity`), where the refresh must change only their own.
+  app.adaptiveCards.actionExecute(REFRESH_VERB, async (context, _state, data) => {
+    const card = await refreshed(d, context, data);
+    await sendInvokeResponse(context, card);
+    return card;
+  });
+
   app.adaptiveCards.actionExecute([...VERBS], async (context, _state, data) => {
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
     bestEffortSharedUpdate(context, d);

@@ -13,7 +13,8 @@ import { RateLimitedError } from '../../src/app/chat-adapter.ts';
  * exactly for that row and its lane; 412/5xx/timeouts become `ConnectorCallFailed`, retried with
  * the outbox's exponential backoff. The gate also remembers the pause per conversation, so a
  * call for the same thread from another lane (a card copy, the in-turn refresh) is refused
- * locally — no request leaves — until Teams' `Retry-After` is over. Limits are per process.
+ * locally — no request leaves — until Teams' `Retry-After` is over. Limits and pauses are per process:
+ * with several instances each paces alone (README, Install in Teams, "Several instances").
  */
 
 export const THREAD_WINDOWS: ReadonlyArray<readonly [ms: number, max: number]> = [[1_000, 7], [2_000, 8], [30_000, 60], [3_600_000, 1800]];

@@ -31,6 +31,8 @@ export interface CardCopy {
 }
 
 const MAX_COPIES = 20;
+/** Member ids are read for every card drawn (its refresh list) and change rarely: remembered this long. */
+const MEMBER_MEMORY_MS = 5 * 60_000;
 const baseConversationId = (id: string) => id.split(';')[0]!;
 export const tenantOf = (a: Partial<Activity>): string | undefined =>
   a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
@@ -38,6 +40,8 @@ export const tenantOf = (a: Partial<Activity>): string | undefined =>
 export class ConversationRefs {
   /** Last value written per key, so an activity only costs a write when something changed. */
   private readonly written = new Map<string, string>();
+  /** Member look-ups, found or not, by key; a write here updates it at once, other instances' after a while. */
+  private readonly members = new Map<string, { at: number; ref: MemberRef | null }>();
 
   constructor(
     private readonly store: Store,
@@ -103,7 +107,13 @@ export class ConversationRefs {
   }
 
   async member(aadObjectId: string): Promise<MemberRef | null> {
-    return (await this.store.findConversationRef(refKeys.member(aadObjectId))) as MemberRef | null;
+    const key = refKeys.member(aadObjectId);
+    const now = this.clock.now().getTime();
+    const hit = this.members.get(key);
+    if (hit && now - hit.at < MEMBER_MEMORY_MS) return hit.ref;
+    const ref = (await this.store.findConversationRef(key)) as MemberRef | null;
+    this.members.set(key, { at: now, ref });
+    return ref;
   }
 
   async saveUser(aadObjectId: string, ref: Reference): Promise<void> {
@@ -132,6 +142,7 @@ export class ConversationRefs {
       if (this.written.get(key) === json) continue;
       await this.store.saveConversationRef(key, 'teams', JSON.parse(json) as Record<string, unknown>, this.clock.now());
       this.written.set(key, json);
+      if (key.startsWith('teams:member:')) this.members.set(key, { at: this.clock.now().getTime(), ref: JSON.parse(json) as MemberRef });
       changed.push(key);
     }
     return changed;

@@ -6,8 +6,7 @@ import type { Router } from 'express';
 import type { ChatAdapter } from '../../src/app/chat-adapter.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import { noticeCard } from './adaptive-card.ts';
-import { ADAPTIVE_CARD_RESPONSE, registerCardActions } from './card-actions.ts';
+import { invokeError, registerCardActions } from './card-actions.ts';
 import { ConnectorGate } from './connector-gate.ts';
 import { singleShotConnectors } from './connector-pipeline.ts';
 import { registerConversationEvents } from './conversation-events.ts';
@@ -21,7 +20,7 @@ export interface TeamsAdapterOptions {
   /** Entra app (client) id of the bot registration. With it, every request must carry a valid Bot Framework JWT. */
   appId?: string | undefined;
   appPassword?: string | undefined;
-  /** Set for a single-tenant bot registration (the kind Azure creates today); also ignores other tenants' activity. */
+  /** The bot's Entra tenant: required with `appId` (single-tenant bot); also ignores other tenants' activity. */
   tenantId?: string | undefined;
   /** `physicianPool.teamsChannel`: where escalations without a named physician go. */
   poolChannel?: string | undefined;
@@ -47,17 +46,26 @@ export interface TeamsParts {
   router: Router;
 }
 
-function botFrameworkAuth(o: TeamsAdapterOptions) {
+/**
+ * botbuilder's `ConfigurationBotFrameworkAuthentication` options. The bot is always single-tenant:
+ * Azure no longer creates multi-tenant bot registrations (after 31 July 2025; see src/config/env.ts).
+ * With `MicrosoftAppType: 'SingleTenant'` and `MicrosoftAppTenantId`, botbuilder's
+ * `ConfigurationServiceClientCredentialFactory` asserts the tenant id and `MicrosoftAppCredentials`
+ * get outbound tokens from `login.microsoftonline.com/<tenant>` (not the multi-tenant
+ * `botframework.com` authority, which a single-tenant app cannot sign in to).
+ */
+export function botFrameworkAuth(o: Pick<TeamsAdapterOptions, 'appId' | 'appPassword' | 'tenantId' | 'authDisabled' | 'openIdMetadataUrl'>) {
   if (!o.appId) {
     if (!o.authDisabled) throw new Error('Teams: TEAMS_APP_ID is not set. Set it (with TEAMS_APP_PASSWORD), or turn authentication off explicitly for local testing.');
     return {};
   }
   if (!o.appPassword) throw new Error('Teams: TEAMS_APP_PASSWORD is required with TEAMS_APP_ID.');
+  if (!o.tenantId) throw new Error('Teams: TEAMS_TENANT_ID is required with TEAMS_APP_ID: Azure creates only single-tenant bots since July 2025, and Baton signs in as one.');
   return {
     MicrosoftAppId: o.appId,
     MicrosoftAppPassword: o.appPassword,
-    MicrosoftAppType: o.tenantId ? 'SingleTenant' : 'MultiTenant',
-    ...(o.tenantId ? { MicrosoftAppTenantId: o.tenantId } : {}),
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppTenantId: o.tenantId,
     // Any one of these makes botframework-connector take every endpoint from the config, so all
     // are given: the public cloud's, with only the key metadata moved.
     ...(o.openIdMetadataUrl
@@ -96,15 +104,17 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL, actionSubmitFilter: 'verb' },
   });
   registerConversationEvents(app, { ctx: o.ctx, logger: o.logger, refs, poolChannel: o.poolChannel });
-  registerCardActions(app, { ctx: o.ctx, logger: o.logger, gate, inTurnUpdateTimeoutMs: o.inTurnUpdateTimeoutMs ?? 2_500 });
+  registerCardActions(app, { ctx: o.ctx, logger: o.logger, gate, refs, inTurnUpdateTimeoutMs: o.inTurnUpdateTimeoutMs ?? 2_500 });
 
   cloud.onTurnError = async (context, error) => {
     if (isProactive(context)) throw error;
     const reference = randomUUID().slice(0, 8);
     o.logger.error({ platform: 'teams', reference, activity: { type: context.activity.type, name: context.activity.name }, err: error }, 'Teams turn failed');
     if (context.activity.type === ActivityTypes.Invoke && !context.turnState.get(INVOKE_RESPONSE_KEY)) {
-      const card = noticeCard(`Something went wrong on Baton's side (reference ${reference}). Refresh the card before trying again.`, 'attention');
-      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_RESPONSE, value: card } } });
+      // Universal Actions' error response (botbuilder's `createAdaptiveCardInvokeErrorResponse`
+      // shape): Teams keeps the card as it was and shows the message, instead of a 200 "success"
+      // that would replace the card. No error text of ours: it may quote patient data.
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 500, body: invokeError(reference) } });
     }
   };
 

@@ -1,5 +1,6 @@
 import type { DigestModel, Percentiles } from '../../src/domain/digest.ts';
 import type { AdaptiveCardJson } from './adaptive-card.ts';
+import { orgTime } from './org-time.ts';
 
 type Json = { [key: string]: unknown };
 
@@ -12,13 +13,13 @@ const heading = (text: string): Json => ({ type: 'TextBlock', text, weight: 'Bol
 
 /**
  * A manager's daily digest as an Adaptive Card: aggregates and item references only, never
- * message text (DOMAIN.md §4.3). Plain ColumnSets rather than the 1.5 Table element, which
+ * message text (DOMAIN.md §4.3); its time in the organisation's zone. Plain ColumnSets rather than the 1.5 Table element, which
  * older Teams clients do not draw.
  */
-export function renderDigestCard(d: DigestModel, managerName: string): AdaptiveCardJson {
+export function renderDigestCard(d: DigestModel, managerName: string, timeZone: string): AdaptiveCardJson {
   const body: Json[] = [
     { type: 'TextBlock', text: `Daily digest · ${d.organization}`, size: 'Medium', weight: 'Bolder', wrap: true },
-    { type: 'TextBlock', text: `For ${managerName} · ${d.at.slice(0, 16).replace('T', ' ')} UTC`, isSubtle: true, spacing: 'None', wrap: true },
+    { type: 'TextBlock', text: `For ${managerName} · ${orgTime(d.at, timeZone)}`, isSubtle: true, spacing: 'None', wrap: true },
     heading('Open backlog by age'),
     row([cell('Queue', { weight: 'Bolder' }), ...d.bandLabels.map((l) => cell(l, { weight: 'Bolder', horizontalAlignment: 'Right' })), cell('Total', { weight: 'Bolder', horizontalAlignment: 'Right' })], true),
     ...d.backlog.map((b) => row([cell(b.queueName), ...b.bands.map((n) => cell(String(n), { horizontalAlignment: 'Right' })), cell(String(b.total), { horizontalAlignment: 'Right', weight: 'Bolder' })])),

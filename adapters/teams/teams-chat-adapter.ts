@@ -6,10 +6,11 @@ import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import { renderCard, type AdaptiveCardJson } from './adaptive-card.ts';
+import { renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
 import { ConnectorCallFailed, type ConnectorGate } from './connector-gate.ts';
 import type { ConversationRefs, Reference } from './conversation-refs.ts';
 import { renderDigestCard } from './digest-card.ts';
+import { refreshUserIds } from './user-view.ts';
 
 /** The Bot Connector REST calls Baton makes (botframework-connector `conversations` operations). */
 interface Conversations {
@@ -72,7 +73,7 @@ export class TeamsChatAdapter implements ChatAdapter {
     const channelId = this.d.ctx.roster.queue(card.queue.key)?.teamsChannel;
     if (!channelId) throw new Error(`queue ${card.queue.key} has no teamsChannel in the config`);
     const ref = await this.channelRef(channelId);
-    const messageId = await this.send(ref, channelId, this.cardActivity(card), 'card post');
+    const messageId = await this.send(ref, channelId, this.cardActivity(card, undefined, await this.channelView(card)), 'card post');
     const posted = { channel: channelId, messageId };
     this.postedHere.set(card.itemId, posted);
     if (this.postedHere.size > POSTED_MEMORY) this.postedHere.delete(this.postedHere.keys().next().value!);
@@ -81,14 +82,15 @@ export class TeamsChatAdapter implements ChatAdapter {
 
   async updateCard(ref: PostedRef, card: CardView, direct: CardView = card): Promise<void> {
     this.assertRunning();
-    await this.update(await this.channelRef(ref.channel), threadId(ref.channel, ref.messageId), ref.messageId, this.cardActivity(card), 'card update');
+    const view = await this.channelView(card);
+    await this.update(await this.channelRef(ref.channel), threadId(ref.channel, ref.messageId), ref.messageId, this.cardActivity(card, undefined, view), 'card update');
     // Copies in DMs and the pool channel show the same state. One that can never be updated again
     // (the person blocked the bot: 403) must not hold back the rest; a retryable failure retries all.
     let retry: unknown;
     for (const copy of await this.d.refs.copies(card.itemId)) {
       try {
         // A copy is the assignee's (a physician's chat, the pool): drawn with the staff free text.
-        await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(direct, copy.intro), 'copy update');
+        await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(direct, copy.intro, { snoozedUntil: view.snoozedUntil }), 'copy update');
       } catch (e) {
         if (e instanceof ConnectorCallFailed && !e.retryable) this.d.logger.warn({ itemId: card.itemId, err: e }, 'Teams card copy can no longer be updated');
         else if (!(retry instanceof RateLimitedError)) retry = e; // a Retry-After wins: it says exactly when
@@ -143,7 +145,7 @@ export class TeamsChatAdapter implements ChatAdapter {
       this.d.logger.warn({ staff: to.key }, 'no teamsAadId for this manager in the roster: Teams digest not sent');
       return;
     }
-    const activity = { type: 'message', summary: `Baton daily digest for ${digest.organization}`, attachments: [CardFactory.adaptiveCard(renderDigestCard(digest, to.name))] };
+    const activity = { type: 'message', summary: `Baton daily digest for ${digest.organization}`, attachments: [CardFactory.adaptiveCard(renderDigestCard(digest, to.name, this.d.ctx.sla.calendar.timezone))] };
     const ref = (await this.d.refs.user(to.teamsAadId)) ?? (await this.openChat(to.teamsAadId));
     await this.send(ref, ref.conversation.id, activity, 'digest');
   }
@@ -186,8 +188,17 @@ export class TeamsChatAdapter implements ChatAdapter {
     return created;
   }
 
-  private cardActivity(card: CardView, intro?: string): Partial<Activity> {
-    const adaptive: AdaptiveCardJson = renderCard(card, { roster: this.d.ctx.roster, intro });
+  /**
+   * What the channel card adds to the card view: who gets their own view of it (Universal
+   * Actions refresh), and a snoozed item's wake-up time, which the card view does not carry.
+   */
+  private async channelView(card: CardView): Promise<Pick<RenderOptions, 'refreshFor' | 'snoozedUntil'>> {
+    const snoozedUntil = card.state === 'SNOOZED' ? (await this.d.ctx.store.findItem(card.itemId))?.snoozedUntil : undefined;
+    return { refreshFor: await refreshUserIds(this.d.ctx.roster, this.d.refs, card), snoozedUntil };
+  }
+
+  private cardActivity(card: CardView, intro?: string, extra: Partial<RenderOptions> = {}): Partial<Activity> {
+    const adaptive: AdaptiveCardJson = renderCard(card, { ...extra, roster: this.d.ctx.roster, timeZone: this.d.ctx.sla.calendar.timezone, intro });
     // `summary` is the notification / activity-feed line: the card's fallback text, never patient data.
     return { type: 'message', summary: card.fallbackText, attachments: [CardFactory.adaptiveCard(adaptive)] };
   }

@@ -89,7 +89,7 @@ export async function actOnCard(ctx: AppContext, req: CardActRequest): Promise<C
 export type FormCommand = 'escalate' | 'reassign' | 'snooze' | 'return';
 
 /** Placeholder values that let `decide` judge state and permission before the form is filled in. */
-function probe(command: FormCommand, item: WorkItem, actor: StaffMember, ctx: AppContext, now: Date): Command {
+export function probe(command: FormCommand, item: WorkItem, actor: StaffMember, ctx: AppContext, now: Date): Command {
   switch (command) {
     case 'escalate': return { type: 'escalate', reason: 'probe' };
     case 'snooze': return { type: 'snooze', reason: 'probe', until: new Date(now.getTime() + 3_600_000) };
@@ -99,7 +99,7 @@ function probe(command: FormCommand, item: WorkItem, actor: StaffMember, ctx: Ap
 }
 
 /** Failures that are about the placeholder values, not about this person acting on this item now. */
-const ABOUT_THE_PROBE = new Set(['item.invalid_target', 'item.reason_required']);
+export const ABOUT_THE_PROBE: ReadonlySet<string> = new Set(['item.invalid_target', 'item.reason_required']);
 
 /**
  * May this person start `command` on the item (before a form is shown)? Denials are audited.

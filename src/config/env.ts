@@ -39,6 +39,13 @@ export function parseEnv(source: Record<string, string | undefined>): { ok: true
     return { ok: false, problems: [`INGEST_SECRET: required when HOST is ${env.HOST} (not loopback), so nobody else can post messages into Baton`] };
   }
   if (env.TEAMS_AUTH === 'off' && env.TEAMS_APP_ID) return { ok: false, problems: ['TEAMS_AUTH: "off" cannot be combined with TEAMS_APP_ID; unset one'] };
+  // Azure stopped creating multi-tenant bot registrations after 31 July 2025 ("Multi-tenant bot
+  // creation will be deprecated after July 31, 2025", learn.microsoft.com/azure/bot-service/
+  // abs-quickstart and …/bot-framework/portal-register-bot): a new Azure Bot is single-tenant, and
+  // botbuilder then gets its tokens from login.microsoftonline.com/<tenant>, not botframework.com.
+  if (env.TEAMS_APP_ID && !env.TEAMS_TENANT_ID) {
+    return { ok: false, problems: ['TEAMS_TENANT_ID: required with TEAMS_APP_ID. Azure creates only single-tenant bots since July 2025, and Baton signs in as one: set it to the Directory (tenant) ID shown on the bot\'s app registration'] };
+  }
   if (env.TEAMS_AUTH === 'off' && !isLoopback(env.HOST)) return { ok: false, problems: [`TEAMS_AUTH: "off" is for local testing only; HOST must be loopback (is ${env.HOST})`] };
   if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
     return { ok: false, problems: ['SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)'] };

@@ -74,7 +74,7 @@ describe('Teams /api/messages with Bot Framework authentication on', () => {
   });
 
   it('gives key metadata that answers 500 the same 401', async () => {
-    const h2 = await startTeamsHarness({ options: { authDisabled: false, appId: APP_ID, appPassword: 'not-a-real-secret', openIdMetadataUrl: metadataUrl } });
+    const h2 = await startTeamsHarness({ options: { authDisabled: false, appId: APP_ID, appPassword: 'not-a-real-secret', tenantId: TENANT, openIdMetadataUrl: metadataUrl } });
     try {
       const r = await post(h2.url, activity(), { authorization: `Bearer ${channelToken()}` });
       expect(r.status).toBe(401);

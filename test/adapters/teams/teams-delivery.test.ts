@@ -91,7 +91,7 @@ describe('Teams: rate limits and failures', () => {
     expect(await h.ctx.store.findPlatformPost(itemId, 'teams', 'card')).not.toBeNull();
   });
 
-  it('an unexpected failure in a click is answered with an apology and a reference, and logged by class without its message', async () => {
+  it('an unexpected failure in a click is answered with a Universal Actions error (500, an apology and a reference), and logged by class without its message', async () => {
     const { card } = await h.newItem();
     // The item is gone from under the card in a way the use case does not expect: a store that throws.
     const findItem = h.ctx.store.findItem.bind(h.ctx.store);
@@ -99,9 +99,15 @@ describe('Teams: rate limits and failures', () => {
     (h.ctx.store as { findItem: unknown }).findItem = async () => { throw Object.assign(new Error('lookup failed for Testa Patientson'), { code: 'XX000' }); };
     try {
       const r = await h.click('taylor-brooks', card, 'item.claim');
-      expect(r.status).toBe(200);
-      expect(cardText(r.card)).toMatch(/Something went wrong on Baton's side \(reference [0-9a-f]{8}\)/);
-      const ref = /reference ([0-9a-f]{8})/.exec(cardText(r.card))![1]!;
+      expect(r.status).toBe(500);
+      expect(r.body).toEqual({
+        statusCode: 500,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'internal', message: expect.stringMatching(/^Something went wrong on Baton's side \(reference [0-9a-f]{8}\)\. Refresh the card before trying again\.$/) },
+      });
+      // Nothing replaced the card in the channel: it still offers Claim.
+      expect(h.fake.messages.get(card.id)!.updates).toBe(0);
+      const ref = /reference ([0-9a-f]{8})/.exec(r.body.value.message)![1]!;
       const line = JSON.parse(h.logs.find((l) => l.includes(ref))!);
       expect(line).toMatchObject({ msg: 'Teams turn failed', err: { type: 'Error', code: 'XX000' } });
       expect(h.logs.join('')).not.toContain('Patientson');
