@@ -244,12 +244,14 @@ function mergeSpans(paused: Array<{ from: Date; to: Date }>): Span[] {
 }
 
 /**
- * A time as people at the organisation read it, with the zone named: "Tue 1 Dec 14:30 CST".
+ * A time as people at the organisation read it, with the zone named: "Tue 1 Dec, 14:30 CST"
+ * (en-US names US zones; others show their offset, "GMT+2"); '—' for an invalid date.
  * For text that every reader sees alike (thread lines built once for every platform), where a
  * platform cannot show each reader their own zone.
- *   localTimeLabel(2026-12-01T20:30Z, 'America/Chicago') = "Tue 1 Dec 14:30 CST"
- *   localTimeLabel(2026-07-01T19:30Z, 'America/Chicago') = "Wed 1 Jul 14:30 CDT" (daylight time)
+ *   localTimeLabel(2026-12-01T20:30Z, 'America/Chicago') = "Tue 1 Dec, 14:30 CST"
+ *   localTimeLabel(2026-07-01T19:30Z, 'America/Chicago') = "Wed 1 Jul, 14:30 CDT" (daylight time)
  */
 export function localTimeLabel(at: Date, timezone: string): string {
-  return DateTime.fromJSDate(at, { zone: timezone }).toFormat('ccc d LLL HH:mm ZZZZ', { locale: 'en-US' });
+  const d = DateTime.fromJSDate(at, { zone: timezone }).setLocale('en-US');
+  return d.isValid ? d.toFormat('ccc d LLL, HH:mm ZZZZ') : '—';
 }

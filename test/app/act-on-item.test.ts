@@ -66,7 +66,7 @@ describe('acting on an item', () => {
     const none = await lines('none');
     expect(none.notes).toEqual([
       'Claimed by Taylor Brooks, MA',
-      'Snoozed by Taylor Brooks, MA until Tue 1 Dec 10:00 CST — reason recorded',
+      'Snoozed by Taylor Brooks, MA until Tue 1 Dec, 10:00 CST — reason recorded',
       'Escalated by Taylor Brooks, MA to Dr. Grace Cho — reason recorded',
     ]);
     expect(JSON.stringify(none.notes)).not.toMatch(/pharmacy|190/);

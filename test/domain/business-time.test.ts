@@ -238,9 +238,9 @@ describe('instantAtLocal', () => {
 
 describe('localTimeLabel: a time as the organisation reads it, zone named', () => {
   it.each([
-    ['2026-12-01T20:30:00Z', 'Tue 1 Dec 14:30 CST'], // standard time, UTC-6
-    ['2026-07-01T19:30:00Z', 'Wed 1 Jul 14:30 CDT'], // daylight time, UTC-5
-    ['2026-03-08T08:30:00Z', 'Sun 8 Mar 03:30 CDT'], // the spring-forward morning: 02:30 does not exist
+    ['2026-12-01T20:30:00Z', 'Tue 1 Dec, 14:30 CST'], // standard time, UTC-6
+    ['2026-07-01T19:30:00Z', 'Wed 1 Jul, 14:30 CDT'], // daylight time, UTC-5
+    ['2026-03-08T08:30:00Z', 'Sun 8 Mar, 03:30 CDT'], // the spring-forward morning: 02:30 does not exist
   ])('%s in Chicago is "%s"', (at, label) => {
     expect(localTimeLabel(new Date(at), CHI)).toBe(label);
   });
