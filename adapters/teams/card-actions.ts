@@ -1,13 +1,15 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, MessageFactory, type ChannelAccount, type TurnContext } from 'botbuilder';
-import { actOnItem } from '../../src/app/act-on-item.ts';
+import { actOnCard } from '../../src/app/act-on-card.ts';
 import type { AppContext } from '../../src/app/context.ts';
+import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
+import { itemRef } from '../../src/domain/work-item.ts';
 import type { Failure } from '../../src/domain/result.ts';
 import type { Roster } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { parseAction, VERBS } from './action-data.ts';
-import { noticeCard, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
+import { asCopy, noticeCard, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
 import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
 import type { ConnectorGate } from './connector-gate.ts';
 
@@ -41,10 +43,20 @@ function explain(f: Failure, aadObjectId: string | undefined): string {
 
 async function privately(d: CardActionDeps, itemId: string | undefined, text: string, tone: 'attention' | 'warning' | 'accent', audience: CardAudience, extra: Partial<RenderOptions> = {}): Promise<Answer> {
   const item = itemId ? await d.ctx.store.findItem(itemId) : null;
-  const card = item
-    ? renderCard(await cardForItem(d.ctx, item, audience), { roster: d.ctx.roster, notice: { tone, text }, ...extra })
-    : noticeCard(text);
+  const card = item ? await drawn(d, item, audience, { notice: { tone, text }, ...extra }) : noticeCard(text);
   return { kind: 'private', card, text };
+}
+
+/**
+ * The item's card as the clicked copy shows it: the channel card, or the assignee's copy — which
+ * keeps the team's notes while escalated and loses its buttons once resolved, as the outbox
+ * draws it (TeamsChatAdapter.updateCard), so a click never redraws a copy differently.
+ */
+async function drawn(d: CardActionDeps, item: Parameters<typeof cardForItem>[1], audience: CardAudience, extra: Partial<RenderOptions> = {}): Promise<AdaptiveCardJson> {
+  const card = await cardForItem(d.ctx, item, audience);
+  if (audience === 'channel') return renderCard(card, extra);
+  const notes = card.state === 'ESCALATED' ? (await teamNotes(d.ctx, card.itemId, 5)).map(noteLine) : undefined;
+  return renderCard(asCopy(card), { teamNotes: notes, ...extra });
 }
 
 /**
@@ -75,10 +87,12 @@ async function answer(d: CardActionDeps, context: TurnContext, verb: string, dat
     if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), audience);
     return privately(d, parsed.itemId, 'The message is below. It is shown only to you.', 'accent', audience, { messages: r.messages, notes: r.notes });
   }
-  const r = await actOnItem(ctx, { itemId: parsed.itemId, actorKey: who.key, platform: 'teams', command: parsed.command });
-  log(r.ok ? 'ok' : r.code, parsed.itemId);
+  // Judged against what the card showed: a stale card is refused, a repeated Claim by the owner is answered as done.
+  const r = await actOnCard(ctx, { itemId: parsed.itemId, actorKey: who.key, platform: 'teams', command: parsed.command, seen: parsed.seen });
+  log(r.ok ? (r.unchanged ? 'unchanged' : 'ok') : r.code, parsed.itemId);
   if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), audience);
-  return { kind: 'shared', card: renderCard(await cardForItem(ctx, r.item, audience), { roster: ctx.roster }) };
+  if (r.unchanged) return privately(d, parsed.itemId, `${itemRef(r.item)} is already yours.`, 'accent', audience);
+  return { kind: 'shared', card: await drawn(d, r.item, audience) };
 }
 
 /**

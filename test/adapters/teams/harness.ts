@@ -237,7 +237,7 @@ export async function startTeamsHarness(o: { platforms?: string[]; options?: Par
     async seededItem(over = {}) {
       const r = await ingestMessage(ctx, portalMessage({ externalId: `s-${++n}`, ...over }));
       const item = (await ctx.store.findItem(r.itemId))!;
-      const content = renderCard(await cardForItem(ctx, item), { roster: ctx.roster });
+      const content = renderCard(await cardForItem(ctx, item), {});
       const channel = ctx.roster.queue(item.queue)!.teamsChannel!;
       const id = String(1_800_000_000_000 + ++n);
       const card: HeldMessage = { conversationId: channel, id, activity: { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }] }, updates: 0 };
