@@ -268,6 +268,22 @@ function action(card: CardView, a: CardAction, maxChoices: number): Json[] {
   }
 }
 
+/**
+ * A notice that pages people (a reminder, a STAT repeat): one line starting with its mentions,
+ * whose entities Teams reads from `msteams.entities` (see mentions.ts for why not the activity's).
+ * The line is staff names, the item's ref and how late it is: never patient data.
+ */
+export function mentionNoticeCard(text: string, mention: { line: string; entities: MentionEntity[] }): AdaptiveCardJson {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    fallbackText: text,
+    msteams: { entities: mention.entities },
+    body: [{ type: 'TextBlock', text: `${mention.line}: ${text}`, wrap: true }],
+  };
+}
+
 /** A small card for answers with no item to show (the item no longer exists, an error reference). */
 export function noticeCard(text: string, tone: 'attention' | 'warning' = 'warning'): AdaptiveCardJson {
   return {

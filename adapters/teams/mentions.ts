@@ -3,13 +3,18 @@ import type { Roster, StaffMember } from '../../src/domain/roster.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
 
 /**
- * A Bot Framework mention entity. Teams notifies whoever it names only when the entity's `text`
- * is found, verbatim, in the text it goes with: the activity `text` for a text message, a
- * TextBlock of the card for an Adaptive Card (whose entities go in `msteams.entities`).
- * A team tag is `mentioned.type: 'tag'` with the tag's id from Graph (`teams/{id}/tags`); without
- * that type Teams reads the id as a user's (MicrosoftDocs/msteams-docs PR #8650, "Bots can mention
- * tag in Adaptive Cards"; OfficeDev/Microsoft-Teams-Samples `bot-tag-mention`). Tag mentions
- * notify on desktop and web, not on Teams mobile, and not in DoD tenants.
+ * A Teams mention entity. Teams notifies whoever it names only when the entity's `text` is found,
+ * verbatim, in a TextBlock of the card whose `msteams.entities` carry it. A team tag is
+ * `mentioned.type: 'tag'` with the tag's id from Graph (`teams/{id}/tags`); without that type
+ * Teams reads the id as a user's (MicrosoftDocs/msteams-docs PR #8650, "Bots can mention tag in
+ * Adaptive Cards"; OfficeDev/Microsoft-Teams-Samples `bot-tag-mention`). Tag mentions notify on
+ * desktop and web, not on Teams mobile, and not in DoD tenants.
+ *
+ * Baton's mentions always travel in an Adaptive Card, never in an activity's own `entities`:
+ * botframework-connector serializes `Activity.entities[].mentioned` as a `ChannelAccount` (id,
+ * name, aadObjectId, role, properties — `connectorApi/models/mappers.js`), which drops `type`,
+ * so a tag mention sent that way reaches Teams as a user mention of an id that is no user.
+ * Attachment content is sent as it is.
  */
 export interface MentionEntity {
   type: 'mention';
@@ -51,21 +56,14 @@ async function person(s: StaffMember, refs: ConversationRefs): Promise<MentionTa
   return { name: s.name, entity: { id: member?.id ?? s.teamsAadId } };
 }
 
-/**
- * The mention line (`<at>Nurses</at>, <at>Dana Reyes, RN</at>, Jo Adams`) and its entities.
- * `escape` is applied to every name in the line and in the entity text alike, so they still match:
- * XML escaping for a `textFormat: 'xml'` message, none for an Adaptive Card TextBlock.
- */
-export function mentionMarkup(targets: readonly MentionTarget[], escape: (s: string) => string = (s) => s): { line: string; entities: MentionEntity[] } {
+/** The mention line (`<at>Nurses</at>, <at>Dana Reyes, RN</at>, Jo Adams`) and its entities, for a card's TextBlock. */
+export function mentionMarkup(targets: readonly MentionTarget[]): { line: string; entities: MentionEntity[] } {
   const entities: MentionEntity[] = [];
   const parts = targets.map((t) => {
-    if (!t.entity) return escape(t.name);
-    const text = `<at>${escape(t.name)}</at>`;
+    if (!t.entity) return t.name;
+    const text = `<at>${t.name}</at>`;
     entities.push({ type: 'mention', text, mentioned: { id: t.entity.id, name: t.name, ...(t.entity.type ? { type: t.entity.type } : {}) } });
     return text;
   });
   return { line: parts.join(', '), entities };
 }
-
-/** `textFormat: 'xml'` text is markup: a name or note with `<` or `&` must not become a tag. */
-export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -7,11 +7,11 @@ import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import { asCopy, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
+import { asCopy, mentionNoticeCard, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
 import { ConnectorCallFailed, type ConnectorGate } from './connector-gate.ts';
 import { copyKey, type ConversationRefs, type Reference } from './conversation-refs.ts';
 import { renderDigestCard } from './digest-card.ts';
-import { escapeXml, mentionMarkup, mentionTargets } from './mentions.ts';
+import { mentionMarkup, mentionTargets } from './mentions.ts';
 
 /** The Bot Connector REST calls Baton makes (botframework-connector `conversations` operations). */
 interface Conversations {
@@ -108,9 +108,9 @@ export class TeamsChatAdapter implements ChatAdapter {
   }
 
   /**
-   * A line in the card's thread. With `mention` the line starts with the people it pages; `text`
-   * is then sent as `textFormat: 'xml'`, escaped, because Teams reads `<at>` only in formatted
-   * text (`plain` is shown raw: msteams-docs "Format your bot messages").
+   * A line in the card's thread. With `mention` the line starts with the people it pages, and is
+   * sent as a one-line Adaptive Card carrying the mentions (mentions.ts says why not as text);
+   * its `summary`, the notification line, is the text itself, which never holds patient data.
    *
    * `broadcast`: Teams has no reply that also shows in the channel (Slack's `reply_broadcast`), and
    * a thread reply only reaches people who follow that thread. So the notice is a NEW channel post
@@ -123,9 +123,9 @@ export class TeamsChatAdapter implements ChatAdapter {
   async postThreadNote(ref: PostedRef, text: string, opts: NoticeOptions = {}): Promise<void> {
     this.assertRunning();
     const base = await this.channelRef(ref.channel);
-    const mentioned = opts.mention ? mentionMarkup(await mentionTargets(opts.mention, this.d.ctx.roster, this.d.refs), escapeXml) : undefined;
+    const mentioned = opts.mention ? mentionMarkup(await mentionTargets(opts.mention, this.d.ctx.roster, this.d.refs)) : undefined;
     const notice: Partial<Activity> = mentioned?.line
-      ? { type: 'message', text: `${mentioned.line}: ${escapeXml(text)}`, textFormat: 'xml', entities: mentioned.entities }
+      ? { type: 'message', summary: text, attachments: [CardFactory.adaptiveCard(mentionNoticeCard(text, mentioned))] }
       : { type: 'message', text, textFormat: 'plain' };
     if (!opts.broadcast) {
       await this.send(base, threadId(ref.channel, ref.messageId), notice, 'thread note');
