@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import type { CardCommand } from '../../src/domain/card.ts';
+import type { SeenState } from '../../src/app/act-on-card.ts';
+import { POOL_CHOICE, SNOOZE_CHOICES, type CardCommand } from '../../src/domain/card.ts';
 import type { Command } from '../../src/domain/commands.ts';
-import { INPUT, MAX_TYPED_TEXT, POOL_CHOICE, SNOOZE_CHOICES } from './card-inputs.ts';
+import { ITEM_STATES } from '../../src/domain/work-item.ts';
+import { INPUT, MAX_TYPED_TEXT } from './card-inputs.ts';
 
 /** Every verb a Baton card sends; they are the domain command names (STYLE.md "names are the commands"). */
 export const VERBS: readonly CardCommand[] = [
@@ -18,10 +20,12 @@ export const REFRESH_VERB = 'card.refresh';
 
 const typed = z.string().trim().max(MAX_TYPED_TEXT * 2).optional();
 
-/** `Action.Execute` data: what the card put there (item id, version) plus the inputs Teams merged in. */
+/** `Action.Execute` data: what the card put there (item id, version, state, owner) plus the inputs Teams merged in. */
 const dataSchema = z.object({
   itemId: z.string().min(1).max(100),
   version: z.coerce.number().int().nonnegative().optional(),
+  state: z.enum(ITEM_STATES).optional(),
+  ownerId: z.string().max(100).nullable().optional(),
   [INPUT.escalateTo]: z.string().max(100).optional(),
   [INPUT.escalateReason]: typed,
   [INPUT.reassignTo]: z.string().max(100).optional(),
@@ -35,7 +39,8 @@ type Data = z.output<typeof dataSchema>;
 
 export type ParsedAction =
   | { kind: 'view'; itemId: string; seenVersion: number | undefined }
-  | { kind: 'command'; itemId: string; seenVersion: number | undefined; command: Command }
+  /** `seen`: what the card showed, when it says (cards drawn before it carried state have none). */
+  | { kind: 'command'; itemId: string; seenVersion: number | undefined; seen: SeenState | undefined; command: Command }
   /** Not a command Baton can run: a malformed payload or a missing choice. `itemId` when known. */
   | { kind: 'invalid'; itemId: string | undefined; message: string };
 
@@ -77,5 +82,6 @@ export function parseAction(verb: string, raw: unknown, now: Date): ParsedAction
   if (!make) return { kind: 'invalid', itemId: d.itemId, message: 'Baton does not know that button; refresh the card.' };
   const command = make(d, now);
   if (typeof command === 'string') return { kind: 'invalid', itemId: d.itemId, message: command };
-  return { kind: 'command', itemId: d.itemId, seenVersion: d.version, command };
+  const seen = d.state ? { state: d.state, ownerId: d.ownerId ?? null } : undefined;
+  return { kind: 'command', itemId: d.itemId, seenVersion: d.version, seen, command };
 }

@@ -1,7 +1,7 @@
-import { escalationLine, type CardAction, type CardView } from '../../src/domain/card.ts';
-import type { Roster } from '../../src/domain/roster.ts';
+import { escalationLine, POOL_CHOICE, type CardAction, type CardChoice, type CardView } from '../../src/domain/card.ts';
 import type { Priority } from '../../src/domain/types.ts';
-import { INPUT, MAX_TYPED_TEXT, POOL_CHOICE, SNOOZE_CHOICES } from './card-inputs.ts';
+import { INPUT, MAX_TYPED_TEXT } from './card-inputs.ts';
+import type { MentionEntity } from './mentions.ts';
 import { orgTime } from './org-time.ts';
 import { REFRESH_VERB } from './action-data.ts';
 
@@ -18,8 +18,6 @@ const MESSAGES_BUDGET = 12_000;
 const MAX_CHOICES = 50;
 
 export interface RenderOptions {
-  /** The roster, for the reassign / physician pickers. */
-  roster: Roster;
   /** The organisation's IANA zone (`organization.timezone`): every time on the card is shown in it. */
   timeZone: string;
   /** A snoozed item's wake-up time, shown as "Snoozed until …". */
@@ -37,14 +35,19 @@ export interface RenderOptions {
   messages?: ReadonlyArray<{ subject: string | null; body: string | null; sentAt: Date; highlights?: ReadonlyArray<{ field: string; start: number; end: number }> }> | undefined;
   /** The team's notes (reasons, instructions), with the messages in the private "View message" response. */
   notes?: ReadonlyArray<{ at: Date; by: string; what: string; text: string }> | undefined;
+  /**
+   * Who this post pages (a new red flag): a line of `<at>…</at>` mentions at the top of the card,
+   * with their entities in `msteams.entities`, which is how an Adaptive Card notifies in Teams.
+   */
+  mention?: { line: string; entities: MentionEntity[] } | undefined;
+  /** "Dana Reyes, RN (escalated): …" lines: the team's notes on the assignee's copy (a physician's DM, the pool). */
+  teamNotes?: readonly string[] | undefined;
 }
 
-const PRIORITY: Record<Priority, { label: string; color: string }> = {
-  stat: { label: 'STAT', color: 'Attention' },
-  asap: { label: 'ASAP', color: 'Attention' },
-  urgent: { label: 'Urgent', color: 'Warning' },
-  routine: { label: 'Routine', color: 'Default' },
-};
+/** A copy outside the queue channel (a DM, the pool) of a resolved item is a record: no buttons left to press. */
+export const asCopy = (card: CardView): CardView => (card.state === 'RESOLVED' ? { ...card, actions: [] } : card);
+
+const PRIORITY_COLOR: Record<Priority, string> = { stat: 'Attention', asap: 'Attention', urgent: 'Warning', routine: 'Default' };
 
 const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
 
@@ -76,6 +79,7 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
   if (o.notice) {
     body.push({ type: 'Container', style: o.notice.tone === 'accent' ? 'accent' : o.notice.tone, items: [literal(o.notice.text, { weight: 'Bolder' })] });
   }
+  if (o.mention?.line) body.push({ type: 'TextBlock', text: `${o.mention.line}: please look at this now.`, weight: 'Bolder', wrap: true });
   body.push(header(card));
   if (card.redFlag) {
     body.push(literal(`${card.redFlagLine ?? 'Red flag'}: a clinician reviews this within minutes.`, { color: 'Attention', weight: 'Bolder' }));
@@ -89,6 +93,7 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
   if (card.text) body.push({ type: 'Container', separator: true, items: [literal(clip(card.text, b.text))] });
   if (o.messages) body.push(privateMessages(o.messages, b.messages, o.timeZone));
   if (o.notes?.length) body.push(privateNotes(o.notes, o.timeZone));
+  else if (o.teamNotes?.length) body.push(copyNotes(o.teamNotes));
   // Reading actions sit with the facts, in their own ActionSet: the card's own action row keeps
   // the workflow buttons, at most five (the Adaptive Cards host default, which Teams also uses).
   const reading: Json[] = card.actions.filter((a) => a.command === 'item.view').map((a) => execute(a.command, a.label, card));
@@ -99,17 +104,16 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     fallbackText: card.fallbackText,
-    msteams: { width: 'Full' },
+    msteams: { width: 'Full', ...(o.mention?.entities.length ? { entities: o.mention.entities } : {}) },
     // Teams sends the refresh action as an `adaptiveCard/action` invoke (trigger "automatic") for
     // each listed user whose client shows the card, and shows them the card Baton answers with.
     ...(o.refreshFor?.length ? { refresh: { action: { type: 'Action.Execute', title: 'Refresh', verb: REFRESH_VERB, data: executeData(card) }, userIds: [...o.refreshFor] } } : {}),
     body,
-    actions: card.actions.filter((a) => a.command !== 'item.view').flatMap((a) => action(card, a, o.roster, b.choices)),
+    actions: card.actions.filter((a) => a.command !== 'item.view').flatMap((a) => action(card, a, b.choices)),
   };
 }
 
 function header(card: CardView): Json {
-  const p = PRIORITY[card.priority];
   return {
     type: 'Container',
     style: card.redFlag ? 'attention' : card.sla?.breached ? 'warning' : 'emphasis',
@@ -126,7 +130,7 @@ function header(card: CardView): Json {
               { type: 'TextBlock', text: `${card.ref} · ${card.queue.name}`, isSubtle: true, spacing: 'None', wrap: true },
             ],
           },
-          { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: p.label, weight: 'Bolder', color: p.color }] },
+          { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [{ type: 'TextBlock', text: card.priorityLabel, weight: 'Bolder', color: PRIORITY_COLOR[card.priority] }] },
         ],
       },
     ],
@@ -134,7 +138,7 @@ function header(card: CardView): Json {
 }
 
 function facts(card: CardView, o: RenderOptions): Json[] {
-  const f = [{ title: 'Status', value: card.owner ? `${card.stateLabel} · ${card.owner.name}` : card.stateLabel }];
+  const f = [{ title: 'Status', value: card.statusLine }];
   if (card.state === 'SNOOZED' && o.snoozedUntil) f.push({ title: 'Snoozed until', value: orgTime(o.snoozedUntil, o.timeZone) });
   if (card.patientToken) f.push({ title: 'Patient', value: card.patientToken });
   f.push({ title: 'Waiting', value: card.age });
@@ -190,7 +194,18 @@ function privateNotes(notes: NonNullable<RenderOptions['notes']>, zone: string):
   return { type: 'Container', style: 'emphasis', separator: true, items };
 }
 
-const executeData = (card: CardView) => ({ itemId: card.itemId, version: card.version });
+/** The team's notes on the assignee's copy, as Slack's copy shows them: the newest few, each bounded like the text that was typed. */
+function copyNotes(lines: readonly string[]): Json {
+  const items: Json[] = [{ type: 'TextBlock', text: 'Team notes', weight: 'Bolder', wrap: true }];
+  for (const l of lines.slice(-5)) items.push(literal(clip(l, MAX_TYPED_TEXT + 100)));
+  return { type: 'Container', style: 'emphasis', separator: true, items };
+}
+
+/**
+ * What the card showed when it was drawn — version, state and owner — sent back with every click
+ * so the click is judged against it (a stale card, a repeated Claim by the owner: `actOnCard`).
+ */
+const executeData = (card: CardView) => ({ itemId: card.itemId, version: card.version, state: card.state, ownerId: card.owner?.key ?? null });
 
 /** An `Action.Execute` with the `Action.Submit` fallback Teams recommends for older clients. */
 function execute(verb: string, title: string, card: CardView, style?: CardAction['style']): Json {
@@ -232,9 +247,15 @@ const choice = (id: string, label: string, choices: Json[], value?: string): Jso
   ...(value ? { value } : {}),
 });
 
-function action(card: CardView, a: CardAction, roster: Roster, maxChoices: number): Json[] {
-  const ownerKey = card.owner?.key;
-  const physicians = roster.physicians().filter((p) => p.key !== ownerKey).slice(0, maxChoices).map((p) => ({ title: p.name, value: p.key }));
+/** A picker's options as the card offers them (`actions[].choices`), within the card's budget; the pool is never cut off. */
+function options(choices: readonly CardChoice[] | undefined, max: number): Json[] {
+  const all = choices ?? [];
+  const kept = all.length <= max ? all : [...all.filter((c) => c.value !== POOL_CHOICE).slice(0, max - 1), ...all.filter((c) => c.value === POOL_CHOICE)];
+  return kept.map((c) => ({ title: c.label, value: c.value }));
+}
+
+function action(card: CardView, a: CardAction, maxChoices: number): Json[] {
+  const picked = options(a.choices, maxChoices);
   switch (a.input) {
     case undefined:
       if (!a.confirm) return [execute(a.command, a.label, card, a.style)];
@@ -244,26 +265,18 @@ function action(card: CardView, a: CardAction, roster: Roster, maxChoices: numbe
       ], execute(a.command, a.label, card, a.style))];
     case 'physician-and-reason':
       return [form(a.label, [
-        choice(INPUT.escalateTo, 'Physician', [{ title: 'Physician pool (first available)', value: POOL_CHOICE }, ...physicians], POOL_CHOICE),
+        choice(INPUT.escalateTo, 'Physician', picked, a.defaultChoice),
         text(INPUT.escalateReason, 'Reason for the physician', true, 'What the physician needs to decide'),
       ], execute(a.command, 'Escalate', card))];
     case 'physician':
-      if (!physicians.length) return [];
-      return [form(a.label, [choice(INPUT.handTo, 'Physician', physicians)], execute(a.command, 'Hand over', card))];
-    case 'staff': {
-      const q = roster.queue(card.queue.key);
-      const staff = (q?.members ?? [])
-        .filter((k) => k !== ownerKey)
-        .map((k) => roster.member(k))
-        .filter((s) => s !== undefined)
-        .slice(0, maxChoices)
-        .map((s) => ({ title: s.name, value: s.key }));
-      if (!staff.length) return [];
-      return [form(a.label, [choice(INPUT.reassignTo, 'Team member', staff)], execute(a.command, 'Reassign', card))];
-    }
+      if (!picked.length) return [];
+      return [form(a.label, [choice(INPUT.handTo, 'Physician', picked)], execute(a.command, 'Hand over', card))];
+    case 'staff':
+      if (!picked.length) return [];
+      return [form(a.label, [choice(INPUT.reassignTo, 'Team member', picked)], execute(a.command, 'Reassign', card))];
     case 'snooze':
       return [form(a.label, [
-        choice(INPUT.snoozeFor, 'How long', SNOOZE_CHOICES.map((c) => ({ title: c.title, value: String(c.minutes) })), String(SNOOZE_CHOICES[1]!.minutes)),
+        choice(INPUT.snoozeFor, 'How long', picked, a.defaultChoice),
         text(INPUT.snoozeReason, 'Waiting on', true, 'e.g. pharmacy callback, patient photo'),
       ], execute(a.command, 'Snooze', card))];
     case 'instructions':
@@ -271,6 +284,22 @@ function action(card: CardView, a: CardAction, roster: Roster, maxChoices: numbe
     case 'reason':
       return [form(a.label, [text(INPUT.escalateReason, 'Reason', true, '')], execute(a.command, a.label, card))];
   }
+}
+
+/**
+ * A notice that pages people (a reminder, a STAT repeat): one line starting with its mentions,
+ * whose entities Teams reads from `msteams.entities` (see mentions.ts for why not the activity's).
+ * The line is staff names, the item's ref and how late it is: never patient data.
+ */
+export function mentionNoticeCard(text: string, mention: { line: string; entities: MentionEntity[] }): AdaptiveCardJson {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    fallbackText: text,
+    msteams: { entities: mention.entities },
+    body: [{ type: 'TextBlock', text: `${mention.line}: ${text}`, wrap: true }],
+  };
 }
 
 /** A small card for answers with no item to show (the item no longer exists, an error reference). */

@@ -1,14 +1,16 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, MessageFactory, type ChannelAccount, type TurnContext } from 'botbuilder';
-import { actOnItem } from '../../src/app/act-on-item.ts';
+import { actOnCard } from '../../src/app/act-on-card.ts';
 import type { AppContext } from '../../src/app/context.ts';
+import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
+import { itemRef } from '../../src/domain/work-item.ts';
 import type { Failure } from '../../src/domain/result.ts';
 import type { Roster } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import type { WorkItem } from '../../src/domain/work-item.ts';
 import { parseAction, REFRESH_VERB, VERBS } from './action-data.ts';
-import { noticeCard, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
+import { asCopy, noticeCard, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
 import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
 import type { ConnectorGate } from './connector-gate.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
@@ -56,14 +58,21 @@ function explain(f: Failure, aadObjectId: string | undefined): string {
 interface Place { audience: CardAudience; intro?: string | undefined }
 
 /**
- * Draws the item for the card that was clicked. A copy keeps its intro line ("Escalated to you:
- * …"); the channel card lists who fetches their own view of it (refresh), except on a private
- * answer, which the clicker's client would otherwise replace at once with that view.
+ * Draws the item for the card that was clicked, as the outbox draws it (TeamsChatAdapter.updateCard),
+ * so a click never redraws a card differently. The channel card lists who fetches their own view
+ * of it (refresh), except on a private answer, which the clicker's client would otherwise replace
+ * at once with that view. A copy — a physician's 1:1 chat, the pool post — keeps its intro line
+ * ("Escalated to you: …"), shows the team's notes while escalated, and loses its buttons once resolved.
  */
 async function draw(d: CardActionDeps, item: WorkItem, place: Place, extra: Partial<RenderOptions> = {}): Promise<AdaptiveCardJson> {
   const view = await cardForItem(d.ctx, item, place.audience);
-  const refreshFor = place.audience === 'channel' && !extra.notice ? await refreshUserIds(d.ctx.roster, d.refs, view) : undefined;
-  return renderCard(view, { roster: d.ctx.roster, timeZone: d.ctx.sla.calendar.timezone, intro: place.intro, snoozedUntil: item.snoozedUntil, refreshFor, ...extra });
+  const base = { timeZone: d.ctx.sla.calendar.timezone, snoozedUntil: item.snoozedUntil };
+  if (place.audience === 'channel') {
+    const refreshFor = !extra.notice ? await refreshUserIds(d.ctx.roster, d.refs, view) : undefined;
+    return renderCard(view, { ...base, refreshFor, ...extra });
+  }
+  const notes = view.state === 'ESCALATED' ? (await teamNotes(d.ctx, view.itemId, 5)).map(noteLine) : undefined;
+  return renderCard(asCopy(view), { ...base, intro: place.intro, teamNotes: notes, ...extra });
 }
 
 async function privately(d: CardActionDeps, itemId: string | undefined, text: string, tone: 'attention' | 'warning' | 'accent', place: Place, extra: Partial<RenderOptions> = {}): Promise<Answer> {
@@ -104,9 +113,11 @@ async function answer(d: CardActionDeps, context: TurnContext, verb: string, dat
     if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), place);
     return privately(d, parsed.itemId, 'The message is below. It is shown only to you.', 'accent', place, { messages: r.messages, notes: r.notes });
   }
-  const r = await actOnItem(ctx, { itemId: parsed.itemId, actorKey: who.key, platform: 'teams', command: parsed.command });
-  log(r.ok ? 'ok' : r.code, parsed.itemId);
+  // Judged against what the card showed: a stale card is refused, a repeated Claim by the owner is answered as done.
+  const r = await actOnCard(ctx, { itemId: parsed.itemId, actorKey: who.key, platform: 'teams', command: parsed.command, seen: parsed.seen });
+  log(r.ok ? (r.unchanged ? 'unchanged' : 'ok') : r.code, parsed.itemId);
   if (!r.ok) return privately(d, parsed.itemId, explain(r, who.aadObjectId), toneOf(r), place);
+  if (r.unchanged) return privately(d, parsed.itemId, `${itemRef(r.item)} is already yours.`, 'accent', place);
   return { kind: 'shared', card: await draw(d, r.item, place) };
 }
 
@@ -126,7 +137,7 @@ async function refreshed(d: CardActionDeps, context: TurnContext, data: unknown)
   const refreshFor = place.audience === 'channel' ? await refreshUserIds(d.ctx.roster, d.refs, view) : undefined;
   d.logger.debug({ platform: 'teams', verb: REFRESH_VERB, itemId: item.id, actor: who.key }, 'card refresh');
   return renderCard(actor ? cardForUser(d.ctx, item, actor, view) : view, {
-    roster: d.ctx.roster, timeZone: d.ctx.sla.calendar.timezone, intro: place.intro, snoozedUntil: item.snoozedUntil, refreshFor,
+    timeZone: d.ctx.sla.calendar.timezone, intro: place.intro, snoozedUntil: item.snoozedUntil, refreshFor,
   });
 }
 

@@ -28,7 +28,12 @@ export interface CardCopy {
   activityId: string;
   /** The line the copy was sent with ("Escalated to you: …"), kept when the copy is refreshed. */
   intro?: string | undefined;
+  /** Which message this copy is (`copyKey`): a retried send finds it and sends nothing. Older copies have none. */
+  key?: string | undefined;
 }
+
+/** A DM or pool post is one per item version and recipient (the outbox's `dm` rows are keyed the same way). */
+export const copyKey = (version: number, recipientKey: string | null) => `v${version}:${recipientKey ?? 'pool'}`;
 
 const MAX_COPIES = 20;
 /** Member ids are read for every card drawn (its refresh list) and change rarely: remembered this long. */

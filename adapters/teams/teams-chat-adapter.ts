@@ -1,16 +1,18 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { CardFactory, type Activity, type ConversationParameters, type TurnContext } from 'botbuilder';
-import { RateLimitedError, type ChatAdapter, type PostedRef } from '../../src/app/chat-adapter.ts';
+import { RateLimitedError, type ChatAdapter, type Mention, type NoticeOptions, type PostedRef } from '../../src/app/chat-adapter.ts';
 import type { AppContext } from '../../src/app/context.ts';
+import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { Logger } from '../../src/observability/logger.ts';
-import { renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
+import { asCopy, mentionNoticeCard, renderCard, type AdaptiveCardJson, type RenderOptions } from './adaptive-card.ts';
 import { ConnectorCallFailed, type ConnectorGate } from './connector-gate.ts';
-import type { ConversationRefs, Reference } from './conversation-refs.ts';
+import { copyKey, type ConversationRefs, type Reference } from './conversation-refs.ts';
 import { renderDigestCard } from './digest-card.ts';
 import { refreshUserIds } from './user-view.ts';
+import { mentionMarkup, mentionTargets } from './mentions.ts';
 
 /** The Bot Connector REST calls Baton makes (botframework-connector `conversations` operations). */
 interface Conversations {
@@ -49,8 +51,6 @@ export class TeamsChatAdapter implements ChatAdapter {
    * HTTP outcome was lost — a timeout — cannot be reconciled with Teams itself.)
    */
   private readonly postedHere = new Map<string, PostedRef>();
-  /** Direct messages this process sent, by item, version and recipient: the same guard for DMs. */
-  private readonly sentHere = new Set<string>();
 
   constructor(private readonly d: TeamsDeliveryDeps) {}
 
@@ -66,14 +66,22 @@ export class TeamsChatAdapter implements ChatAdapter {
     return this.running;
   }
 
-  async postCard(card: CardView): Promise<PostedRef> {
+  /**
+   * A new card in the queue's channel. With `mention` (a new red flag) the card itself names the
+   * queue's tag or its lead: an Adaptive Card notifies the people its TextBlock `<at>` mentions
+   * when their entities are in `msteams.entities` (msteams-docs `cards-format.md`, "Mention support
+   * within Adaptive Cards"; the tag-mention sample posts exactly this). Later redraws of the card
+   * leave the mention line out: the page has gone out, and an update notifies nobody.
+   */
+  async postCard(card: CardView, opts: { mention?: Mention } = {}): Promise<PostedRef> {
     this.assertRunning();
     const earlier = this.postedHere.get(card.itemId);
     if (earlier) return earlier;
     const channelId = this.d.ctx.roster.queue(card.queue.key)?.teamsChannel;
     if (!channelId) throw new Error(`queue ${card.queue.key} has no teamsChannel in the config`);
     const ref = await this.channelRef(channelId);
-    const messageId = await this.send(ref, channelId, this.cardActivity(card, undefined, await this.channelView(card)), 'card post');
+    const mention = opts.mention ? mentionMarkup(await mentionTargets(opts.mention, this.d.ctx.roster, this.d.refs)) : undefined;
+    const messageId = await this.send(ref, channelId, this.cardActivity(card, { mention, ...(await this.channelView(card)) }), 'card post');
     const posted = { channel: channelId, messageId };
     this.postedHere.set(card.itemId, posted);
     if (this.postedHere.size > POSTED_MEMORY) this.postedHere.delete(this.postedHere.keys().next().value!);
@@ -83,14 +91,16 @@ export class TeamsChatAdapter implements ChatAdapter {
   async updateCard(ref: PostedRef, card: CardView, direct: CardView = card): Promise<void> {
     this.assertRunning();
     const view = await this.channelView(card);
-    await this.update(await this.channelRef(ref.channel), threadId(ref.channel, ref.messageId), ref.messageId, this.cardActivity(card, undefined, view), 'card update');
+    await this.update(await this.channelRef(ref.channel), threadId(ref.channel, ref.messageId), ref.messageId, this.cardActivity(card, view), 'card update');
     // Copies in DMs and the pool channel show the same state. One that can never be updated again
     // (the person blocked the bot: 403) must not hold back the rest; a retryable failure retries all.
     let retry: unknown;
-    for (const copy of await this.d.refs.copies(card.itemId)) {
+    const copies = await this.d.refs.copies(card.itemId);
+    const teamNotes = copies.length ? await this.copyNotes(direct) : undefined;
+    for (const copy of copies) {
       try {
         // A copy is the assignee's (a physician's chat, the pool): drawn with the staff free text.
-        await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(direct, copy.intro, { snoozedUntil: view.snoozedUntil }), 'copy update');
+        await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(asCopy(direct), { intro: copy.intro, teamNotes, snoozedUntil: view.snoozedUntil }), 'copy update');
       } catch (e) {
         if (e instanceof ConnectorCallFailed && !e.retryable) this.d.logger.warn({ itemId: card.itemId, err: e }, 'Teams card copy can no longer be updated');
         else if (!(retry instanceof RateLimitedError)) retry = e; // a Retry-After wins: it says exactly when
@@ -99,10 +109,32 @@ export class TeamsChatAdapter implements ChatAdapter {
     if (retry) throw retry;
   }
 
-  async postThreadNote(ref: PostedRef, text: string): Promise<void> {
+  /**
+   * A line in the card's thread. With `mention` the line starts with the people it pages, and is
+   * sent as a one-line Adaptive Card carrying the mentions (mentions.ts says why not as text);
+   * its `summary`, the notification line, is the text itself, which never holds patient data.
+   *
+   * `broadcast`: Teams has no reply that also shows in the channel (Slack's `reply_broadcast`), and
+   * a thread reply only reaches people who follow that thread. So the notice is a NEW channel post
+   * (to the channel id, not `;messageid=`), which carries the mention and so notifies. The thread
+   * gets the same line without the mention first, so the card's thread stays the item's record
+   * (every reminder under the card it is about) and nobody is paged twice for one reminder. The
+   * thread line goes first: if the channel post fails, the outbox retry repeats the quiet line,
+   * not the page.
+   */
+  async postThreadNote(ref: PostedRef, text: string, opts: NoticeOptions = {}): Promise<void> {
     this.assertRunning();
     const base = await this.channelRef(ref.channel);
+    const mentioned = opts.mention ? mentionMarkup(await mentionTargets(opts.mention, this.d.ctx.roster, this.d.refs)) : undefined;
+    const notice: Partial<Activity> = mentioned?.line
+      ? { type: 'message', summary: text, attachments: [CardFactory.adaptiveCard(mentionNoticeCard(text, mentioned))] }
+      : { type: 'message', text, textFormat: 'plain' };
+    if (!opts.broadcast) {
+      await this.send(base, threadId(ref.channel, ref.messageId), notice, 'thread note');
+      return;
+    }
     await this.send(base, threadId(ref.channel, ref.messageId), { type: 'message', text, textFormat: 'plain' }, 'thread note');
+    await this.send(base, ref.channel, notice, 'channel notice');
   }
 
   /**
@@ -112,15 +144,16 @@ export class TeamsChatAdapter implements ChatAdapter {
    */
   async sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {
     this.assertRunning();
-    const key = `${card.itemId}:v${card.version}:${to?.key ?? 'pool'}`;
-    if (this.sentHere.has(key)) return;
-    await this.deliverDirect(to, card, text);
-    this.sentHere.add(key);
-    if (this.sentHere.size > POSTED_MEMORY) this.sentHere.delete(this.sentHere.values().next().value!);
+    // Every DM and pool post is stored as a copy of the card, keyed by the item version and the
+    // recipient, as soon as Teams accepts it. An outbox retry of the same message (after a restart,
+    // or because marking it sent failed) finds its copy and does not send a second DM.
+    const key = copyKey(card.version, to?.key ?? null);
+    if ((await this.d.refs.copies(card.itemId)).some((c) => c.key === key)) return;
+    await this.deliverDirect(to, card, text, key);
   }
 
-  private async deliverDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {
-    if (to?.teamsAadId) return this.directMessage(to.teamsAadId, card, text);
+  private async deliverDirect(to: StaffMember | null, card: CardView, text: string, key: string): Promise<void> {
+    if (to?.teamsAadId) return this.directMessage(to.teamsAadId, card, text, key);
     if (to && !to.physician) {
       // The pool channel is for physicians: a team member's reminder or returned item (with its instructions) does not go there.
       this.d.logger.warn({ staff: to.key }, 'no teamsAadId for this staff member in the roster: Teams DM not sent');
@@ -133,9 +166,9 @@ export class TeamsChatAdapter implements ChatAdapter {
     if (to) this.d.logger.warn({ staff: to.key }, 'physician has no teamsAadId; posting the escalation to the physician pool channel');
     const intro = to ? `For ${to.name}: ${text}` : text;
     const base = await this.channelRef(pool);
-    const activityId = await this.send(base, pool, this.cardActivity(card, intro), 'pool post');
+    const activityId = await this.send(base, pool, this.cardActivity(asCopy(card), { intro, teamNotes: await this.copyNotes(card) }), 'pool post');
     const reference = { ...base, conversation: { ...base.conversation, id: threadId(pool, activityId) } };
-    await this.d.refs.addCopy(card.itemId, { reference, activityId, intro });
+    await this.d.refs.addCopy(card.itemId, { reference, activityId, intro, key });
   }
 
   /** The manager's digest in their 1:1 chat with Baton; a manager with no Teams id gets it elsewhere. */
@@ -150,10 +183,15 @@ export class TeamsChatAdapter implements ChatAdapter {
     await this.send(ref, ref.conversation.id, activity, 'digest');
   }
 
-  private async directMessage(aadObjectId: string, card: CardView, text: string): Promise<void> {
+  private async directMessage(aadObjectId: string, card: CardView, text: string, key: string): Promise<void> {
     const ref = (await this.d.refs.user(aadObjectId)) ?? (await this.openChat(aadObjectId));
-    const activityId = await this.send(ref, ref.conversation.id, this.cardActivity(card, text), 'direct message');
-    await this.d.refs.addCopy(card.itemId, { reference: ref, activityId, intro: text });
+    const activityId = await this.send(ref, ref.conversation.id, this.cardActivity(asCopy(card), { intro: text, teamNotes: await this.copyNotes(card) }), 'direct message');
+    await this.d.refs.addCopy(card.itemId, { reference: ref, activityId, intro: text, key });
+  }
+
+  /** The team's notes a physician's copy shows while the item is with a physician, as Slack's copy does (the newest five). */
+  private async copyNotes(card: CardView): Promise<string[] | undefined> {
+    return card.state === 'ESCALATED' ? (await teamNotes(this.d.ctx, card.itemId, 5)).map(noteLine) : undefined;
   }
 
   /** Creates the 1:1 chat (`POST /v3/conversations`) and remembers it for next time. */
@@ -197,8 +235,8 @@ export class TeamsChatAdapter implements ChatAdapter {
     return { refreshFor: await refreshUserIds(this.d.ctx.roster, this.d.refs, card), snoozedUntil };
   }
 
-  private cardActivity(card: CardView, intro?: string, extra: Partial<RenderOptions> = {}): Partial<Activity> {
-    const adaptive: AdaptiveCardJson = renderCard(card, { ...extra, roster: this.d.ctx.roster, timeZone: this.d.ctx.sla.calendar.timezone, intro });
+  private cardActivity(card: CardView, extra: Partial<RenderOptions> = {}): Partial<Activity> {
+    const adaptive: AdaptiveCardJson = renderCard(card, { timeZone: this.d.ctx.sla.calendar.timezone, ...extra });
     // `summary` is the notification / activity-feed line: the card's fallback text, never patient data.
     return { type: 'message', summary: card.fallbackText, attachments: [CardFactory.adaptiveCard(adaptive)] };
   }

@@ -24,6 +24,13 @@ describe('card action data → domain command', () => {
     expect(parseAction(verb, { ...base, ...inputs }, NOW)).toEqual({ kind: 'command', itemId: 'item-1', seenVersion: 4, command });
   });
 
+  it('reads back what the card showed (state and owner), for actOnCard to judge the click against', () => {
+    expect(parseAction('item.claim', { ...base, state: 'CLAIMED', ownerId: 'taylor-brooks' }, NOW)).toMatchObject({ kind: 'command', seen: { state: 'CLAIMED', ownerId: 'taylor-brooks' } });
+    expect(parseAction('item.claim', { ...base, state: 'OPEN', ownerId: null }, NOW)).toMatchObject({ kind: 'command', seen: { state: 'OPEN', ownerId: null } });
+    expect(parseAction('item.claim', base, NOW)).toMatchObject({ kind: 'command', seen: undefined }); // a card drawn before it carried state
+    expect(parseAction('item.claim', { ...base, state: 'GONE' }, NOW)).toMatchObject({ kind: 'invalid' });
+  });
+
   it('reads "View message" as a view, not a command', () => {
     expect(parseAction('item.view', base, NOW)).toEqual({ kind: 'view', itemId: 'item-1', seenVersion: 4 });
   });

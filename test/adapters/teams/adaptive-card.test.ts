@@ -32,20 +32,22 @@ function viewOf(state: ItemState, over: Partial<WorkItem> = {}, roster = teamsRo
 describe('Adaptive Card rendering', () => {
   it.each([...ITEM_STATES])('a %s card is a valid Adaptive Card 1.5 under 28 KB', (state) => {
     const view = viewOf(state);
-    const card = renderCard(view, { roster: teamsRoster(), timeZone: ZONE });
+    const card = renderCard(view, { timeZone: ZONE });
     expectValidCard(card);
     expect(card.fallbackText).toBe(view.fallbackText);
   });
 
   it.each([...ITEM_STATES])('every action of a %s card is a Universal Action named after its command, with an Action.Submit fallback', (state) => {
     const view = viewOf(state);
-    const card = renderCard(view, { roster: teamsRoster(), timeZone: ZONE });
+    const card = renderCard(view, { timeZone: ZONE });
     const buttons = executeActions(card);
     // Each command the domain offers is on the card (a picker with no one to pick is left out).
     expect(new Set(buttons.map((b) => b.verb))).toEqual(new Set(view.actions.map((a) => a.command)));
     for (const b of buttons) {
-      expect(b.data).toEqual({ itemId: view.itemId, version: 3 });
-      expect(b.fallback).toEqual({ type: 'Action.Submit', title: b.title, data: { verb: b.verb, itemId: view.itemId, version: 3 } });
+      // What the card showed goes back with the click, so it is judged against it (actOnCard).
+      const seen = { itemId: view.itemId, version: 3, state, ownerId: view.owner?.key ?? null };
+      expect(b.data).toEqual(seen);
+      expect(b.fallback).toEqual({ type: 'Action.Submit', title: b.title, data: { verb: b.verb, ...seen } });
     }
     expect((card.actions as unknown[]).length).toBeLessThanOrEqual(5);
   });
@@ -56,25 +58,26 @@ describe('Adaptive Card rendering', () => {
       for (const a of card.actions) for (const el of a.card?.body ?? []) if (String(el.type).startsWith('Input.')) ids.push(el.id);
       return ids;
     };
-    expect(inputs(renderCard(viewOf('OPEN'), { roster: teamsRoster(), timeZone: ZONE }))).toEqual(['escalateTo', 'escalateReason', 'reassignTo', 'snoozeFor', 'snoozeReason', 'resolveNote']);
-    expect(inputs(renderCard(viewOf('ESCALATED'), { roster: teamsRoster(), timeZone: ZONE }))).toEqual(['resolveNote', 'returnInstructions', 'handTo']);
-    const open = renderCard(viewOf('OPEN'), { roster: teamsRoster(), timeZone: ZONE }) as any;
+    expect(inputs(renderCard(viewOf('OPEN'), { timeZone: ZONE }))).toEqual(['escalateTo', 'escalateReason', 'reassignTo', 'snoozeFor', 'snoozeReason', 'resolveNote']);
+    expect(inputs(renderCard(viewOf('ESCALATED'), { timeZone: ZONE }))).toEqual(['resolveNote', 'returnInstructions', 'handTo']);
+    const open = renderCard(viewOf('OPEN'), { timeZone: ZONE }) as any;
     const escalate = open.actions.find((a: any) => a.title === 'Escalate to physician');
-    expect(escalate.card.body[0].choices.map((c: any) => c.value)).toEqual(['pool', 'dr-alvarez', 'dr-baker', 'dr-cho']);
+    expect(escalate.card.body[0].choices.map((c: any) => c.value)).toEqual(['dr-alvarez', 'dr-baker', 'dr-cho', 'pool']);
+    expect(escalate.card.body[0].value).toBe('dr-cho'); // the card's defaultChoice: the patient's PCP
     expect(escalate.card.body[1]).toMatchObject({ isRequired: true, maxLength: 1000 });
     const reassign = open.actions.find((a: any) => a.title === 'Reassign');
     expect(reassign.card.body[0].choices.map((c: any) => c.value)).toEqual(['chris-park', 'taylor-brooks', 'jordan-kim']);
   });
 
   it('offers the other physicians, not the assignee, when handing over', () => {
-    const card = renderCard(viewOf('ESCALATED'), { roster: teamsRoster(), timeZone: ZONE }) as any;
+    const card = renderCard(viewOf('ESCALATED'), { timeZone: ZONE }) as any;
     const hand = card.actions.find((a: any) => a.title === 'Hand to another physician');
     expect(hand.card.body[0].choices.map((c: any) => c.value)).toEqual(['dr-alvarez', 'dr-baker']);
   });
 
   it('shows patient-written text literally: markdown and links in a message do nothing', () => {
     const view = viewOf('OPEN', {}, teamsRoster(), 'Please **call** me [here](https://evil.example) now');
-    const card = renderCard(view, { roster: teamsRoster(), timeZone: ZONE });
+    const card = renderCard(view, { timeZone: ZONE });
     const json = JSON.stringify(card);
     expect(json).toContain('{"type":"RichTextBlock","inlines":[{"type":"TextRun","text":"Please **call** me [here](https://evil.example) now"}]}');
     expectValidCard(card);
@@ -89,14 +92,14 @@ describe('Adaptive Card rendering', () => {
     const text = 'Ünïcödé text with every kind of 字符 '.repeat(2_000);
     const view = viewOf('OPEN', {}, roster, text);
     const messages = Array.from({ length: 30 }, (_, i) => ({ subject: `Subject ${i}`, body: text, sentAt: NOW }));
-    for (const card of [renderCard(view, { roster, timeZone: ZONE }), renderCard(view, { roster, timeZone: ZONE, messages, notice: { tone: 'accent', text: 'x' } })]) {
+    for (const card of [renderCard(view, { timeZone: ZONE }), renderCard(view, { timeZone: ZONE, messages, notice: { tone: 'accent', text: 'x' } })]) {
       expect(cardBytes(card)).toBeLessThan(CARD_BYTE_LIMIT);
       expect(cardProblems(card)).toEqual([]);
     }
   });
 
   it('marks a red flag and a missed target on the card', () => {
-    const card = renderCard(viewOf('OPEN', { redFlags: ['chest pain'], priority: 'stat', category: 'red-flag', claimDueAt: new Date('2026-12-01T14:30:00Z') }), { roster: teamsRoster(), timeZone: ZONE }) as any;
+    const card = renderCard(viewOf('OPEN', { redFlags: ['chest pain'], priority: 'stat', category: 'red-flag', claimDueAt: new Date('2026-12-01T14:30:00Z') }), { timeZone: ZONE }) as any;
     expect(card.body[0].style).toBe('attention');
     expect(cardText(card)).toContain('Red flag: chest pain: a clinician reviews this within minutes.');
     expect(cardText(card)).toContain('STAT');
@@ -106,7 +109,7 @@ describe('Adaptive Card rendering', () => {
   });
 
   it('puts the private notice first and the messages in their own block', () => {
-    const card = renderCard(viewOf('CLAIMED'), { roster: teamsRoster(), timeZone: ZONE, notice: { tone: 'warning', text: 'Already claimed by Taylor Brooks, MA.' }, messages: [{ subject: 'Refill', body: 'hello', sentAt: NOW }] }) as any;
+    const card = renderCard(viewOf('CLAIMED'), { timeZone: ZONE, notice: { tone: 'warning', text: 'Already claimed by Taylor Brooks, MA.' }, messages: [{ subject: 'Refill', body: 'hello', sentAt: NOW }] }) as any;
     expect(card.body[0]).toMatchObject({ type: 'Container', style: 'warning' });
     expect(cardText(card)).toContain('Only you can see this');
     expectValidCard(card);
@@ -114,7 +117,7 @@ describe('Adaptive Card rendering', () => {
 
   it('shows the escalation reason only on the assignee’s copy (or where config shows text); the channel card says it was recorded', () => {
     const i = item({ state: 'ESCALATED', ownerId: 'dr-cho', escalatedBy: 'taylor-brooks', escalationReason: 'BP 190/110 with a headache', everEscalated: true });
-    const view = (o: Partial<Parameters<typeof buildCard>[1]>) => cardText(renderCard(buildCard(i, { roster: teamsRoster(), now: NOW, messageText: 'none', excerptLength: 200, ...o }), { roster: teamsRoster(), timeZone: ZONE }));
+    const view = (o: Partial<Parameters<typeof buildCard>[1]>) => cardText(renderCard(buildCard(i, { roster: teamsRoster(), now: NOW, messageText: 'none', excerptLength: 200, ...o }), { timeZone: ZONE }));
     const channel = view({});
     expect(channel).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho — reason recorded');
     expect(channel).not.toContain('190/110');
@@ -122,7 +125,7 @@ describe('Adaptive Card rendering', () => {
   });
 
   it('puts the team’s notes in the private View message answer', () => {
-    const card = renderCard(viewOf('CLAIMED'), { roster: teamsRoster(), timeZone: ZONE, messages: [{ subject: null, body: 'hi', sentAt: NOW }], notes: [{ at: NOW, by: 'Dr. Grace Cho', what: 'returned', text: 'approve 30 days' }] });
+    const card = renderCard(viewOf('CLAIMED'), { timeZone: ZONE, messages: [{ subject: null, body: 'hi', sentAt: NOW }], notes: [{ at: NOW, by: 'Dr. Grace Cho', what: 'returned', text: 'approve 30 days' }] });
     expectValidCard(card);
     expect(cardText(card)).toContain('approve 30 days');
     expect(cardText(card)).toContain('Dr. Grace Cho returned');

@@ -8,7 +8,7 @@ import type { ChatAdapter } from '../../../src/app/chat-adapter.ts';
 import type { AppContext } from '../../../src/app/context.ts';
 import { ingestMessage } from '../../../src/app/ingest-message.ts';
 import { OutboxWorker } from '../../../src/app/outbox-worker.ts';
-import { Roster, type StaffMember } from '../../../src/domain/roster.ts';
+import { Roster, type QueueDef, type StaffMember } from '../../../src/domain/roster.ts';
 import { createHttpApp, listen, type RunningServer } from '../../../src/ingest/server.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
@@ -49,8 +49,8 @@ export const STRANGER_AAD = '0a1b2c3d-0099-4000-8000-000000000099';
 /** Test-only refills staff `clicker-01…`, for many people clicking at once. */
 export const clickerAad = (n: number) => `0a1b2c3d-1${String(n).padStart(3, '0')}-4000-8000-000000000000`;
 
-/** The example roster with Teams ids and channels, plus `extraRefills` clickers in the refills queue. */
-export function teamsRoster(extraRefills = 0): Roster {
+/** The example roster with Teams ids and channels, plus `extraRefills` clickers in the refills queue; `editQueue` changes queues (a tag, a lead who is not a member). */
+export function teamsRoster(extraRefills = 0, editQueue: (q: QueueDef) => QueueDef = (q) => q): Roster {
   const base = exampleConfig().roster;
   const extra: StaffMember[] = Array.from({ length: extraRefills }, (_, i) => {
     const id = String(i + 1).padStart(2, '0');
@@ -59,7 +59,7 @@ export function teamsRoster(extraRefills = 0): Roster {
   for (const e of extra) AAD[e.key] = e.teamsAadId!;
   return new Roster(
     [...base.staff.map((s) => ({ ...s, teamsAadId: AAD[s.key] })), ...extra],
-    base.queues.map((q) => ({
+    base.queues.map((q) => editQueue({
       ...q,
       teamsChannel: CHANNELS[q.key as keyof typeof CHANNELS],
       members: q.key === 'refills' ? [...q.members, ...extra.map((e) => e.key)] : q.members,
@@ -166,12 +166,12 @@ export interface TeamsHarness {
 
 let n = 0;
 
-export async function startTeamsHarness(o: { platforms?: string[]; options?: Partial<TeamsAdapterOptions>; messageText?: 'none' | 'excerpt' | 'full'; extraRefills?: number; openDb?: () => Promise<TestDb> } = {}): Promise<TeamsHarness> {
+export async function startTeamsHarness(o: { platforms?: string[]; options?: Partial<TeamsAdapterOptions>; messageText?: 'none' | 'excerpt' | 'full'; extraRefills?: number; editQueue?: (q: QueueDef) => QueueDef; openDb?: () => Promise<TestDb> } = {}): Promise<TeamsHarness> {
   const fake = await new FakeConnector().start();
   const testDb: TestDb = await (o.openDb ?? (() => openTestDb('pglite')))();
   const clock = new FixedClock();
   const base = contextFor(new PrismaStore(testDb.db.prisma), clock, o.platforms ?? ['teams']);
-  const ctx: AppContext = { ...base, roster: teamsRoster(o.extraRefills ?? 0), card: { ...base.card, messageText: o.messageText ?? base.card.messageText } };
+  const ctx: AppContext = { ...base, roster: teamsRoster(o.extraRefills ?? 0, o.editQueue), card: { ...base.card, messageText: o.messageText ?? base.card.messageText } };
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const teams = createTeamsAdapter({ ctx, logger, poolChannel: POOL_CHANNEL, authDisabled: true, ...o.options });
@@ -237,7 +237,7 @@ export async function startTeamsHarness(o: { platforms?: string[]; options?: Par
     async seededItem(over = {}) {
       const r = await ingestMessage(ctx, portalMessage({ externalId: `s-${++n}`, ...over }));
       const item = (await ctx.store.findItem(r.itemId))!;
-      const content = renderCard(await cardForItem(ctx, item), { roster: ctx.roster, timeZone: ctx.sla.calendar.timezone });
+      const content = renderCard(await cardForItem(ctx, item), { timeZone: ctx.sla.calendar.timezone });
       const channel = ctx.roster.queue(item.queue)!.teamsChannel!;
       const id = String(1_800_000_000_000 + ++n);
       const card: HeldMessage = { conversationId: channel, id, activity: { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }] }, updates: 0 };

@@ -58,12 +58,12 @@ describe('Teams: rate limits and failures', () => {
     h.fake.failNext('update', 429, { 'retry-after': '1' });
     const r = await h.click('taylor-brooks', card, 'item.claim');
     expect(r.status).toBe(200);
-    expect(cardText(r.card)).toContain('Claimed · Taylor Brooks, MA'); // the clicker sees the result at once
-    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).not.toContain('Claimed ·'); // the shared card is behind
+    expect(cardText(r.card)).toContain('Claimed: Taylor Brooks, MA'); // the clicker sees the result at once
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).not.toContain('Claimed:'); // the shared card is behind
     await new Promise((res) => setTimeout(res, 1_100));
     h.clock.advance(60_000);
     await h.deliver();
-    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed · Taylor Brooks, MA');
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed: Taylor Brooks, MA');
     expect((await h.ctx.store.findItem(itemId))!.ownerId).toBe('taylor-brooks');
   });
 
@@ -73,7 +73,7 @@ describe('Teams: rate limits and failures', () => {
     const t0 = Date.now();
     const r = await h.click('taylor-brooks', card, 'item.claim');
     expect(Date.now() - t0).toBeLessThan(2_000);
-    expect(cardText(r.card)).toContain('Claimed · Taylor Brooks, MA');
+    expect(cardText(r.card)).toContain('Claimed: Taylor Brooks, MA');
     expect(h.logs.some((l) => l.includes('card refresh left to the outbox'))).toBe(true);
   });
 

@@ -64,13 +64,13 @@ describe('Teams: channels and cards', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expectValidCard(r.card);
-    expect(cardText(r.card)).toContain('Claimed · Taylor Brooks, MA');
+    expect(cardText(r.card)).toContain('Claimed: Taylor Brooks, MA');
     expect(executeActions(r.card).map((a) => a.verb)).toContain('item.release');
     // REPLACE_FOR_ALL: the message itself was updated in the same turn, so every member sees it.
     const put = h.fake.ok('update').slice(putsBefore)[0]!;
     expect(put.activityId).toBe(card.id);
     expect(put.conversationId).toBe(`${CHANNELS.refills};messageid=${card.id}`);
-    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed · Taylor Brooks, MA');
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed: Taylor Brooks, MA');
     const trail = await h.ctx.store.auditOf(itemId);
     expect(trail.at(-1)).toMatchObject({ action: 'item.claim', actor: 'taylor-brooks', platform: 'teams', fromState: 'OPEN', toState: 'CLAIMED' });
     await h.deliver();
@@ -86,7 +86,7 @@ describe('Teams: channels and cards', () => {
     expect(['taylor-brooks', 'chris-park']).toContain(item.ownerId);
     const [win, lose] = item.ownerId === 'taylor-brooks' ? [a, b] : [b, a];
     const winner = item.ownerId === 'taylor-brooks' ? 'Taylor Brooks, MA' : 'Chris Park, MA';
-    expect(cardText(win.card)).toContain(`Claimed · ${winner}`);
+    expect(cardText(win.card)).toContain(`Claimed: ${winner}`);
     expect(cardText(lose.card)).toContain(`Already claimed by ${winner}.`);
     expectValidCard(lose.card);
     // Only the winner's click replaced the shared card; the loser's answer went to them alone.
@@ -134,7 +134,7 @@ describe('Teams: channels and cards', () => {
   it('snoozes and reassigns with the inputs typed into the card', async () => {
     const { itemId, card } = await h.newItem();
     const r = await h.click('chris-park', card, 'item.reassign', { reassignTo: 'jordan-kim' });
-    expect(cardText(r.card)).toContain('Claimed · Jordan Kim, RN');
+    expect(cardText(r.card)).toContain('Claimed: Jordan Kim, RN');
     const updated = { ...card, activity: h.fake.messages.get(card.id)!.activity };
     const s = await h.click('jordan-kim', updated, 'item.snooze', { snoozeFor: '240', snoozeReason: 'pharmacy callback' });
     expect(cardText(s.card)).toContain('Snoozed');
@@ -161,7 +161,7 @@ describe('Teams: channels and cards', () => {
     });
     expect(r.status).toBe(200);
     expect((await h.ctx.store.findItem(itemId))!.ownerId).toBe('taylor-brooks');
-    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed · Taylor Brooks, MA');
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed: Taylor Brooks, MA');
   });
 
   it('an item claimed on another platform updates its Teams card', async () => {
@@ -169,7 +169,7 @@ describe('Teams: channels and cards', () => {
     const r = await actOnItem(h.ctx, { itemId, actorKey: 'chris-park', platform: 'slack', command: { type: 'claim' } });
     expect(r.ok).toBe(true);
     await h.deliver();
-    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed · Chris Park, MA');
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed: Chris Park, MA');
     expect(h.fake.messagesIn(CHANNELS.refills).some((m) => m.conversationId.endsWith(`messageid=${card.id}`) && m.activity.text === 'Claimed by Chris Park, MA')).toBe(true);
   });
 

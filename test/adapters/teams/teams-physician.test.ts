@@ -18,7 +18,7 @@ describe('Teams: physicians', () => {
   async function escalatedToCho(reason: string) {
     const { itemId, card } = await h.newItem();
     const r = await h.click('taylor-brooks', card, 'item.escalate', { escalateTo: 'dr-cho', escalateReason: reason });
-    expect(cardText(r.card)).toContain('With a physician · Dr. Grace Cho');
+    expect(cardText(r.card)).toContain('With a physician: Dr. Grace Cho');
     await h.deliver();
     const chat = (await h.ctx.store.findConversationRef(refKeys.user(AAD['dr-cho']!))) as { conversation: { id: string } } | null;
     if (!chat) throw new Error('no chat with dr-cho was stored');
@@ -55,19 +55,19 @@ describe('Teams: physicians', () => {
     const r = await h.click('dr-cho', dm, 'item.resolve', { resolveNote: 'Called pharmacy' });
     expect(r.status).toBe(200);
     expectValidCard(r.card);
-    expect(cardText(r.card)).toContain('Resolved · Dr. Grace Cho');
+    expect(cardText(r.card)).toContain('Resolved: Dr. Grace Cho');
     expect(cardText(cardOf(h.fake.messages.get(dm.id)!))).toContain('Resolved'); // replaced in the turn, for the chat
     await h.deliver();
-    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Resolved · Dr. Grace Cho');
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Resolved: Dr. Grace Cho');
     expect((await h.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.resolve', actor: 'dr-cho', platform: 'teams', reason: 'Called pharmacy' });
   });
 
   it('the physician returns it to the team with instructions: the thread says so, the instructions go to the one it returns to', async () => {
     const { itemId, card, chatId } = await escalatedToCho('Needs a decision');
     const r = await h.click('dr-cho', latestDm(chatId), 'item.return', { returnInstructions: 'Approve 30 days and book a visit' });
-    expect(cardText(r.card)).toContain('Claimed · Taylor Brooks, MA');
+    expect(cardText(r.card)).toContain('Claimed: Taylor Brooks, MA');
     await h.deliver();
-    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed · Taylor Brooks, MA');
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed: Taylor Brooks, MA');
     const note = h.fake.messagesIn(CHANNELS.refills).filter((m) => m.conversationId.endsWith(`messageid=${card.id}`)).at(-1);
     expect(note?.activity.text).toBe('Returned to the team by Dr. Grace Cho (to Taylor Brooks, MA) — instructions recorded');
     expect((await h.ctx.store.findItem(itemId))!.state).toBe('CLAIMED');
@@ -85,7 +85,7 @@ describe('Teams: physicians', () => {
     const create = h.fake.ok('create').slice(creates)[0]!;
     expect(create.body.members).toEqual([{ id: AAD['dr-alvarez'] }]);
     const alvarez = (await h.ctx.store.findConversationRef(refKeys.user(AAD['dr-alvarez']!))) as { conversation: { id: string } };
-    expect(cardText(cardOf(latestDm(alvarez.conversation.id)))).toContain('With a physician · Dr. Elena Alvarez');
+    expect(cardText(cardOf(latestDm(alvarez.conversation.id)))).toContain('With a physician: Dr. Elena Alvarez');
     // Dr. Cho's copy is refreshed too: she sees it moved on.
     expect(cardText(cardOf(h.fake.messages.get(latestDm(chatId).id)!))).toContain('Dr. Elena Alvarez');
   });
@@ -106,7 +106,7 @@ describe('Teams: physicians', () => {
     const pool = h.fake.cardsIn(POOL_CHANNEL).at(-1)!;
     expect(cardText(cardOf(pool))).toContain('Escalated to you: Any physician please');
     const r = await h.click('dr-alvarez', pool, 'item.claim');
-    expect(cardText(r.card)).toContain('With a physician · Dr. Elena Alvarez');
+    expect(cardText(r.card)).toContain('With a physician: Dr. Elena Alvarez');
     await h.deliver();
     expect((await h.ctx.store.findItem(itemId))!.ownerId).toBe('dr-alvarez');
     expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Dr. Elena Alvarez');
