@@ -70,10 +70,16 @@ describe('a dead bot token', () => {
     await waitFor(async () => (await h.ctx.store.findItem(itemId))?.state === 'CLAIMED', 5_000, 'claimed');
     await h.deliver();
     expect(h.adapter.connected()).toBe(false);
-    // One call met the error; the rest of the deliveries (the thread note) did not reach Slack.
-    expect(nonAuthCallsSince(t0)).toEqual(['chat.update']);
-    expect(h.fake.callsOf('chat.update').at(-1)!.result).toEqual({ ok: false, error: 'invalid_auth' });
+    // The card update and its thread note travel on separate lanes (workspace-wide chat.update,
+    // the channel's chat.postMessage), so both may be in flight when the first invalid_auth comes
+    // back: each met the error, and nothing after them reached Slack.
+    const inFlight = h.fake.calls.filter((c) => c.at >= t0 && c.method !== 'auth.test');
+    expect(inFlight.map((c) => c.method)).toContain('chat.update');
+    expect(inFlight.every((c) => ['chat.update', 'chat.postMessage'].includes(c.method) && c.result?.ok === false)).toBe(true);
     expect(h.fake.replies(card.channel, card.ts)).toHaveLength(0);
+    await h.ingest(); // the next delivery is not sent
+    await h.deliver();
+    expect(nonAuthCallsSince(t0)).toHaveLength(inFlight.length);
     expect(logLines('Slack rejects the bot token (invalid_auth)')).toHaveLength(1);
     expect(await readyz()).toMatchObject({ status: 503 });
     h.fake.tokenDead = null;

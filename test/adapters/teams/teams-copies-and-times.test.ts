@@ -24,7 +24,7 @@ describe('Teams: DM and pool copies keep their intro line', () => {
 
     const r = await h.click('dr-cho', dm, 'item.resolve', { resolveNote: 'Called the pharmacy' });
     expect(r.status).toBe(200);
-    expect(cardText(r.card)).toContain('Resolved · Dr. Grace Cho');
+    expect(cardText(r.card)).toContain('Resolved: Dr. Grace Cho');
     expect(cardText(r.card)).toContain('Escalated to you: Dose above protocol');
     // REPLACE_FOR_ALL put the same card into the chat message in the turn.
     const inTurn = h.fake.calls.filter((c) => c.op === 'update' && c.activityId === dm.id).at(-1)!;
@@ -48,7 +48,7 @@ describe('Teams: DM and pool copies keep their intro line', () => {
     expect(cardText(denied.card)).toContain('You are not allowed');
     expect(cardText(denied.card)).toContain('Escalated to you: Any physician please');
     const r = await h.click('dr-alvarez', pool, 'item.claim');
-    expect(cardText(r.card)).toContain('With a physician · Dr. Elena Alvarez');
+    expect(cardText(r.card)).toContain('With a physician: Dr. Elena Alvarez');
     expect(cardText(r.card)).toContain('Escalated to you: Any physician please');
   });
 });

@@ -31,7 +31,7 @@ describe('Teams: per-user buttons (Universal Actions refresh)', () => {
     const c = cardOf(card);
     expectValidCard(c);
     expect(c.refresh).toEqual({
-      action: { type: 'Action.Execute', title: 'Refresh', verb: 'card.refresh', data: { itemId, version: 1 } },
+      action: { type: 'Action.Execute', title: 'Refresh', verb: 'card.refresh', data: { itemId, version: 1, state: 'OPEN', ownerId: null } },
       // Refills: chris-park (lead), taylor-brooks, jordan-kim (no Teams id learned yet: left out); morgan-lee (manager).
       userIds: ['29:chris-park', '29:taylor-brooks', '29:morgan-lee'],
     });
