@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/databases.ts';
+import { pgliteTemplate, tempDir } from '../support/databases.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/baton.js');
@@ -91,6 +91,7 @@ describe('baton CLI', () => {
   it('refuses to open the embedded database a running server holds, naming the server', async () => {
     const data = tempDir();
     dirs.push(data);
+    fs.cpSync(await pgliteTemplate(), data, { recursive: true }); // migrated already: the test above covers migrating
     const secret = 'cli-test-secret-0123456789';
     const server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, BATON_DATA_DIR: data, PORT: '0', LOG_LEVEL: 'silent', INGEST_SECRET: secret } });
     try {
@@ -118,6 +119,7 @@ describe('baton CLI', () => {
   it('rehearses a sweep and a digest at a given time on the embedded database', async () => {
     const data = tempDir();
     dirs.push(data);
+    fs.cpSync(await pgliteTemplate(), data, { recursive: true }); // migrated already: the test above covers migrating
     const env = { BATON_DATA_DIR: data };
     const f = file('s.ndjson', msg('s1', 'I have had a rash for a week, is this normal?', { subject: 'question', sentAt: '2026-12-01T15:00:00Z' }));
     expect((await baton(['ingest', f], env)).code).toBe(0);

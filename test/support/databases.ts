@@ -44,7 +44,7 @@ export interface TestDb {
  * a hash of the migrations, so a new migration makes a new template. Made in a private folder
  * and renamed into place, so two test workers racing to make it both end up with a whole one.
  */
-async function pgliteTemplate(): Promise<string> {
+export async function pgliteTemplate(): Promise<string> {
   const migrations = path.join(import.meta.dirname, '../../prisma/migrations');
   const hash = createHash('sha256');
   for (const d of fs.readdirSync(migrations).sort()) {
