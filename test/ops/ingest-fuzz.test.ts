@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  * A failure names the request number (the seed is fixed per database), so it can be replayed.
  */
 const SEED = 20261129;
-const REQUESTS_PER_DATABASE = 1200;
+const REQUESTS_PER_DATABASE = 800;
 
 /** A seeded generator so a failing case can be replayed. */
 function rng(seed: number) {

@@ -166,7 +166,7 @@ export interface TeamsHarness {
 
 let n = 0;
 
-export async function startTeamsHarness(o: { platforms?: string[]; options?: Partial<TeamsAdapterOptions>; messageText?: 'none' | 'excerpt' | 'full'; extraRefills?: number; editQueue?: (q: QueueDef) => QueueDef; openDb?: () => Promise<TestDb>; paced?: boolean } = {}): Promise<TeamsHarness> {
+export async function startTeamsHarness(o: { platforms?: string[]; options?: Partial<TeamsAdapterOptions>; messageText?: 'none' | 'excerpt' | 'full'; extraRefills?: number; editQueue?: (q: QueueDef) => QueueDef; openDb?: () => Promise<TestDb> } = {}): Promise<TeamsHarness> {
   const fake = await new FakeConnector().start();
   const testDb: TestDb = await (o.openDb ?? (() => openTestDb('pglite')))();
   const clock = new FixedClock();
@@ -177,8 +177,9 @@ export async function startTeamsHarness(o: { platforms?: string[]; options?: Par
   const teams = createTeamsAdapter({ ctx, logger, poolChannel: POOL_CHANNEL, authDisabled: true, ...o.options });
   await teams.adapter.start();
   const adapters = new Map<string, ChatAdapter>([['teams', teams.adapter]]);
-  // Teams' per-conversation pacing (500 ms a call) only slows tests that do not measure it; `paced` keeps it.
-  const worker = new OutboxWorker(ctx, adapters, o.paced ? {} : { paceMs: { teams: 0 } });
+  // Teams' own pacing (500 ms a call per conversation) stays on: the adapter's rate gate enforces
+  // 60 calls per 30 s per conversation, and a faster outbox would only meet its refusals.
+  const worker = new OutboxWorker(ctx, adapters);
   const app = createHttpApp({
     app: ctx,
     logger,
