@@ -37,6 +37,18 @@ export interface IngestResult {
 
 const summary = (item: WorkItem, duplicate: boolean): IngestResult => ({ itemId: item.id, queue: item.queue, priority: item.priority, duplicate });
 
+/**
+ * A message names a thread (its `threadId`, or the message it answers) that belongs to another
+ * patient. A thread is one patient's conversation: joining it would put this patient's words on
+ * another patient's card and in their "View message". Which link joined it is named, never the ids.
+ */
+export class ThreadOfAnotherPatient extends Error {
+  constructor(readonly via: 'threadId' | 'inResponseTo') {
+    super('the thread this message names belongs to another patient');
+    this.name = 'ThreadOfAnotherPatient';
+  }
+}
+
 /** A request's messages could not all be stored, so none was: which one failed (`index`), and why (`cause`). */
 export class IngestFailed extends Error {
   constructor(
@@ -96,6 +108,7 @@ async function ingestInto(ctx: AppContext, tx: IngestTx, msg: IncomingMessage): 
     const threadKey = await threadKeyOf(tx, msg);
     const t = triage({ subject: msg.subject, body: msg.body, categoryHint: msg.category }, ctx.triageRules);
     const thread = await tx.findItemByThread(threadKey);
+    if (thread && thread.patientId !== msg.patient.id) throw new ThreadOfAnotherPatient(msg.threadId ? 'threadId' : 'inResponseTo');
     const message: NewMessage = {
       id: ctx.newId(),
       source: msg.source,

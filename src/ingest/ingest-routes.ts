@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { AppContext } from '../app/context.ts';
-import { IngestFailed, ingestMessages, type IncomingMessage } from '../app/ingest-message.ts';
+import { IngestFailed, ingestMessages, ThreadOfAnotherPatient, type IncomingMessage } from '../app/ingest-message.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { bundleSchema, communicationSchema, fromCommunication, isThreadHeader } from './fhir-schema.ts';
@@ -28,18 +28,24 @@ export interface IngestDeps {
  * stored; then the request is stored as ONE transaction: all of its messages or none (idempotent,
  * so a retried batch is safe). 202 when something new was stored, 200 when everything was a repeat.
  */
+/** Where each format keeps what joins a message to a thread, and the patient: for the 409 that names both. */
+type ThreadFields = Record<'threadId' | 'inResponseTo' | 'patient', string>;
+const GENERIC_FIELDS: ThreadFields = { threadId: 'threadId', inResponseTo: 'threadId', patient: 'patient.id' };
+const FHIR_FIELDS: ThreadFields = { threadId: 'partOf', inResponseTo: 'inResponseTo', patient: 'subject' };
+const FHIR_BUNDLE_FIELDS: ThreadFields = { threadId: 'resource.partOf', inResponseTo: 'resource.inResponseTo', patient: 'resource.subject' };
+
 export function ingestRoutes(deps: IngestDeps): Router {
   const r = Router();
   r.use(['/v1/messages', '/fhir/r4'], express.raw({ type: () => true, limit: MAX_BODY_BYTES }));
 
   /** `entryPath(i)`: how the answer names message i of the request (`[3]`, `entry[3]`), or '(request)' for a single one. */
-  const store = async (messages: IncomingMessage[], single: boolean, res: express.Response, entryPath: (i: number) => string, skipped: Problem[] = []) => {
+  const store = async (messages: IncomingMessage[], single: boolean, res: express.Response, entryPath: (i: number) => string, skipped: Problem[] = [], fields: ThreadFields = GENERIC_FIELDS) => {
     const end = deps.metrics.ingestSeconds.startTimer();
     let results;
     try {
       results = await ingestMessages(deps.app, messages);
     } catch (e) {
-      throw storeFailure(e, single ? () => '(request)' : entryPath, single);
+      throw storeFailure(e, single ? () => '(request)' : entryPath, single, fields);
     } finally {
       end();
     }
@@ -56,10 +62,19 @@ export function ingestRoutes(deps: IngestDeps): Router {
    * behind the schema's bounds) are the sender's to fix: 400. Anything else goes on to the error
    * handler (503 when the database is down, else 500), carrying the entry's path.
    */
-  const storeFailure = (e: unknown, entryPath: (i: number) => string, single: boolean) => {
+  const storeFailure = (e: unknown, entryPath: (i: number) => string, single: boolean, fields: ThreadFields) => {
     const index = e instanceof IngestFailed ? e.index : undefined;
     const path = index === undefined ? '(request)' : entryPath(index);
     const nothing = single ? 'nothing was stored' : 'nothing from this request was stored';
+    const cause = e instanceof IngestFailed ? e.cause : e;
+    if (cause instanceof ThreadOfAnotherPatient) {
+      deps.metrics.ingested.inc({ outcome: 'invalid' });
+      const at = (field: string) => (path === '(request)' ? field : `${path}.${field}`);
+      return new HttpError(409, 'message.thread_of_another_patient', `A thread belongs to one patient, and this message names another patient's; ${nothing}.`, [
+        { path: at(fields[cause.via]), message: "names a thread that belongs to another patient: check the thread id the EHR sent" },
+        { path: at(fields.patient), message: 'is not the patient of that thread' },
+      ]);
+    }
     if (isDataRejected(e)) {
       deps.metrics.ingested.inc({ outcome: 'invalid' });
       return new HttpError(400, 'request.unstorable', `The database refused a value; ${nothing}.`, [{ path, message: 'holds a value the database cannot store (out of range or too long)' }]);
@@ -97,7 +112,7 @@ export function ingestRoutes(deps: IngestDeps): Router {
     const c = validated(() => parseWith(communicationSchema, body(req)));
     const mapped = fromCommunication(c, deps.app.clock.now());
     if (!mapped.ok) throw invalid(mapped.problems);
-    await store([mapped.message], true, res, () => '(request)');
+    await store([mapped.message], true, res, () => '(request)', [], FHIR_FIELDS);
   }));
 
   r.post('/fhir/r4', asyncRoute(async (req, res) => {
@@ -123,7 +138,7 @@ export function ingestRoutes(deps: IngestDeps): Router {
     });
     if (problems.length) throw invalid(problems);
     if (!messages.length) throw invalid([{ path: 'entry', message: 'no Communication in the bundle carries a message' }]);
-    await store(messages, false, res, (i) => `entry[${entryOf[i]}]`, skipped);
+    await store(messages, false, res, (i) => `entry[${entryOf[i]}]`, skipped, FHIR_BUNDLE_FIELDS);
   }));
   return r;
 }

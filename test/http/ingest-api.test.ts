@@ -51,6 +51,31 @@ describe.each(DB_KINDS)('ingestion API on %s', (kind) => {
     expect(JSON.stringify(body)).not.toContain('Testcase');
   });
 
+  it("refuses a message that names another patient's thread (409 naming both fields), and stores nothing of its request", async () => {
+    const thread = `t-${Math.random().toString(36).slice(2)}`;
+    const first = await postJson(`${s.url}/v1/messages`, message({ threadId: thread }));
+    await postJson(`${s.url}/v1/messages`, message({ threadId: thread, body: 'Any news?' }));
+    const other = await postJson(`${s.url}/v1/messages`, message({ threadId: thread, patient: { id: 'pt-other', name: 'Otto Otherpatient' } }));
+    expect(other.status).toBe(409);
+    expect(other.json.error).toMatchObject({ code: 'message.thread_of_another_patient' });
+    expect(other.json.error.problems.map((p: { path: string }) => p.path)).toEqual(['threadId', 'patient.id']);
+    expect(JSON.stringify(other.json)).not.toMatch(/pt-other|pt-9|Otherpatient|Testcase/);
+    // In a batch: the entry is named, and the good message beside it is not stored either.
+    const fine = message();
+    const batch = await postJson(`${s.url}/v1/messages`, [fine, message({ threadId: thread, patient: { id: 'pt-other' } })]);
+    expect(batch.status).toBe(409);
+    expect(batch.json.error.problems.map((p: { path: string }) => p.path)).toEqual(['[1].threadId', '[1].patient.id']);
+    expect((await postJson(`${s.url}/v1/messages`, fine)).status).toBe(202); // new: the batch stored nothing
+    const item = (await (await fetch(`${s.url}/v1/items/${first.json.itemId}`)).json()) as any;
+    expect(item.item.messageCount).toBe(2);
+    // FHIR: a Communication whose partOf names another patient's thread.
+    const partOf = [{ reference: `Communication/thread-${thread}` }];
+    expect((await postJson(`${s.url}/fhir/r4/Communication`, communication({ partOf }))).status).toBe(202);
+    const fhir = await postJson(`${s.url}/fhir/r4/Communication`, communication({ partOf, subject: { reference: 'Patient/pt-002' } }));
+    expect(fhir.status).toBe(409);
+    expect(fhir.json.error.problems.map((p: { path: string }) => p.path)).toEqual(['partOf', 'subject']);
+  });
+
   it('accepts an array and answers per message', async () => {
     const r = await postJson(`${s.url}/v1/messages`, [message(), message({ body: 'Question about my bill and the copay charge' })]);
     expect(r.status).toBe(202);

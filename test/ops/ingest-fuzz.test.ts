@@ -53,29 +53,41 @@ function generator(r: Rand, kind: string) {
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const noise = (length: number) => Array.from({ length }, () => LETTERS[Math.floor(r() * 26)]).join('');
   const uid = () => `${kind}-${SEED}-${++serial}`;
-  const threads = Array.from({ length: 8 }, (_, i) => `fz-${kind}-${i}`);
+  // A thread belongs to one patient (another patient's message naming it is refused with 409):
+  // each patient's follow-ups go to that patient's thread. Few patients, so threads get long.
+  const threadOf = (patientId: unknown) => (typeof patientId === 'string' && /^pt-[a-z0-9]+$/.test(patientId) ? `fz-${kind}-${patientId}` : undefined);
 
-  const generic = (over: Record<string, unknown> = {}): Record<string, any> => ({
-    source: 'portal',
-    externalId: `fz-${uid()}`,
-    ...(r() < 0.4 ? { threadId: pick(threads) } : {}),
-    sentAt: '2026-12-01T14:55:00Z',
-    patient: { id: `pt-${int(1, 40)}`, name: 'Fuzz Patient', mrn: String(int(10_000_000, 99_999_999)) },
-    subject: 'Question',
-    body: pick(BODIES),
-    ...over,
-  });
-  const fhir = (over: Record<string, unknown> = {}): Record<string, any> => ({
-    resourceType: 'Communication',
-    id: `c-${uid()}`,
-    identifier: [{ system: 'urn:example:fuzz', value: `FZ-${uid()}` }],
-    status: 'completed',
-    subject: { reference: `Patient/pt-${int(1, 40)}` },
-    sent: '2026-12-01T13:05:00Z',
-    payload: [{ contentString: pick(BODIES) }],
-    ...(r() < 0.3 ? { partOf: [pick([{ reference: `Communication/${pick(threads)}` }, { identifier: { system: 'urn:t', value: pick(threads) } }, { display: 'Thread' }])] } : {}),
-    ...over,
-  });
+  const generic = (over: Record<string, unknown> = {}): Record<string, any> => {
+    const threaded = r() < 0.4;
+    const m: Record<string, any> = {
+      source: 'portal',
+      externalId: `fz-${uid()}`,
+      sentAt: '2026-12-01T14:55:00Z',
+      patient: { id: `pt-${int(1, 10)}`, name: 'Fuzz Patient', mrn: String(int(10_000_000, 99_999_999)) },
+      subject: 'Question',
+      body: pick(BODIES),
+      ...over,
+    };
+    const thread = threaded && !('threadId' in over) ? threadOf(m.patient?.id) : undefined;
+    return thread ? { ...m, threadId: thread } : m;
+  };
+  const fhir = (over: Record<string, unknown> = {}): Record<string, any> => {
+    const threaded = r() < 0.3;
+    const how = int(0, 2);
+    const c: Record<string, any> = {
+      resourceType: 'Communication',
+      id: `c-${uid()}`,
+      identifier: [{ system: 'urn:example:fuzz', value: `FZ-${uid()}` }],
+      status: 'completed',
+      subject: { reference: `Patient/pt-${int(1, 10)}` },
+      sent: '2026-12-01T13:05:00Z',
+      payload: [{ contentString: pick(BODIES) }],
+      ...over,
+    };
+    const thread = threaded && !('partOf' in over) ? threadOf(String(c.subject?.reference ?? '').replace(/^Patient\//, '')) : undefined;
+    if (!thread) return c;
+    return { ...c, partOf: [[{ reference: `Communication/${thread}` }, { identifier: { system: 'urn:t', value: thread } }, { display: 'Thread' }][how]] };
+  };
   const bundle = (resources: unknown[]) => ({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) });
   const json = (cls: string, path: string, value: unknown, expect: Case['expect'], extra: Partial<Case> = {}): Case => ({ cls, path, body: JSON.stringify(value), headers: JSON_CT, expect, ...extra });
 
