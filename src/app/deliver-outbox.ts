@@ -1,7 +1,7 @@
 import type { DigestModel } from '../domain/digest.ts';
 import { digestText } from '../domain/digest-text.ts';
 import type { AppContext } from './context.ts';
-import { cardForItem } from './item-card.ts';
+import { cardForItem, type CardAudience } from './item-card.ts';
 import { RateLimitedError, type ChatAdapter } from './chat-adapter.ts';
 import { noticeOptions, resolveMention } from './notices.ts';
 import type { OutboxRow } from './ports.ts';
@@ -21,11 +21,6 @@ export function backoffMs(attempts: number, random = Math.random): number {
   return Math.round(base / 2 + random() * (base / 2));
 }
 
-/** The item's card for its channel, and for its assignee's copies (DMs, the pool), which show the staff free text. */
-async function cardsFor(ctx: AppContext, itemId: string) {
-  const item = await ctx.store.findItem(itemId);
-  return item ? { card: await cardForItem(ctx, item, 'channel'), direct: await cardForItem(ctx, item, 'direct') } : null;
-}
 
 async function deliverDigest(ctx: AppContext, adapter: ChatAdapter, row: OutboxRow) {
   const to = ctx.roster.member(String(row.payload.to));
@@ -46,16 +41,19 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
       return { result: 'sent' };
     }
     if (!row.itemId) throw new Error(`outbox row ${row.kind} has no item`);
-    const cards = await cardsFor(ctx, row.itemId);
-    if (!cards) {
+    const item = await ctx.store.findItem(row.itemId);
+    if (!item) {
       await ctx.store.completeOutbox(row.id, now);
       return { result: 'dropped' };
     }
-    const { card, direct } = cards;
+    // Drawn only for the rows that show it: the channel card (posts, updates) and the assignee's
+    // copy with the staff free text (DMs, the pool; an update redraws those copies too).
+    const draw = (audience: CardAudience) => cardForItem(ctx, item, audience);
     const posted = await ctx.store.findPlatformPost(row.itemId, row.platform, 'card');
     switch (row.kind) {
       case 'card.post': {
         if (posted) break; // already posted (a retry after an unknown outcome): never a second card
+        const card = await draw('channel');
         const found = row.attempts > 1 && adapter.findCard ? await adapter.findCard(card) : null;
         const mention = resolveMention(ctx, row.payload.mention);
         const ref = found ?? (await adapter.postCard(card, mention ? { mention } : undefined));
@@ -64,7 +62,7 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
       }
       case 'card.update':
         if (!posted) throw new NotYet('card not posted yet');
-        await adapter.updateCard(posted, card, direct);
+        await adapter.updateCard(posted, await draw('channel'), await draw('direct'));
         break;
       case 'thread.note':
         if (!posted) throw new NotYet('card not posted yet');
@@ -72,7 +70,7 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
         break;
       case 'dm': {
         const to = typeof row.payload.to === 'string' ? (ctx.roster.member(row.payload.to) ?? null) : null;
-        await adapter.sendDirect(to, direct, String(row.payload.text ?? ''));
+        await adapter.sendDirect(to, await draw('direct'), String(row.payload.text ?? ''));
         break;
       }
       default:

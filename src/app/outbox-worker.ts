@@ -1,10 +1,8 @@
 import type { AppContext } from './context.ts';
 import type { ChatAdapter } from './chat-adapter.ts';
 import { deliverOne, type DeliveryResult } from './deliver-outbox.ts';
-import { DEFAULT_PACE_MS, jumpsPosts, LaneGate, laneOf, paceOf } from './outbox-lanes.ts';
+import { jumpsPosts, LaneGate, laneOf, paceOf } from './outbox-lanes.ts';
 import type { OutboxRow } from './ports.ts';
-
-export { DEFAULT_PACE_MS };
 
 export interface OutboxWorkerOptions {
   pollMs?: number;
