@@ -18,7 +18,7 @@ export class SandboxAdapter implements ChatAdapter {
   constructor(
     private readonly hub: EventHub,
     private readonly store: Pick<Store, 'findItem'>,
-    private readonly roster?: Roster,
+    private readonly roster: Roster,
   ) {}
 
   /**
@@ -26,7 +26,7 @@ export class SandboxAdapter implements ChatAdapter {
    * people who work it (members and lead), which is what a clinic's group usually holds.
    */
   private paged(m: Mention): Set<string> {
-    const q = m.queue ? this.roster?.queue(m.queue) : undefined;
+    const q = m.queue ? this.roster.queue(m.queue) : undefined;
     const group = q ? [...q.members, ...(q.lead ? [q.lead] : [])] : m.fallback.map((s) => s.key);
     return new Set([...group, ...m.people.map((s) => s.key)]);
   }

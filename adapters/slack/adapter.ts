@@ -141,12 +141,13 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     await this.update(ref, cardMessage(card));
     if (!direct) return;
     let failed: unknown = null;
+    const notes = this.notesOnce(direct); // read once for all the copies
     for (const post of await this.ctx.store.platformPostsOf(card.itemId, 'slack', 'copy:')) {
       const copy = parseCopyKind(post.kind);
       // A copy drawn at this version already shows it, with the words it was sent with: leave it.
       if (!copy || copy.version >= direct.version) continue;
       try {
-        await this.update(post, await this.copyMessage(copy, direct));
+        await this.update(post, await this.copyMessage(copy, direct, notes));
       } catch (e) {
         if (e instanceof RateLimitedError) throw e;
         failed ??= e;
@@ -164,7 +165,7 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     const post = (await this.ctx.store.platformPostsOf(direct.itemId, 'slack', 'copy:')).find((p) => p.channel === at.channel && p.messageId === at.messageId);
     const copy = post ? parseCopyKind(post.kind) : null;
     if (copy && copy.version >= direct.version) return;
-    await this.update(at, copy ? await this.copyMessage(copy, direct) : cardMessage(direct, { buttons: direct.state !== 'RESOLVED' }));
+    await this.update(at, copy ? await this.copyMessage(copy, direct, this.notesOnce(direct)) : cardMessage(direct, { buttons: direct.state !== 'RESOLVED' }));
   }
 
   /**
@@ -173,20 +174,25 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
    * moment it was sent — so the redrawn copy says for whom it was sent and that it has changed; the
    * reason stays on the card (its escalation section) and in the team notes. Resolved: no buttons.
    */
-  private async copyMessage(copy: CopyKind, direct: CardView): Promise<SlackMessage> {
+  private async copyMessage(copy: CopyKind, direct: CardView, notes: () => Promise<string[]>): Promise<SlackMessage> {
     const intro =
       copy.recipient === 'pool' ? 'Posted for the physician pool; it has changed since. Where it stands now:'
       : copy.recipient.startsWith(POOL_FANOUT) ? 'Sent to every physician (no pool channel); it has changed since. Where it stands now:'
       : 'Baton sent you this earlier; it has changed since. Where it stands now:';
-    const notes = await this.notesFor(copy.recipient, direct);
-    return cardMessage(direct, { intro, notes, notice: 'Update', buttons: direct.state !== 'RESOLVED' });
+    return cardMessage(direct, { intro, notes: await this.notesFor(copy.recipient, direct, notes), notice: 'Update', buttons: direct.state !== 'RESOLVED' });
+  }
+
+  /** The item's last few team notes, read from the audit trail at most once however many copies ask. */
+  private notesOnce(card: CardView): () => Promise<string[]> {
+    let notes: Promise<string[]> | undefined;
+    return () => (notes ??= teamNotes(this.ctx, card.itemId, 5).then((n) => n.map(noteLine)));
   }
 
   /** Physician copies (a DM to a physician, the pool) and any copy of an escalated item carry the team's notes. */
-  private async notesFor(recipient: string, card: CardView): Promise<string[] | undefined> {
+  private async notesFor(recipient: string, card: CardView, notes = this.notesOnce(card)): Promise<string[] | undefined> {
     const physician = recipient === 'pool' || recipient.startsWith(POOL_FANOUT) || this.ctx.roster.member(recipient)?.physician === true;
     if (!physician && card.state !== 'ESCALATED') return undefined;
-    return (await teamNotes(this.ctx, card.itemId, 5)).map(noteLine);
+    return notes();
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, MessageFactory, type ChannelAccount, type TurnContext } from 'botbuilder';
-import { actOnCard } from '../../src/app/act-on-card.ts';
+import { actOnCard, cardForPerson } from '../../src/app/act-on-card.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
@@ -14,7 +14,7 @@ import { asCopy, noticeCard, renderCard, type AdaptiveCardJson, type RenderOptio
 import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
 import type { ConnectorGate } from './connector-gate.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
-import { cardForUser, refreshUserIds } from './user-view.ts';
+import { refreshUserIds } from './user-view.ts';
 
 export const ADAPTIVE_CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 /** The Universal Actions error response type (botbuilder `ActivityHandler.createAdaptiveCardInvokeErrorResponse`). */
@@ -136,7 +136,7 @@ async function refreshed(d: CardActionDeps, context: TurnContext, data: unknown)
   const view = await cardForItem(d.ctx, item, place.audience);
   const refreshFor = place.audience === 'channel' ? await refreshUserIds(d.ctx.roster, d.refs, view) : undefined;
   d.logger.debug({ platform: 'teams', verb: REFRESH_VERB, itemId: item.id, actor: who.key }, 'card refresh');
-  return renderCard(actor ? cardForUser(d.ctx, item, actor, view) : view, {
+  return renderCard(actor ? cardForPerson(d.ctx, item, actor, view) : view, {
     timeZone: d.ctx.sla.calendar.timezone, intro: place.intro, snoozedUntil: item.snoozedUntil, refreshFor,
   });
 }

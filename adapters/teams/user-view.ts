@@ -1,9 +1,5 @@
-import { ABOUT_THE_PROBE, probe, type FormCommand } from '../../src/app/act-on-card.ts';
-import type { AppContext } from '../../src/app/context.ts';
-import type { CardAction, CardCommand, CardView } from '../../src/domain/card.ts';
-import { decide, type Command } from '../../src/domain/commands.ts';
+import type { CardView } from '../../src/domain/card.ts';
 import type { Roster, StaffMember } from '../../src/domain/roster.ts';
-import type { WorkItem } from '../../src/domain/work-item.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
 
 /**
@@ -37,37 +33,4 @@ export async function refreshUserIds(roster: Roster, refs: ConversationRefs, car
   const known = await Promise.all(people.map((p) => refs.member(p.teamsAadId!)));
   const ids = known.flatMap((m) => (m ? [m.id] : []));
   return ids.length ? ids : undefined;
-}
-
-const PLAIN: Partial<Record<CardCommand, Command>> = {
-  'item.claim': { type: 'claim' },
-  'item.release': { type: 'release' },
-  'item.resolve': { type: 'resolve' },
-  'item.reopen': { type: 'reopen' },
-};
-const FORMS: Partial<Record<CardCommand, FormCommand>> = {
-  'item.escalate': 'escalate',
-  'item.reassign': 'reassign',
-  'item.snooze': 'snooze',
-  'item.return': 'return',
-};
-
-/**
- * Would the domain let this person start this action now? Asked of `decide` itself (with the
- * same placeholder inputs the form check uses), so the buttons someone sees are the ones the
- * click would accept. "View message" stays: it is checked, and audited, when clicked.
- */
-function mayStart(ctx: AppContext, item: WorkItem, actor: StaffMember, a: CardAction, now: Date): boolean {
-  if (a.command === 'item.view') return true;
-  const form = FORMS[a.command];
-  const command = form ? probe(form, item, actor, ctx, now) : PLAIN[a.command];
-  if (!command) return false;
-  const d = decide(item, command, actor, ctx.roster, now);
-  return d.ok || ABOUT_THE_PROBE.has(d.code);
-}
-
-/** The card as one person sees it: only the buttons they may use on the item as it is now. */
-export function cardForUser(ctx: AppContext, item: WorkItem, actor: StaffMember, card: CardView): CardView {
-  const now = ctx.clock.now();
-  return { ...card, actions: card.actions.filter((a) => mayStart(ctx, item, actor, a, now)) };
 }

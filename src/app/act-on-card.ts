@@ -1,4 +1,4 @@
-import { STATE_WORDS } from '../domain/card.ts';
+import { STATE_WORDS, type CardAction, type CardCommand, type CardView } from '../domain/card.ts';
 import { decide, type Command, type CommandType } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
@@ -89,7 +89,7 @@ export async function actOnCard(ctx: AppContext, req: CardActRequest): Promise<C
 export type FormCommand = 'escalate' | 'reassign' | 'snooze' | 'return';
 
 /** Placeholder values that let `decide` judge state and permission before the form is filled in. */
-export function probe(command: FormCommand, item: WorkItem, actor: StaffMember, ctx: AppContext, now: Date): Command {
+function probe(command: FormCommand, item: WorkItem, actor: StaffMember, ctx: AppContext, now: Date): Command {
   switch (command) {
     case 'escalate': return { type: 'escalate', reason: 'probe' };
     case 'snooze': return { type: 'snooze', reason: 'probe', until: new Date(now.getTime() + 3_600_000) };
@@ -99,7 +99,7 @@ export function probe(command: FormCommand, item: WorkItem, actor: StaffMember, 
 }
 
 /** Failures that are about the placeholder values, not about this person acting on this item now. */
-export const ABOUT_THE_PROBE: ReadonlySet<string> = new Set(['item.invalid_target', 'item.reason_required']);
+const ABOUT_THE_PROBE: ReadonlySet<string> = new Set(['item.invalid_target', 'item.reason_required']);
 
 /**
  * May this person start `command` on the item (before a form is shown)? Denials are audited.
@@ -114,8 +114,44 @@ export async function checkCardAction(
   const actor = ctx.roster.member(req.actorKey);
   if (!actor) return denied(ctx, req, req.command, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
   if (judgeClick(item, actor.key, req.command, req.seen) === 'stale') return denied(ctx, req, req.command, item, staleFailure(ctx, item));
-  const now = ctx.clock.now();
-  const d = decide(item, probe(req.command, item, actor, ctx, now), actor, ctx.roster, now);
-  if (!d.ok && !ABOUT_THE_PROBE.has(d.code)) return denied(ctx, req, req.command, item, d);
+  const refusal = formRefusal(ctx, item, actor, req.command, ctx.clock.now());
+  if (refusal) return denied(ctx, req, req.command, item, refusal);
   return { ok: true, item };
+}
+
+/** Why `decide` would refuse this person starting the form command now, judged with placeholder values; null when it would not. */
+function formRefusal(ctx: AppContext, item: WorkItem, actor: StaffMember, command: FormCommand, now: Date): Failure | null {
+  const d = decide(item, probe(command, item, actor, ctx, now), actor, ctx.roster, now);
+  return d.ok || ABOUT_THE_PROBE.has(d.code) ? null : d;
+}
+
+const PLAIN: Partial<Record<CardCommand, Command>> = {
+  'item.claim': { type: 'claim' },
+  'item.release': { type: 'release' },
+  'item.resolve': { type: 'resolve' },
+  'item.reopen': { type: 'reopen' },
+};
+const FORMS: Partial<Record<CardCommand, FormCommand>> = {
+  'item.escalate': 'escalate',
+  'item.reassign': 'reassign',
+  'item.snooze': 'snooze',
+  'item.return': 'return',
+};
+
+/**
+ * The card as one person sees it: only the buttons the domain would let them start on the item
+ * now (Teams' per-person views). Asked of `decide` itself, with the form check's placeholder
+ * inputs, so the buttons someone sees are the ones their click would accept. "View message"
+ * stays: it is checked, and audited, when clicked. Nothing is audited here: nobody clicked.
+ */
+export function cardForPerson(ctx: AppContext, item: WorkItem, actor: StaffMember, card: CardView): CardView {
+  const now = ctx.clock.now();
+  const mayStart = (a: CardAction) => {
+    if (a.command === 'item.view') return true;
+    const form = FORMS[a.command];
+    if (form) return formRefusal(ctx, item, actor, form, now) === null;
+    const command = PLAIN[a.command];
+    return command !== undefined && decide(item, command, actor, ctx.roster, now).ok;
+  };
+  return { ...card, actions: card.actions.filter(mayStart) };
 }
