@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../../src/app/context.ts';
 import { RateLimitedError, type ChatAdapter, type Mention, type NoticeOptions, type PostedRef } from '../../src/app/chat-adapter.ts';
 import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
+import { mentionedStaff } from '../../src/app/notices.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
@@ -211,7 +212,7 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
   /** The Slack markup of a port `Mention`: the queue's `slackUserGroup`, else its fallback people; and the people named. */
   private mentionOf(m: Mention): string {
     const group = m.queue ? this.ctx.roster.queue(m.queue)?.slackUserGroup : undefined;
-    return mentionMarkup(group, [...(group ? [] : m.fallback), ...m.people]);
+    return mentionMarkup(group, mentionedStaff(m, group !== undefined));
   }
 
   /** chat.update with the full blocks and the fallback text, always (a text-only update would drop the blocks). */

@@ -111,7 +111,7 @@ const SLACK_GROUP = /^S[A-Z0-9]+$/;
 
 /**
  * Who a notice pages, as Slack mention markup: the queue's user group (`<!subteam^S…>`, which
- * notifies its members), else each fallback person; then the people named in any case. A person
+ * notifies its members), then each person given, once (`mentionedStaff` chooses them). A person
  * with a Slack id is `<@U…>` (Slack notifies them); one without is named in plain, escaped text.
  * Staff only: nothing here comes from a patient.
  */

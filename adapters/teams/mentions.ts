@@ -1,4 +1,5 @@
 import type { Mention } from '../../src/app/chat-adapter.ts';
+import { mentionedStaff } from '../../src/app/notices.ts';
 import type { Roster, StaffMember } from '../../src/domain/roster.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
 
@@ -41,12 +42,7 @@ export async function mentionTargets(m: Mention, roster: Roster, refs: Conversat
   const out: MentionTarget[] = [];
   const tag = m.queue ? roster.queue(m.queue)?.teamsTag : undefined;
   if (tag) out.push({ name: tag.name, entity: { id: tag.id, type: 'tag' } });
-  const seen = new Set<string>();
-  for (const s of [...(tag ? [] : m.fallback), ...m.people]) {
-    if (seen.has(s.key)) continue;
-    seen.add(s.key);
-    out.push(await person(s, refs));
-  }
+  for (const s of mentionedStaff(m, tag !== undefined)) out.push(await person(s, refs));
   return out;
 }
 

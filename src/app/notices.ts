@@ -32,6 +32,15 @@ export function resolveMention(ctx: Pick<AppContext, 'roster'>, spec: unknown): 
   return { queue: spec.queue, fallback, people };
 }
 
+/**
+ * The staff a mention names on a platform, each once: the fallback (the lead) only when the
+ * platform has no paging group for the queue, and the named people in any case.
+ */
+export function mentionedStaff(m: Mention, groupPaged: boolean): StaffMember[] {
+  const seen = new Set<string>();
+  return [...(groupPaged ? [] : m.fallback), ...m.people].filter((s) => !seen.has(s.key) && (seen.add(s.key), true));
+}
+
 /** The delivery options an outbox row's payload asks for. */
 export function noticeOptions(ctx: Pick<AppContext, 'roster'>, payload: Record<string, unknown>): NoticeOptions {
   const mention = resolveMention(ctx, payload.mention);
