@@ -11,7 +11,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { HomePublisher, type HomePublisherOptions } from './home-publisher.ts';
 import { registerInteractions } from './interactions.ts';
 import { ChannelGuard, channelRoles } from './shared-channels.ts';
-import { describeError, platformError, SlackApi } from './web.ts';
+import { DEAD_TOKEN, describeError, platformError, SlackApi } from './web.ts';
 
 export interface SlackAdapterOptions {
   ctx: AppContext;
@@ -96,8 +96,8 @@ export class AckFirst {
   }
 }
 
-/** Slack errors meaning the bot token itself is wrong: fail at start instead of running deaf. */
-const BAD_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope']);
+/** Slack errors meaning the bot token itself is wrong at start: a dead token, or one without the app's scopes. Fail instead of running deaf. */
+const BAD_TOKEN = new Set([...DEAD_TOKEN, 'no_permission', 'missing_scope']);
 
 /**
  * The Slack adapter: Bolt 5 (HTTP receiver on Baton's own express server, or Socket Mode when
