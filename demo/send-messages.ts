@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signRequest } from '../src/ingest/signature.ts';
+import { signRequest } from '../src/http/signature.ts';
 
 export interface FeedOptions {
   url: string;

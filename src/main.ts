@@ -6,7 +6,7 @@ import { OutboxWorker } from './app/outbox-worker.ts';
 import type { Clock } from './app/ports.ts';
 import type { Env } from './config/env.ts';
 import type { BatonConfig } from './config/load.ts';
-import { createHttpApp, listen } from './ingest/server.ts';
+import { createHttpApp, listen } from './http/server.ts';
 import type { Router } from 'express';
 import { createSandbox } from '../adapters/sandbox/index.ts';
 import type { Logger } from './observability/logger.ts';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../../src/app/context.ts';
 import { digestModel, type DigestSettings } from '../../src/app/digest.ts';
 import { digestText } from '../../src/domain/digest-text.ts';
-import { asyncRoute, HttpError } from '../../src/ingest/http-errors.ts';
+import { asyncRoute, HttpError } from '../../src/http/http-errors.ts';
 import { viewerOf } from './viewer.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Roster, StaffMember } from '../../src/domain/roster.ts';
-import { HttpError } from '../../src/ingest/http-errors.ts';
+import { HttpError } from '../../src/http/http-errors.ts';
 import { isSupervisor } from './visibility.ts';
 
 export const READ_ONLY_REASON =

@@ -1,7 +1,7 @@
 import { ingestMessage } from '../app/ingest-message.ts';
 import type { Env } from '../config/env.ts';
 import { EXAMPLE_CONFIG } from '../config/load.ts';
-import { signRequest } from '../ingest/signature.ts';
+import { signRequest } from '../http/signature.ts';
 import { buildContext, platformsFor, startBaton, systemClock, UNSIGNED_API_WARNING } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import { DataDirBusyError } from '../store/data-dir-lock.ts';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { IncomingMessage } from '../app/ingest-message.ts';
-import { bundleSchema, communicationSchema, fromCommunication, isThreadHeader } from '../ingest/fhir-schema.ts';
-import { fromGeneric, genericMessageSchema } from '../ingest/generic-schema.ts';
-import { nulProblems, zodProblems } from '../ingest/parse-body.ts';
+import { bundleSchema, communicationSchema, fromCommunication, isThreadHeader } from '../formats/fhir.ts';
+import { fromGeneric, genericMessageSchema } from '../formats/generic.ts';
+import { nulProblems, zodProblems } from '../http/parse-body.ts';
 
 export interface FileMessages {
   messages: Array<{ where: string; message: IncomingMessage }>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign, signRequest } from '../../src/ingest/signature.ts';
+import { sign, signRequest } from '../../src/http/signature.ts';
 import { DB_KINDS } from '../support/databases.ts';
 import { postJson, startTestServer, type TestServer } from '../support/server.ts';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '../../src/ingest/signature.ts';
+import { sign } from '../../src/http/signature.ts';
 import { DB_KINDS } from '../support/databases.ts';
 import { capturedLogs, postJson, startTestServer, type TestServer } from '../support/server.ts';
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forRun, parseInterval, readDemoMessages, runFeed } from '../../../demo/send-messages.ts';
 import { triage } from '../../../src/domain/triage/index.ts';
-import { genericMessageSchema } from '../../../src/ingest/generic-schema.ts';
+import { genericMessageSchema } from '../../../src/formats/generic.ts';
 import { exampleConfig } from '../../support/context.ts';
 import { startSandboxServer, type SandboxServer } from './harness.ts';
 

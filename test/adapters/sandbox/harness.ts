@@ -4,7 +4,7 @@ import { createSandbox } from '../../../adapters/sandbox/index.ts';
 import type { ChatAdapter } from '../../../src/app/chat-adapter.ts';
 import type { AppContext } from '../../../src/app/context.ts';
 import { OutboxWorker } from '../../../src/app/outbox-worker.ts';
-import { createHttpApp, listen } from '../../../src/ingest/server.ts';
+import { createHttpApp, listen } from '../../../src/http/server.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { PrismaStore } from '../../../src/store/prisma-store.ts';

@@ -7,7 +7,7 @@ import type { AppContext } from '../../../src/app/context.ts';
 import { ingestMessage } from '../../../src/app/ingest-message.ts';
 import { OutboxWorker } from '../../../src/app/outbox-worker.ts';
 import { Roster, type StaffMember } from '../../../src/domain/roster.ts';
-import { createHttpApp, listen, type RunningServer } from '../../../src/ingest/server.ts';
+import { createHttpApp, listen, type RunningServer } from '../../../src/http/server.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { PrismaStore } from '../../../src/store/prisma-store.ts';

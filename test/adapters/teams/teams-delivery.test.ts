@@ -5,7 +5,7 @@ import { ingestMessage } from '../../../src/app/ingest-message.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { memoryContext, portalMessage } from '../../support/context.ts';
 import express from 'express';
-import { listen } from '../../../src/ingest/server.ts';
+import { listen } from '../../../src/http/server.ts';
 import { FakeConnector } from './fake-connector.ts';
 import { AAD, CHANNELS, TEAM, TENANT, cardOf, cardText, executeActions, startTeamsHarness, type TeamsHarness } from './harness.ts';
 

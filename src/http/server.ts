@@ -5,8 +5,8 @@ import type { AppContext } from '../app/context.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { errorHandler, HttpError } from './http-errors.ts';
-import { ingestRoutes } from './ingest-routes.ts';
-import { itemRoutes } from './item-routes.ts';
+import { ingestRoutes } from './messages-routes.ts';
+import { itemRoutes } from './items-routes.ts';
 import { opsRoutes, type OpsDeps } from './ops-routes.ts';
 
 export interface ServerDeps {

@@ -3,10 +3,10 @@ import type { AppContext } from '../app/context.ts';
 import { IngestFailed, ingestMessages, ThreadOfAnotherPatient, type IncomingMessage } from '../app/ingest-message.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { bundleSchema, communicationSchema, fromCommunication, isThreadHeader } from './fhir-schema.ts';
-import { fromGeneric, genericBatchSchema, genericMessageSchema } from './generic-schema.ts';
+import { bundleSchema, communicationSchema, fromCommunication, isThreadHeader } from '../formats/fhir.ts';
+import { fromGeneric, genericBatchSchema, genericMessageSchema } from '../formats/generic.ts';
 import { asyncRoute, HttpError, isDataRejected, type Problem } from './http-errors.ts';
-import { LIMITS } from './limits.ts';
+import { LIMITS } from '../formats/limits.ts';
 import { parseWith, readJsonBody } from './parse-body.ts';
 
 /** An array far over its limit is refused before it is validated: 300,000 bad entries would list a million problems. */

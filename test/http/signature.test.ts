@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFeed } from '../../demo/send-messages.ts';
-import { sign, signRequest, verifyExpressRequest, verifySignedRequest } from '../../src/ingest/signature.ts';
+import { sign, signRequest, verifyExpressRequest, verifySignedRequest } from '../../src/http/signature.ts';
 import { portalMessage } from '../support/context.ts';
 import { postJson, startTestServer, type TestServer } from '../support/server.ts';
 
