@@ -4,7 +4,7 @@ import type { AppContext } from './app/context.ts';
 import type { DigestSettings } from './app/digest.ts';
 import { OutboxWorker } from './app/outbox-worker.ts';
 import type { Clock } from './app/ports.ts';
-import type { Env } from './config/env.ts';
+import { UNSIGNED_API_WARNING, type Env } from './config/env.ts';
 import type { BatonConfig } from './config/load.ts';
 import { createHttpApp, listen } from './http/server.ts';
 import type { Router } from 'express';
@@ -15,9 +15,6 @@ import { openDatabase, type Database } from './store/database.ts';
 import { PrismaStore } from './store/prisma-store.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 
-/** Said at start-up when INGEST_SECRET is unset (loopback only: env.ts refuses it elsewhere). */
-export const UNSIGNED_API_WARNING =
-  'INGEST_SECRET is not set: the ingestion and item APIs accept unsigned requests. Any program or user on this machine can post messages and read items with their audit trails, including staff free text (escalation and snooze reasons, resolve notes). Set INGEST_SECRET unless this machine is yours alone.';
 
 export const systemClock: Clock = { now: () => new Date() };
 

@@ -2,10 +2,8 @@ import { z } from 'zod';
 import { digestModel, dueManagers, sendDigests } from '../app/digest.ts';
 import { sweep } from '../app/sweep.ts';
 import { digestText } from '../domain/digest-text.ts';
-import { buildContext, digestSettings, platformsFor, systemClock } from '../main.ts';
-import { DataDirBusyError } from '../store/data-dir-lock.ts';
-import { openDatabase } from '../store/database.ts';
-import { cliConfig, cliEnv, UsageError } from './cli-support.ts';
+import { UsageError } from './cli-support.ts';
+import { withBaton } from './setup.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const iso = z.iso.datetime({ offset: true });
@@ -26,34 +24,17 @@ export function parseFlags(args: string[], allowed: string[]): { at: Date; flags
   return { at, flags };
 }
 
-async function withContext<T>(what: string, fn: (ctx: ReturnType<typeof buildContext>) => Promise<T>): Promise<T> {
-  const env = cliEnv();
-  const config = cliConfig();
-  let db;
-  try {
-    db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR });
-  } catch (e) {
-    if (e instanceof DataDirBusyError) throw new UsageError(`${e.message}\nThe running server already ${what} on its schedule.`);
-    throw e;
-  }
-  try {
-    await db.migrate();
-    return await fn(buildContext(config, db, platformsFor(env), systemClock));
-  } finally {
-    await db.close();
-  }
-}
-
 export async function sweepCommand(args: string[]): Promise<void> {
   const { at } = parseFlags(args, []);
-  const r = await withContext('sweeps SLAs', (ctx) => sweep(ctx, at));
-  out(`Sweep as of ${at.toISOString()}: ${r.due} item(s) due, ${r.reminded} reminded (${r.notifications} notification(s) queued), ${r.woken} woken from snooze, ${r.skipped} changed by someone else meanwhile.`);
+  await withBaton({ serverDoes: 'sweeps SLAs on its schedule' }, async ({ ctx }) => {
+    const r = await sweep(ctx, at);
+    out(`Sweep as of ${at.toISOString()}: ${r.due} item(s) due, ${r.reminded} reminded (${r.notifications} notification(s) queued), ${r.woken} woken from snooze, ${r.skipped} changed by someone else meanwhile.`);
+  });
 }
 
 export async function digestCommand(args: string[]): Promise<void> {
   const { at, flags } = parseFlags(args, ['--dry-run']);
-  const settings = digestSettings(cliConfig());
-  await withContext('sends digests', async (ctx) => {
+  await withBaton({ serverDoes: 'sends digests on its schedule' }, async ({ ctx, digest: settings }) => {
     if (flags.has('--dry-run')) {
       const model = await digestModel(ctx, settings, at);
       for (const { manager } of dueManagers(ctx, settings, at, true)) out(`${digestText(model, manager.name)}\n`);

@@ -52,3 +52,7 @@ export function parseEnv(source: Record<string, string | undefined>): { ok: true
   }
   return { ok: true, env };
 }
+
+/** Said at start-up when INGEST_SECRET is unset (loopback only: env.ts refuses it elsewhere). */
+export const UNSIGNED_API_WARNING =
+  'INGEST_SECRET is not set: the ingestion and item APIs accept unsigned requests. Any program or user on this machine can post messages and read items with their audit trails, including staff free text (escalation and snooze reasons, resolve notes). Set INGEST_SECRET unless this machine is yours alone.';

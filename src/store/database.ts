@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
+import { explainConnectionError } from './connection-errors.ts';
 import { acquireLock } from './data-dir-lock.ts';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations, pendingMigrations, type SqlRunner } from './migrate.ts';
@@ -37,6 +38,14 @@ async function openPostgres(url: string): Promise<Database> {
   // An idle connection dropped by the server (restart, failover) must not crash the process:
   // the pool replaces it, and /readyz reports not-ready until queries succeed again.
   pool.on('error', () => {});
+  // Connect once now, so a server that is down, a database not created yet or a wrong password
+  // is said plainly when Baton opens the database, not as the first query's driver error.
+  try {
+    await pool.query('select 1');
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw explainConnectionError(e, url) ?? e;
+  }
   const sql: SqlRunner = {
     exec: async (text) => void (await pool.query(text)),
     query: async (text, params = []) => (await pool.query(text, params)).rows,
@@ -57,12 +66,18 @@ async function openPostgres(url: string): Promise<Database> {
     where: host,
     // The advisory lock and the transaction need one session, not whichever pooled connection.
     migrate: async () => {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((e: unknown) => {
+        throw explainConnectionError(e, url) ?? e;
+      });
       try {
         return await applyMigrations({
           exec: async (text) => void (await client.query(text)),
           query: async (text, params = []) => (await client.query(text, params)).rows,
         });
+      } catch (e) {
+        // Only a missing privilege is explained here; any other failure of a migration is its own.
+        const why = (e as { code?: unknown }).code === '42501' ? explainConnectionError(e, url) : undefined;
+        throw why ?? e;
       } finally {
         client.release();
       }

@@ -135,6 +135,20 @@ describe('baton CLI', () => {
     expect((await baton(['digest', '--at', '2030-01-01T13:50:00Z'], env)).stdout).toContain('already has');
   }, 120_000);
 
+  it('says what is wrong with PostgreSQL and what to do, without a reference number', async () => {
+    const refused = await baton(['migrate'], { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5499/test' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('baton: PostgreSQL at 127.0.0.1:5499 refused the connection — is it running? Start it, or set DATABASE_URL to where it runs.\n');
+    const server = process.env.TEST_DATABASE_URL;
+    if (!server) return; // the rest needs a PostgreSQL server (CI has one)
+    const u = new URL(server);
+    u.pathname = '/baton_no_such_database';
+    const missing = await baton(['sweep'], { DATABASE_URL: u.toString() });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`PostgreSQL at ${u.hostname}:${u.port || 5432} has no database "baton_no_such_database" — create it first, e.g. \`createdb`);
+    expect(missing.stderr).not.toContain('unexpected error');
+  });
+
   it('rejects a malformed --at with a clear message and a non-zero exit', async () => {
     const r = await baton(['sweep', '--at', 'tomorrow-ish']);
     expect(r.code).toBe(2);

@@ -1,0 +1,79 @@
+import type { AppContext } from '../app/context.ts';
+import type { Env } from '../config/env.ts';
+import type { BatonConfig } from '../config/load.ts';
+import type { DigestSettings } from '../app/digest.ts';
+import { buildContext, digestSettings, platformsFor, startBaton, systemClock, type Baton } from '../main.ts';
+import type { Logger } from '../observability/logger.ts';
+import { DatabaseUnavailable } from '../store/connection-errors.ts';
+import { DataDirBusyError, type LockInfo } from '../store/data-dir-lock.ts';
+import { openDatabase, type Database } from '../store/database.ts';
+import { cliConfig, cliEnv, UsageError } from './cli-support.ts';
+
+/**
+ * The one way a command opens Baton: environment, config, database (migrated), use-case context.
+ * Every command gets the same plain words for the database's own failures; nothing else in
+ * src/cli reaches into main.ts or the store.
+ */
+export interface CliSession {
+  env: Env;
+  config: BatonConfig;
+  db: Database;
+  ctx: AppContext;
+  /** The managers' digest settings the config gives. */
+  digest: DigestSettings;
+}
+
+export interface SetupOptions {
+  /** What the running server does instead, said when it holds the embedded database ("sweeps SLAs on its schedule"). */
+  serverDoes?: string;
+  /** Called instead of failing when the running server holds the embedded database and advertises its URL. */
+  viaServer?: (url: string, env: Env) => Promise<void>;
+}
+
+/** A failure of opening the database that the user can fix, or undefined. */
+export function databaseProblem(e: unknown, serverDoes?: string): UsageError | undefined {
+  if (e instanceof DataDirBusyError) return new UsageError(serverDoes ? `${e.message}\nThe running server already ${serverDoes}.` : e.message);
+  if (e instanceof DatabaseUnavailable) return new UsageError(e.message);
+  return undefined;
+}
+
+/** The database alone (`baton migrate`): opened, given to `fn`, closed. */
+export async function withDatabase(env: Env, opts: SetupOptions, fn: (db: Database) => Promise<void>): Promise<void> {
+  let db: Database;
+  try {
+    db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR });
+  } catch (e) {
+    const holder: LockInfo | undefined = e instanceof DataDirBusyError ? e.holder : undefined;
+    if (holder?.url && opts.viaServer) return opts.viaServer(holder.url, env);
+    throw databaseProblem(e, opts.serverDoes) ?? e;
+  }
+  try {
+    await fn(db);
+  } catch (e) {
+    throw databaseProblem(e) ?? e;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Everything a use case needs: the database migrated and the context built from the config. */
+export async function withBaton(opts: SetupOptions, fn: (s: CliSession) => Promise<void>): Promise<void> {
+  const env = cliEnv();
+  const config = cliConfig();
+  await withDatabase(env, opts, async (db) => {
+    await db.migrate();
+    await fn({ env, config, db, ctx: buildContext(config, db, platformsFor(env), systemClock), digest: digestSettings(config) });
+  });
+}
+
+/** `baton serve`: the whole server, with the same words for the database and the port. */
+export async function startServing(env: Env, config: BatonConfig, logger: Logger): Promise<Baton> {
+  try {
+    return await startBaton({ env, config, logger });
+  } catch (err) {
+    const known = databaseProblem(err);
+    if (known) throw known;
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${env.PORT} on ${env.HOST} is in use: stop the other program or set PORT.`);
+    throw err;
+  }
+}
