@@ -6,7 +6,7 @@ import { OutboxWorker } from './app/outbox-worker.ts';
 import type { Clock } from './app/ports.ts';
 import { UNSIGNED_API_WARNING, type Env } from './config/env.ts';
 import type { BatonConfig } from './config/load.ts';
-import { createHttpApp, listen } from './http/server.ts';
+import { createHttpApp, reserve } from './http/server.ts';
 import type { Router } from 'express';
 import { createSandbox } from '../adapters/sandbox/index.ts';
 import type { Logger } from './observability/logger.ts';
@@ -109,12 +109,21 @@ export interface Baton {
  */
 export async function startBaton(opts: { env: Env; config: BatonConfig; logger: Logger; clock?: Clock }): Promise<Baton> {
   const { env, config, logger } = opts;
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR });
+  // The port first: a port in use is said before seconds of opening and migrating the database.
+  const server = await reserve(env.HOST, env.PORT);
+  let db: Database;
+  try {
+    db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.BATON_DATA_DIR });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   try {
     const ran = await db.migrate();
     if (ran.length) logger.info({ migrations: ran }, 'database migrations applied');
   } catch (e) {
     await db.close();
+    await server.close();
     throw e;
   }
   const ctx = buildContext(config, db, platformsFor(env), opts.clock);
@@ -123,6 +132,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   const wake = { worker: null as OutboxWorker | null };
   const { adapters, routes } = await chatAdapters({ env, config, ctx, logger, onChange: () => wake.worker?.kick() }).catch(async (e: unknown) => {
     await db.close(); // a platform refused its settings: release the database (and the embedded lock) before reporting it
+    await server.close();
     throw e;
   });
   ctx.telemetry = {
@@ -155,14 +165,14 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
       },
     },
   });
-  let server;
   try {
     for (const a of adapters.values()) await a.start();
-    server = await listen(app, env.HOST, env.PORT);
   } catch (e) {
     await db.close();
+    await server.close();
     throw e;
   }
+  server.attach(app);
   db.advertise(server.url);
   worker.start();
   const scheduler = new Scheduler(ctx, { cronExpression: config.raw.scheduler.cron, digest: digestSettings(config), retentionDays: config.raw.retention.messageBodyDays, logger, onWork: () => worker.kick() });

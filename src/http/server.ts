@@ -38,8 +38,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: express.Express, host: string, port: number): Promise<RunningServer> {
-  const server = http.createServer(app);
+export interface ReservedServer extends RunningServer {
+  /** From now on `app` answers every request. */
+  attach(app: express.Express): void;
+}
+
+/**
+ * Binds the port before anything slow happens (opening and migrating the database, importing the
+ * Teams SDK), so a port in use is said at once. Until `attach`, every request is answered 503
+ * with Retry-After: a load balancer or the EHR's interface engine retries, nothing is lost.
+ */
+export async function reserve(host: string, port: number): Promise<ReservedServer> {
+  let handler: http.RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
+    res.end(JSON.stringify({ error: { code: 'starting', message: 'Baton is starting; try again in a moment.' } }));
+  };
+  const server = http.createServer((req, res) => handler(req, res));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -50,6 +64,9 @@ export async function listen(app: express.Express, host: string, port: number): 
   return {
     url: `http://${shown}:${addr.port}`,
     port: addr.port,
+    attach: (app) => {
+      handler = app;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), 5_000);
@@ -60,4 +77,10 @@ export async function listen(app: express.Express, host: string, port: number): 
         server.closeIdleConnections();
       }),
   };
+}
+
+export async function listen(app: express.Express, host: string, port: number): Promise<RunningServer> {
+  const server = await reserve(host, port);
+  server.attach(app);
+  return server;
 }

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -147,6 +148,21 @@ describe('baton CLI', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`PostgreSQL at ${u.hostname}:${u.port || 5432} has no database "baton_no_such_database" — create it first, e.g. \`createdb`);
     expect(missing.stderr).not.toContain('unexpected error');
+  });
+
+  it('checks the port before it opens the database: a port in use is said at once and ./data is not created', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = (taken.address() as net.AddressInfo).port;
+    const data = path.join(tempDir(), 'never-created');
+    try {
+      const r = await baton(['serve'], { BATON_DATA_DIR: data, PORT: String(port), HOST: '127.0.0.1' });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`baton: Port ${port} on 127.0.0.1 is in use: stop the other program or set PORT.\n`);
+      expect(fs.existsSync(data)).toBe(false);
+    } finally {
+      taken.close();
+    }
   });
 
   it('rejects a malformed --at with a clear message and a non-zero exit', async () => {
