@@ -14,6 +14,7 @@ import type { EventHub } from './event-hub.ts';
 import { stateFor, type ViewOptions } from './state-view.ts';
 import { READ_ONLY_REASON, viewerOf } from './viewer.ts';
 import { channelsForItem } from './visibility.ts';
+import { messageView } from './message-view.ts';
 
 export interface ApiDeps {
   ctx: AppContext;
@@ -23,6 +24,16 @@ export interface ApiDeps {
 
 const PLATFORM = 'sandbox';
 const ITEM_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** Ids per `GET /sandbox/api/cards`: a burst of changes the page coalesced (it asks in chunks of this). */
+export const CARDS_PER_REQUEST = 100;
+
+function idsOf(q: unknown): string[] {
+  const ids = typeof q === 'string' && q ? q.split(',') : [];
+  if (!ids.length || ids.length > CARDS_PER_REQUEST || !ids.every((id) => ITEM_ID.test(id))) {
+    throw new HttpError(400, 'request.invalid', 'Say which items.', [{ path: 'ids', message: `1–${CARDS_PER_REQUEST} item ids, separated by commas` }]);
+  }
+  return [...new Set(ids)];
+}
 
 /** A failure goes back to the person who acted, only in their HTTP answer: never broadcast. */
 function answerFailure(res: Response, f: Failure) {
@@ -33,14 +44,19 @@ function answerFailure(res: Response, f: Failure) {
 export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
   const r = Router();
   const viewer = (req: express.Request) => viewerOf(req, ctx.roster, view.readOnly);
+  const clock = () => ({ now: ctx.clock.now(), zone: ctx.sla.calendar.timezone });
+  /** The item and where this viewer sees it, or null when it does not exist or is not theirs to see (alike). */
+  const lookUp = async (who: ReturnType<typeof viewer>, id: string) => {
+    const item = ITEM_ID.test(id) ? await ctx.store.findItem(id) : null;
+    const channels = item ? channelsForItem(ctx.roster, who, item) : [];
+    return item && channels.length ? { item, channels } : null;
+  };
   /** The item, if this viewer may see it; 404 either way so ids of others' work reveal nothing. */
   const visibleItem = async (req: express.Request) => {
     const who = viewer(req);
-    const id = String(req.params.id);
-    const item = ITEM_ID.test(id) ? await ctx.store.findItem(id) : null;
-    const channels = item ? channelsForItem(ctx.roster, who, item) : [];
-    if (!item || !channels.length) throw new HttpError(404, 'item.not_found', 'No such item in your channels.');
-    return { who, item, channels };
+    const found = await lookUp(who, String(req.params.id));
+    if (!found) throw new HttpError(404, 'item.not_found', 'No such item in your channels.');
+    return { who, ...found };
   };
 
   r.use('/sandbox/api', (_req, res, next) => {
@@ -58,10 +74,29 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
     res.json({ card: await pageCard(ctx, who, item, channels), channels });
   }));
 
+  /**
+   * The cards of the items the event stream said changed, as this viewer sees them. The stream
+   * tells every page of every change (ids only), so many ids are not this viewer's: they come
+   * back under `gone` — exactly as an id that does not exist — in a 200, rather than one 404
+   * each in the browser's console. A card that left the viewer's channels is `gone` too.
+   */
+  r.get('/sandbox/api/cards', asyncRoute(async (req, res) => {
+    const who = viewer(req);
+    const ids = idsOf(req.query.ids);
+    const items = [];
+    const gone = [];
+    for (const id of ids) {
+      const found = await lookUp(who, id);
+      if (found) items.push({ itemId: id, card: await pageCard(ctx, who, found.item, found.channels), channels: found.channels });
+      else gone.push(id);
+    }
+    res.json({ items, gone });
+  }));
+
   r.get('/sandbox/api/items/:id/audit', asyncRoute(async (req, res) => {
     const { who, item, channels } = await visibleItem(req);
     const staffText = audienceFor(who, item, channels) === 'direct' ? 'show' : channelStaffText(ctx.card.messageText);
-    res.json({ itemId: item.id, lines: threadLines(await ctx.store.auditOf(item.id), ctx.roster, staffText) });
+    res.json({ itemId: item.id, lines: threadLines(await ctx.store.auditOf(item.id), ctx.roster, clock(), staffText) });
   }));
 
   r.post(
@@ -76,7 +111,7 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
       if (command === 'view') {
         const out = await viewMessage(ctx, { itemId, actorKey: body.as, platform: PLATFORM });
         if (!out.ok) return answerFailure(res, out);
-        res.json({ ok: true, messages: out.messages, notes: out.notes });
+        res.json({ ok: true, ...messageView(out.messages, out.notes, clock()) });
         return;
       }
       // The same card-action use case as Slack and Teams: stale cards and double clicks answered alike.

@@ -1,10 +1,16 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
 import { STATE_LABELS, type StaffTextPolicy } from '../../src/domain/card.ts';
 import type { Roster } from '../../src/domain/roster.ts';
+import { localTimeLabel } from '../../src/domain/business-time.ts';
+import { SENT_IN_FUTURE_NOTE } from '../../src/domain/sent-time.ts';
+import { timeLabel, type LineClock } from './time-label.ts';
 
 /** One line of an item's thread, as the page shows it. Built from the audit trail, so it survives restarts. */
 export interface ThreadLine {
   at: string;
+  /** "14:05" today, "Mon 30 Nov, 14:05" another day, in the organisation's zone; `atTitle` names the zone. */
+  atLabel: string;
+  atTitle: string;
   actor: string;
   action: string;
   fromState: string | null;
@@ -34,7 +40,7 @@ const REFUSALS: Record<string, string> = {
  * (actors, states, staff-written reasons): never message text. Reasons are staff free text: with
  * `summary` a line says one was recorded instead of quoting it.
  */
-export function threadLines(records: AuditRecord[], roster: Roster, staffText: StaffTextPolicy = 'summary'): ThreadLine[] {
+export function threadLines(records: AuditRecord[], roster: Roster, clock: LineClock, staffText: StaffTextPolicy = 'summary'): ThreadLine[] {
   const name = (key: string | undefined) => {
     if (!key) return 'someone';
     if (key === 'physician-pool') return 'the physician pool';
@@ -48,14 +54,16 @@ export function threadLines(records: AuditRecord[], roster: Roster, staffText: S
     const d = r.detail ?? {};
     const recorded = r.action === 'item.return' ? 'instructions' : r.action === 'item.resolve' ? 'note' : 'reason';
     const why = !r.reason ? '' : staffText === 'show' ? `: ${r.reason}` : ` — ${recorded} recorded`;
+    const until = str(d.until);
+    const future = str(d.sentAtInFuture) ? ` (${SENT_IN_FUTURE_NOTE})` : '';
     const texts: Record<string, () => string> = {
-      'item.created': () => `Message received from ${who} into ${queueName(str(d.queue))}`,
-      'item.follow_up': () => 'The patient sent a follow-up message',
-      'item.reopened_by_message': () => 'Reopened by a new message from the patient',
+      'item.created': () => `Message received from ${who} into ${queueName(str(d.queue))}${future}`,
+      'item.follow_up': () => `The patient sent a follow-up message${future}`,
+      'item.reopened_by_message': () => `Reopened by a new message from the patient${future}`,
       'item.claim': () => `${who} claimed it`,
       'item.release': () => `${who} released it to the queue`,
       'item.reassign': () => `${who} handed it to ${name(str(d.to))}`,
-      'item.snooze': () => `${who} snoozed it until ${str(d.until) ?? 'later'}${why}`,
+      'item.snooze': () => `${who} snoozed it until ${until ? localTimeLabel(new Date(until), clock.zone) : 'later'}${why}`,
       'item.escalate': () => `${who} escalated it to ${name(str(d.to))}${why}`,
       'item.return': () => `${who} returned it to the team${why}`,
       'item.resolve': () => `${who} resolved it${why}`,
@@ -66,8 +74,11 @@ export function threadLines(records: AuditRecord[], roster: Roster, staffText: S
       'item.wake': () => 'Snooze ended: back to work',
       'reminder.sent': () => `Reminder level ${String(d.level ?? '?')} sent (${str(d.notify) ?? 'channel'})`,
     };
+    const t = timeLabel(r.at, clock.now, clock.zone);
     return {
-      at: r.at.toISOString(),
+      at: t.at,
+      atLabel: t.label,
+      atTitle: t.title,
       actor: who,
       action: r.action,
       fromState: r.fromState ?? null,

@@ -3,6 +3,7 @@ import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
 import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import { escalationLine, type CardView } from '../../src/domain/card.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
+import { SENT_IN_FUTURE_NOTE, sentInFuture } from '../../src/domain/sent-time.ts';
 import { PRIORITIES } from '../../src/domain/types.ts';
 import type { WorkItem } from '../../src/domain/work-item.ts';
 import { POOL_CHANNEL } from './visibility.ts';
@@ -26,6 +27,8 @@ export interface PageCard extends CardView {
   notes: string[];
   /** "Escalated by Dana Reyes, RN to Dr. Elena Alvarez — reason recorded" (`escalationLine`), or null. */
   escalationLine: string | null;
+  /** "sent time was in the future; using received time" beside the age, when the first message's clock ran ahead; else null. */
+  ageNote: string | null;
 }
 
 /** How many notes a card shows: Slack's and Teams' physician copies show the last five. */
@@ -39,14 +42,26 @@ export async function pageCard(ctx: AppContext, viewer: StaffMember, item: WorkI
   const audience = audienceFor(viewer, item, channels);
   const card = await cardForItem(ctx, item, audience);
   const notes = audience === 'direct' && item.state === 'ESCALATED' ? (await teamNotes(ctx, item.id, CARD_NOTES)).map(noteLine) : [];
-  return toPageCard(card, notes);
+  return toPageCard(card, notes, (await firstSentInFuture(ctx, item)) ? SENT_IN_FUTURE_NOTE : null);
+}
+
+/**
+ * Whether the card's age counts from the receive time because the first message's `sentAt` was
+ * in the future. Ingestion then set `firstMessageAt` to the receive time, which is `createdAt`:
+ * only those rare items cost a read of their messages.
+ */
+async function firstSentInFuture(ctx: AppContext, item: WorkItem): Promise<boolean> {
+  if (item.firstMessageAt.getTime() !== item.createdAt.getTime()) return false;
+  const first = (await ctx.store.messagesOf(item.id)).reduce<{ sentAt: Date; receivedAt: Date } | null>((a, m) => (!a || m.receivedAt < a.receivedAt ? m : a), null);
+  return first !== null && sentInFuture(first.sentAt, first.receivedAt);
 }
 
 /** The shared card with what the page adds to it; the page computes no wording of its own. */
-export const toPageCard = (card: CardView, notes: string[] = []): PageCard => ({
+export const toPageCard = (card: CardView, notes: string[] = [], ageNote: string | null = null): PageCard => ({
   ...card,
   notes,
   escalationLine: card.escalation ? escalationLine(card.escalation) : null,
+  ageNote,
 });
 
 /** Most urgent first, then oldest first: the order a triage nurse works a queue in. */

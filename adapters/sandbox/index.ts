@@ -50,7 +50,7 @@ export function createSandbox(o: SandboxOptions): Sandbox {
   // Only this machine: guards exactly the sandbox's own paths, so other routes keep their 404s.
   router.get('/', localOnly);
   router.use('/sandbox', localOnly);
-  router.use(pageRoutes(o.ctx.roster, o.readOnly, o.organization ?? o.digest?.organization ?? 'Baton'));
+  router.use(pageRoutes(o.ctx.roster, o.readOnly, o.organization ?? o.digest?.organization ?? 'Baton', o.ctx.sla.calendar.timezone));
   router.use(apiRoutes({ ctx: o.ctx, hub, view }));
   if (o.digest) router.use(digestRoute(o.ctx, o.digest, o.readOnly));
   o.logger.info({ readOnly: o.readOnly }, o.readOnly ? 'browser sandbox: read-only mirror for leads and managers' : 'browser sandbox: serving cards at /');

@@ -22,7 +22,7 @@ function describe(roster: Roster, s: StaffMember): string {
   return `${s.name} — ${queues.join(', ') || 'no queue'}`;
 }
 
-function shell(roster: Roster, readOnly: boolean, selected: string | undefined, org: string): string {
+function shell(roster: Roster, readOnly: boolean, selected: string | undefined, org: string, zone: string): string {
   const people = pickable(roster, readOnly);
   const chosen = people.find((p) => p.key === selected) ?? people.find((p) => !p.physician && !p.manager) ?? people[0];
   const groups: Array<[string, StaffMember[]]> = [
@@ -37,7 +37,7 @@ function shell(roster: Roster, readOnly: boolean, selected: string | undefined, 
       .join('')}</optgroup>`)
     .join('');
   return `<!doctype html>
-<html lang="en">
+<html lang="en" data-time-zone="${escape(zone)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -72,8 +72,11 @@ ${readOnly ? `<p class="banner" role="note"><strong>Read-only mirror.</strong> $
 </html>`;
 }
 
-/** `GET /`: the page shell with the acting-as picker; `GET /sandbox/assets/*`: its script and styles (no build step, no CDN). */
-export function pageRoutes(roster: Roster, readOnly: boolean, org: string): Router {
+/**
+ * `GET /`: the page shell with the acting-as picker; `GET /sandbox/assets/*`: its script and
+ * styles (no build step, no CDN). `zone` is the organisation's: the page shows every time in it.
+ */
+export function pageRoutes(roster: Roster, readOnly: boolean, org: string, zone: string): Router {
   const r = Router();
   r.get('/', (req, res) => {
     const as = typeof req.query.as === 'string' ? req.query.as : undefined;
@@ -85,7 +88,7 @@ export function pageRoutes(roster: Roster, readOnly: boolean, org: string): Rout
         'Cache-Control': 'no-store',
       })
       .type('html')
-      .send(shell(roster, readOnly, as, org));
+      .send(shell(roster, readOnly, as, org, zone));
   });
   r.get('/sandbox/assets/:file', (req, res, next) => {
     const file = ASSETS.get(String(req.params.file));

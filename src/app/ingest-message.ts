@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import { resumeStateOf } from '../domain/commands.ts';
 import { patientToken } from '../domain/patient-token.ts';
+import { countedSentAt, sentInFuture } from '../domain/sent-time.ts';
 import { slaPatch } from '../domain/sla.ts';
 import { triage } from '../domain/triage/index.ts';
 import { maxPriority, type Priority } from '../domain/types.ts';
@@ -33,9 +34,20 @@ export interface IngestResult {
   queue: string;
   priority: Priority;
   duplicate: boolean;
+  /**
+   * Present when the message's `sentAt` was further in the future than clock skew explains
+   * (`sentInFuture`): it was stored as sent, and its age counts from when it was received.
+   */
+  sentAtInFuture?: { sentAt: string; countedFrom: string };
 }
 
-const summary = (item: WorkItem, duplicate: boolean): IngestResult => ({ itemId: item.id, queue: item.queue, priority: item.priority, duplicate });
+const summary = (item: WorkItem, duplicate: boolean, message?: Pick<NewMessage, 'sentAt' | 'receivedAt'>): IngestResult => ({
+  itemId: item.id,
+  queue: item.queue,
+  priority: item.priority,
+  duplicate,
+  ...(message && sentInFuture(message.sentAt, message.receivedAt) ? { sentAtInFuture: { sentAt: message.sentAt.toISOString(), countedFrom: message.receivedAt.toISOString() } } : {}),
+});
 
 /**
  * A message names a thread (its `threadId`, or the message it answers) that belongs to another
@@ -123,18 +135,22 @@ async function ingestInto(ctx: AppContext, tx: IngestTx, msg: IncomingMessage): 
       body: msg.body,
       categoryHint: msg.category ?? null,
       link: msg.link ?? null,
+      // As sent, even when it is in the future: ages count from `countedSentAt`, the record keeps the sender's word.
       sentAt: msg.sentAt,
       receivedAt: now,
     };
     const audit = (item: WorkItem, action: string, fromState: string | null, detail: Record<string, unknown>): AuditRecord => ({
       itemId: item.id, actor: `ingest:${msg.source}`, platform: 'api', action, fromState, toState: item.state, detail, at: now,
     });
-    const triageDetail = { category: t.category, priority: t.priority, redFlags: t.redFlags, clinicalContent: t.clinicalContent, languages: t.languages, messageId: message.id };
+    const triageDetail = {
+      category: t.category, priority: t.priority, redFlags: t.redFlags, clinicalContent: t.clinicalContent, languages: t.languages, messageId: message.id,
+      ...(sentInFuture(message.sentAt, now) ? { sentAtInFuture: message.sentAt.toISOString() } : {}),
+    };
 
     const outcome = thread
       ? await tx.saveIngest(followUp(ctx, thread, message, t, now, audit, triageDetail))
       : await tx.saveIngest(newItem(ctx, message, msg, t, now, audit, triageDetail));
-    if (outcome.status === 'stored') return summary(outcome.item, false);
+    if (outcome.status === 'stored') return summary(outcome.item, false, message);
   }
   throw new IngestConflict();
 }
@@ -186,9 +202,8 @@ function newItem(ctx: AppContext, message: NewMessage, msg: IncomingMessage, t: 
     version: 1,
     messageCount: 1,
     everEscalated: false,
-    // A sender's clock running ahead must not make a message look younger than it is.
-    firstMessageAt: msg.sentAt < now ? msg.sentAt : now,
-    lastMessageAt: msg.sentAt < now ? msg.sentAt : now,
+    firstMessageAt: countedSentAt(msg.sentAt, now),
+    lastMessageAt: countedSentAt(msg.sentAt, now),
     createdAt: now,
     updatedAt: now,
     claimedAt: null,
@@ -214,7 +229,7 @@ function followUp(ctx: AppContext, thread: WorkItem, message: NewMessage, t: Tri
   const redFlag = t.redFlags.length > 0;
   const patch: ItemPatch = {
     messageCount: thread.messageCount + 1,
-    lastMessageAt: message.sentAt > thread.lastMessageAt ? message.sentAt : thread.lastMessageAt,
+    lastMessageAt: new Date(Math.max(countedSentAt(message.sentAt, now).getTime(), thread.lastMessageAt.getTime())),
     priority: maxPriority(thread.priority, t.priority),
   };
   if (t.clinicalContent && !thread.clinicalContent) patch.clinicalContent = true;

@@ -2,6 +2,7 @@ import { fail, type Failure } from '../domain/result.ts';
 import type { AppContext } from './context.ts';
 import type { StoredMessage } from './ports.ts';
 import { teamNotes, type StaffNote } from './team-notes.ts';
+import { sentInFuture } from '../domain/sent-time.ts';
 import { triage, type TriageRules } from '../domain/triage/index.ts';
 
 /** What "View message" shows once the retention period removed the text; the EHR keeps the original. */
@@ -16,7 +17,11 @@ export interface Highlight {
   label: string;
 }
 
-export type ViewedMessage = Pick<StoredMessage, 'subject' | 'body' | 'sentAt'> & { highlights: Highlight[] };
+export type ViewedMessage = Pick<StoredMessage, 'subject' | 'body' | 'sentAt' | 'receivedAt'> & {
+  highlights: Highlight[];
+  /** `sentAt` is further ahead of `receivedAt` than clock skew explains: show the received time, and say so. */
+  sentInFuture: boolean;
+};
 
 export type ViewOutcome = { ok: true; messages: ViewedMessage[]; notes: StaffNote[] } | Failure;
 
@@ -59,7 +64,14 @@ export async function viewMessage(ctx: AppContext, req: { itemId: string; actorK
       const notes = await teamNotes(ctx, item.id);
       outcome = {
         ok: true,
-        messages: messages.map((m) => ({ subject: m.subject, body: m.body ?? PURGED, sentAt: m.sentAt, highlights: highlightsOf(m.subject, m.body, ctx.triageRules) })),
+        messages: messages.map((m) => ({
+          subject: m.subject,
+          body: m.body ?? PURGED,
+          sentAt: m.sentAt,
+          receivedAt: m.receivedAt,
+          sentInFuture: sentInFuture(m.sentAt, m.receivedAt),
+          highlights: highlightsOf(m.subject, m.body, ctx.triageRules),
+        })),
         notes,
       };
     }

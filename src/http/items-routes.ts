@@ -10,7 +10,7 @@ import { verifyExpressRequest } from './signature.ts';
 const publicItem = (i: WorkItem) => ({
   id: i.id, ref: itemRef(i), queue: i.queue, category: i.category, priority: i.priority, redFlags: i.redFlags,
   state: i.state, ownerId: i.ownerId, patientToken: i.patientToken, messageCount: i.messageCount,
-  createdAt: i.createdAt, updatedAt: i.updatedAt, claimDueAt: i.claimDueAt, resolveDueAt: i.resolveDueAt, version: i.version,
+  firstMessageAt: i.firstMessageAt, createdAt: i.createdAt, updatedAt: i.updatedAt, claimDueAt: i.claimDueAt, resolveDueAt: i.resolveDueAt, version: i.version,
 });
 
 const listQuery = z.strictObject({

@@ -1,5 +1,6 @@
 import { actionForm, needsForm } from './action-form.js';
 import { api, explain } from './api.js';
+import { loadView, saveView } from './card-filters.js';
 import { renderChannel, renderNav } from './channel-view.js';
 import { renderDigest } from './digest-view.js';
 import { clearPrivate, showAnswer, showMessages } from './private-panel.js';
@@ -12,8 +13,16 @@ const picker = $('acting-as');
  * What this page knows. The server's database is the truth: the page re-reads its state when
  * the event stream (re)connects, and one card whenever the stream says that item changed.
  */
-const page = { generation: 0, state: null, current: null, shown: null, items: new Map(), elements: new Map(), notices: [], noticesShown: 0, unread: 0 };
-const hooks = { readOnly: document.body.dataset.readOnly === 'true', onAction, onThread: (id) => loadThread(page.elements.get(id).li.firstChild) };
+const page = { generation: 0, state: null, current: null, shown: null, items: new Map(), elements: new Map(), notices: [], noticesShown: 0, unread: 0, view: loadView(), controls: null };
+const hooks = {
+  readOnly: document.body.dataset.readOnly === 'true',
+  onAction,
+  onThread: (id) => loadThread(page.elements.get(id).li.firstChild),
+  onViewChange: () => {
+    saveView(page.view);
+    render();
+  },
+};
 let stream = null;
 
 function live(state, text) {
@@ -64,7 +73,13 @@ async function loadState() {
 
 const pending = new Set();
 let flushTimer = null;
-/** Coalesces bursts (a post, its update and a thread note) into one read per item. */
+/** As many ids as one `GET /sandbox/api/cards` takes (CARDS_PER_REQUEST on the server). */
+const CARDS_PER_REQUEST = 100;
+
+/**
+ * Coalesces bursts (a post, its update and a thread note) into one read. The stream tells every
+ * page of every change, so most ids may not be this person's: the server lists those as `gone`.
+ */
 function refreshSoon(itemId) {
   pending.add(itemId);
   flushTimer ??= setTimeout(async () => {
@@ -72,15 +87,19 @@ function refreshSoon(itemId) {
     const gen = page.generation;
     const ids = [...pending];
     pending.clear();
-    const answers = await Promise.all(ids.map((id) => api.get(`/sandbox/api/items/${encodeURIComponent(id)}`)));
+    const chunks = [];
+    for (let i = 0; i < ids.length; i += CARDS_PER_REQUEST) chunks.push(ids.slice(i, i + CARDS_PER_REQUEST));
+    const answers = await Promise.all(chunks.map((c) => api.get(`/sandbox/api/cards?ids=${c.map(encodeURIComponent).join(',')}`)));
     if (gen !== page.generation) return;
-    ids.forEach((id, i) => {
-      const { status, body } = answers[i];
-      if (status === 200) page.items.set(id, { card: body.card, channels: body.channels });
-      else if (status === 404) page.items.delete(id);
+    for (const { status, body } of answers) {
+      if (status !== 200) continue; // a later event or the minute's reload catches up
+      for (const it of body.items) page.items.set(it.itemId, { card: it.card, channels: it.channels });
+      for (const id of body.gone) page.items.delete(id);
+    }
+    for (const id of ids) {
       const el = page.elements.get(id);
-      if (el) refreshOpenThread(el.li.firstChild);
-    });
+      if (el && page.items.has(id)) refreshOpenThread(el.li.firstChild);
+    }
     render();
   }, 50);
 }

@@ -25,7 +25,8 @@ function meta(card) {
   const row = (label, value, field) => h('div', {}, h('dt', {}, label), h('dd', { 'data-field': field }, value));
   return h('dl', { class: 'meta' },
     row('Patient', card.patientToken || '—', 'patient'),
-    row('Age', card.age, 'age'),
+    // The age counts from the receive time when the sender's clock ran ahead: the card says so.
+    row('Age', card.ageNote ? [card.age, h('span', { class: 'age-note' }, ` (${card.ageNote})`)] : card.age, 'age'),
     row('Status', card.statusLine, 'status'),
     row('Queue', card.queue.name, 'queue'),
     row('Messages', String(card.messageCount), 'messages'),

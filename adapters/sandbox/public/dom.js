@@ -24,8 +24,14 @@ export function fill(el, ...children) {
   el.replaceChildren(...nodes(children));
 }
 
-/** Local clock time for a timestamp, with the full instant as the machine-readable value. */
-export function timeEl(iso) {
-  const d = new Date(iso);
-  return h('time', { datetime: d.toISOString(), title: d.toLocaleString() }, d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+/**
+ * A time: the server's label (`{at, label, title}`: "14:05" today, with the date on other days,
+ * in the organisation's zone), or for an ISO string the clock time in that zone.
+ */
+export function timeEl(t) {
+  if (typeof t === 'object' && t !== null) return h('time', { datetime: t.at, title: t.title }, t.label);
+  const d = new Date(t);
+  const timeZone = document.documentElement.dataset.timeZone || undefined;
+  return h('time', { datetime: d.toISOString(), title: d.toLocaleString([], { timeZone, timeZoneName: 'short' }) },
+    d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }));
 }

@@ -29,12 +29,17 @@ export function showMessages(card, messages, notes = []) {
   fill(panel(),
     h('p', {}, h('strong', {}, `Message text · ${card ? card.ref : 'item'}`)),
     h('p', { class: 'muted' }, 'This view is recorded in the item’s audit trail. Reply to the patient in the EHR.'),
-    messages.map((m) => h('section', {},
-      h('p', {}, timeEl(m.sentAt), m.subject ? h('strong', {}, m.subject) : h('span', { class: 'muted' }, '(no subject)')),
+    messages.map((m) => h('section', { class: 'message' },
+      // Time and subject as two parts of one heading line, never run together ("14:05Refill").
+      h('p', { class: 'message-head' },
+        timeEl(m.time ?? m.sentAt),
+        h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'),
+        m.subject ? h('strong', {}, m.subject) : h('span', { class: 'muted' }, '(no subject)')),
+      m.timeNote && h('p', { class: 'time-note' }, m.timeNote),
       h('p', { class: 'message-text' }, m.body == null ? '(text purged by the retention policy)' : marked(m.body, m.highlights ?? [])))),
     notes.length ? h('section', { class: 'team-notes' },
       h('p', {}, h('strong', {}, 'Team notes')),
-      h('ul', {}, notes.map((n) => h('li', {}, timeEl(n.at), ` ${n.by} (${n.what}): `, h('span', { class: 'message-text' }, n.text))))) : null,
+      h('ul', {}, notes.map((n) => h('li', {}, timeEl(n.time ?? n.at), ` ${n.by} (${n.what}): `, h('span', { class: 'message-text' }, n.text))))) : null,
     h('button', { type: 'button', onclick: () => clearPrivate() }, 'Hide message text'),
   );
 }

@@ -11,7 +11,7 @@ export async function loadThread(article) {
   }
   list.replaceChildren(...body.lines.map((l) => {
     const moved = l.fromState && l.toState && l.fromState !== l.toState ? ` (${l.fromLabel} → ${l.toLabel})` : '';
-    return h('li', {}, timeEl(l.at), l.text, h('span', { class: 'muted' }, moved));
+    return h('li', {}, timeEl({ at: l.at, label: l.atLabel, title: l.atTitle }), h('span', {}, l.text), h('span', { class: 'muted' }, moved));
   }));
 }
 

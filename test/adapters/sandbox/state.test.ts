@@ -35,6 +35,20 @@ describe('sandbox state: who sees what', () => {
     expect((await get(s, `/sandbox/api/items/${nursingItem}/audit?as=dr-alvarez`)).status).toBe(404);
   });
 
+  it('re-reads changed cards in one request: the viewer’s come back, anyone else’s are "gone" like unknown ids, with a 200 rather than 404s', async () => {
+    const ids = `${nursingItem},${refillItem},no-such-item`;
+    const nurse = await get(s, `/sandbox/api/cards?as=dana-reyes&ids=${ids}`);
+    expect(nurse.status).toBe(200);
+    expect(nurse.body.items.map((i: any) => [i.itemId, i.channels])).toEqual([[nursingItem, ['queue:nursing']]]);
+    expect(nurse.body.items[0].card).toMatchObject({ itemId: nursingItem, ageNote: null });
+    expect(nurse.body.gone).toEqual([refillItem, 'no-such-item']);
+    const doctor = await get(s, `/sandbox/api/cards?as=dr-alvarez&ids=${ids}`);
+    expect(doctor.body).toEqual({ items: [], gone: [nursingItem, refillItem, 'no-such-item'] });
+    for (const bad of ['', 'a/b', Array.from({ length: 101 }, (_, i) => `id-${i}`).join(',')]) {
+      expect((await get(s, `/sandbox/api/cards?as=dana-reyes&ids=${encodeURIComponent(bad)}`)).body.error).toMatchObject({ code: 'request.invalid', problems: [{ path: 'ids' }] });
+    }
+  });
+
   it('puts an escalation in the named physician’s DMs only, and a pool escalation in every physician’s pool', async () => {
     const toAlvarez = await ingest(s);
     expect((await act(s, toAlvarez, { as: 'dana-reyes', command: 'item.escalate', to: 'dr-alvarez', reason: 'Swelling after a fall: needs imaging?' })).status).toBe(200);
