@@ -2,16 +2,22 @@
  * Validates the Teams app manifest and icons, and writes the app package (a zip with
  * manifest.json, color.png and outline.png at its root) for "Upload a custom app".
  *
- *   node --import tsx scripts/teams-package.ts [--bot-id <GUID>] [--app-version <x.y.z>] [--out <file.zip>] [--check]
+ *   node --import tsx scripts/teams-package.ts --app-id <GUID> --developer <name> --host <web host>
+ *        [--website-url <url>] [--privacy-url <url>] [--terms-url <url>] [--app-version <x.y.z>] [--out <file.zip>] [--check]
  *
- * The bot id is the Entra app (client) id of the bot registration: `--bot-id`, else
- * `TEAMS_APP_ID`. `--check` validates without writing. Every problem is listed; exit 1 if any.
+ * Each flag has an environment variable (OPTIONS below); `--bot-id` is another name for
+ * `--app-id`, the bot's Entra app (client) id (Baton's TEAMS_APP_ID). The shipped manifest's
+ * developer name and baton.example.org URLs are placeholders and are refused. `--check`
+ * validates without writing. Every problem is listed; exit 1 if any.
  * No dependencies: PNG headers and pixels are read and the zip is written with node:zlib.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { zip } from './teams-package.zip.ts';
+
+export { zip };
 
 export const MANIFEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../manifest/teams');
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -80,6 +86,16 @@ export function decodeRgba(buf: Buffer): { width: number; height: number; rgba: 
 
 type Manifest = Record<string, any>;
 
+/** The shipped manifest's developer name: each site must name itself (Teams shows it on the app's About page). */
+const PLACEHOLDER_DEVELOPER = "Your clinic's IT team";
+/** Names reserved for documentation and testing (RFC 2606, RFC 6761): never a real site's pages. */
+const RESERVED_HOST = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/i;
+const URL_FLAGS = {
+  websiteUrl: 'pass --host <your web host> or --website-url <url> (or set TEAMS_PUBLIC_HOST or TEAMS_WEBSITE_URL)',
+  privacyUrl: 'pass --host <your web host> or --privacy-url <url> (or set TEAMS_PUBLIC_HOST or TEAMS_PRIVACY_URL)',
+  termsOfUseUrl: 'pass --host <your web host> or --terms-url <url> (or set TEAMS_PUBLIC_HOST or TEAMS_TERMS_URL)',
+} as const;
+
 const isHttps = (v: unknown) => typeof v === 'string' && /^https:\/\/[^\s]+$/.test(v);
 
 /** Every problem with the manifest and its icons (Teams manifest schema v1.19 rules Baton relies on). */
@@ -92,8 +108,13 @@ export function manifestProblems(m: Manifest, files: Record<string, Buffer | und
   need(typeof m.$schema !== 'string' || m.$schema.includes(`/v${m.manifestVersion}/`), `$schema: should be the v${m.manifestVersion} schema`);
   need(SEMVER.test(String(m.version ?? '')), 'version: must look like 1.2.3');
   need(GUID.test(String(m.id ?? '')), 'id: must be a GUID');
-  for (const k of ['websiteUrl', 'privacyUrl', 'termsOfUseUrl']) need(isHttps(m.developer?.[k]), `developer.${k}: an https URL is required`);
+  for (const k of ['websiteUrl', 'privacyUrl', 'termsOfUseUrl'] as const) {
+    need(isHttps(m.developer?.[k]), `developer.${k}: an https URL is required`);
+    const host = isHttps(m.developer?.[k]) ? new URL(m.developer[k]).hostname : '';
+    need(!host || !RESERVED_HOST.test(host), `developer.${k}: ${m.developer?.[k]} is a placeholder (${host} is reserved for examples); ${URL_FLAGS[k]}`);
+  }
   need(typeof m.developer?.name === 'string' && m.developer.name.length > 0 && m.developer.name.length <= 32, 'developer.name: 1–32 characters');
+  need(m.developer?.name !== PLACEHOLDER_DEVELOPER, `developer.name: "${PLACEHOLDER_DEVELOPER}" is the shipped placeholder; pass --developer "<your organisation>" (or set TEAMS_DEVELOPER_NAME)`);
   need(typeof m.name?.short === 'string' && m.name.short.length > 0 && m.name.short.length <= 30, 'name.short: 1–30 characters');
   need(m.name?.full === undefined || (typeof m.name.full === 'string' && m.name.full.length <= 100), 'name.full: at most 100 characters');
   need(typeof m.description?.short === 'string' && m.description.short.length > 0 && m.description.short.length <= 80, 'description.short: 1–80 characters');
@@ -103,7 +124,7 @@ export function manifestProblems(m: Manifest, files: Record<string, Buffer | und
   const bots = Array.isArray(m.bots) ? m.bots : [];
   need(bots.length === 1, 'bots: exactly one bot');
   const bot = bots[0] ?? {};
-  need(GUID.test(String(bot.botId ?? '')) && bot.botId !== ZERO_GUID, 'bots[0].botId: the bot\'s Entra app (client) id; pass --bot-id or set TEAMS_APP_ID');
+  need(GUID.test(String(bot.botId ?? '')) && bot.botId !== ZERO_GUID, 'bots[0].botId: the bot\'s Entra app (client) id; pass --app-id <GUID> (or set TEAMS_APP_ID)');
   const scopes: unknown[] = Array.isArray(bot.scopes) ? bot.scopes : [];
   need(scopes.includes('team') && scopes.includes('personal'), 'bots[0].scopes: Baton needs "team" (queue channels) and "personal" (physician chats)');
   need(scopes.every((s) => s === 'team' || s === 'personal' || s === 'groupChat'), 'bots[0].scopes: only team, personal, groupChat');
@@ -152,72 +173,19 @@ export function manifestProblems(m: Manifest, files: Record<string, Buffer | und
   return p;
 }
 
-// ---------------------------------------------------------------- zip
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of buf) crc = CRC_TABLE[(crc ^ b) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** A zip of files at its root (deflate), with a fixed timestamp so the same inputs give the same bytes. */
-export function zip(files: Array<{ name: string; data: Buffer }>): Buffer {
-  const DOS_TIME = 0;
-  const DOS_DATE = (2026 - 1980) << 9 | 1 << 5 | 1; // 2026-01-01
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const f of files) {
-    const name = Buffer.from(f.name, 'utf8');
-    const packed = zlib.deflateRawSync(f.data, { level: 9 });
-    const crc = crc32(f.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(f.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4); // made by
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(f.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, packed);
-    centrals.push(central, name);
-    offset += local.length + name.length + packed.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-
 // ---------------------------------------------------------------- package
 
-export interface PackageOptions { dir?: string; botId?: string | undefined; appVersion?: string | undefined }
+export interface PackageOptions {
+  dir?: string;
+  botId?: string | undefined;
+  appVersion?: string | undefined;
+  developer?: string | undefined;
+  /** Sets the three developer URLs to https://<host>, …/privacy and …/terms, unless given one by one. */
+  host?: string | undefined;
+  websiteUrl?: string | undefined;
+  privacyUrl?: string | undefined;
+  termsUrl?: string | undefined;
+}
 
 /** The manifest as it goes into the package (bot id and version filled in), its icons, and every problem found. */
 export function preparePackage(o: PackageOptions = {}): { manifest: Manifest; files: Array<{ name: string; data: Buffer }>; problems: string[] } {
@@ -230,6 +198,12 @@ export function preparePackage(o: PackageOptions = {}): { manifest: Manifest; fi
   }
   if (o.botId) manifest.bots?.forEach((b: Manifest) => { b.botId = o.botId; });
   if (o.appVersion) manifest.version = o.appVersion;
+  const base = o.host ? `https://${o.host.replace(/^https?:\/\//, '').replace(/\/+$/, '')}` : undefined;
+  const developer = { ...manifest.developer };
+  if (o.developer) developer.name = o.developer;
+  const url = (given: string | undefined, page: string) => given ?? (base ? `${base}${page}` : undefined);
+  for (const [k, v] of [['websiteUrl', url(o.websiteUrl, '')], ['privacyUrl', url(o.privacyUrl, '/privacy')], ['termsOfUseUrl', url(o.termsUrl, '/terms')]] as const) if (v) developer[k] = v;
+  manifest.developer = developer;
   const icons = [manifest.icons?.color, manifest.icons?.outline].filter((n): n is string => typeof n === 'string');
   const read = (n: string) => (fs.existsSync(path.join(dir, n)) ? fs.readFileSync(path.join(dir, n)) : undefined);
   const iconFiles = Object.fromEntries(icons.map((n) => [n, read(n)]));
@@ -241,27 +215,55 @@ export function preparePackage(o: PackageOptions = {}): { manifest: Manifest; fi
   return { manifest, files, problems };
 }
 
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
+/** Each flag, its environment variable, and the option it sets. */
+const OPTIONS = {
+  '--app-id': { env: 'TEAMS_APP_ID', key: 'botId' },
+  '--bot-id': { env: 'TEAMS_APP_ID', key: 'botId' },
+  '--developer': { env: 'TEAMS_DEVELOPER_NAME', key: 'developer' },
+  '--host': { env: 'TEAMS_PUBLIC_HOST', key: 'host' },
+  '--website-url': { env: 'TEAMS_WEBSITE_URL', key: 'websiteUrl' },
+  '--privacy-url': { env: 'TEAMS_PRIVACY_URL', key: 'privacyUrl' },
+  '--terms-url': { env: 'TEAMS_TERMS_URL', key: 'termsUrl' },
+  '--app-version': { env: 'TEAMS_APP_VERSION', key: 'appVersion' },
+} as const satisfies Record<string, { env: string; key: keyof PackageOptions }>;
+
+/** Flags over environment variables; every unknown flag or missing value is a problem. */
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): { options: PackageOptions; out: string; check: boolean; problems: string[] } {
+  const options: PackageOptions = {};
+  const problems: string[] = [];
+  for (const { env: name, key } of Object.values(OPTIONS)) if (env[name]?.trim()) options[key] = env[name]!.trim();
+  let out = 'dist/baton-teams.zip';
+  let check = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--check') { check = true; continue; }
+    const value = argv[i + 1];
+    const known = flag === '--out' || flag in OPTIONS;
+    const hasValue = value !== undefined && !value.startsWith('--');
+    if (hasValue) i++;
+    if (!known) { problems.push(`${flag}: unknown option (known: ${['--check', '--out', ...Object.keys(OPTIONS)].join(', ')})`); continue; }
+    if (!hasValue) { problems.push(`${flag}: needs a value`); continue; }
+    if (flag === '--out') out = value;
+    else options[OPTIONS[flag as keyof typeof OPTIONS].key] = value;
+  }
+  return { options, out: path.resolve(out), check, problems };
 }
 
 export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const botId = arg(argv, '--bot-id') ?? env.TEAMS_APP_ID;
-  const out = path.resolve(arg(argv, '--out') ?? 'dist/baton-teams.zip');
-  const { files, problems } = preparePackage({ botId, appVersion: arg(argv, '--app-version') });
+  const args = parseArgs(argv, env);
+  const { files, problems } = args.problems.length ? { files: [], problems: args.problems } : preparePackage(args.options);
   if (problems.length) {
     console.error(`The Teams app package has ${problems.length} problem(s):`);
     for (const p of problems) console.error(`  - ${p}`);
     return 1;
   }
-  if (argv.includes('--check')) {
+  if (args.check) {
     console.log('manifest/teams is valid.');
     return 0;
   }
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, zip(files));
-  console.log(`Wrote ${out} (${files.map((f) => f.name).join(', ')}). Upload it in Teams: Apps → Manage your apps → Upload an app.`);
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
+  fs.writeFileSync(args.out, zip(files));
+  console.log(`Wrote ${args.out} (${files.map((f) => f.name).join(', ')}). Upload it in Teams: Apps → Manage your apps → Upload an app.`);
   return 0;
 }
 

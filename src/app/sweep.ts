@@ -2,7 +2,7 @@ import type { AuditRecord } from '../domain/audit.ts';
 import { resumeStateOf } from '../domain/commands.ts';
 import { formatDuration } from '../domain/card.ts';
 import { planReminders, type ReminderPlan } from '../domain/reminders.ts';
-import { slaPatch } from '../domain/sla.ts';
+import { slaPatch, type ReminderTarget } from '../domain/sla.ts';
 import { itemRef, type WorkItem } from '../domain/work-item.ts';
 import type { AppContext } from './context.ts';
 import { cardUpdates, directMessages, threadNotices } from './outbox-messages.ts';
@@ -20,28 +20,51 @@ export interface SweepResult {
 const SYSTEM = { actor: 'system', platform: 'scheduler' } as const;
 
 /**
- * One SLA sweep as of `now`: wakes snoozed items whose time has come and sends the reminder
- * levels that are due, through the outbox. Each item is updated with its version guard, so
- * running the sweep twice, or on two instances at once, never sends a reminder twice.
+ * What a sweep as of a time does to one due item, decided without writing anything: wake it
+ * from its snooze, send reminder levels (the audit events and outbox rows are built here), or
+ * `settle` it (nothing left to send, so it stops being found every minute).
+ */
+export type SweepStep =
+  | { kind: 'wake'; item: WorkItem }
+  | { kind: 'remind'; item: WorkItem; plan: ReminderPlan; audit: AuditRecord[]; outbox: OutboxMessage[] }
+  | { kind: 'settle'; item: WorkItem };
+
+/**
+ * The plan of one sweep as of `now`: reads the due items and decides each one's step. It writes
+ * nothing, so `baton sweep --dry-run` shows exactly what `sweep` would do with the same rules.
+ */
+export async function planSweep(ctx: AppContext, now: Date, limit = 500): Promise<SweepStep[]> {
+  const due = await ctx.store.listItems({ states: ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'], dueBefore: now, limit });
+  return due.map((item): SweepStep => {
+    if (item.state === 'SNOOZED') return { kind: 'wake', item };
+    const plan = planReminders(item, ctx.sla, now);
+    return plan ? { kind: 'remind', item, plan, ...remind(ctx, item, plan, now) } : { kind: 'settle', item };
+  });
+}
+
+/**
+ * One SLA sweep as of `now`: applies `planSweep`'s steps — wakes snoozed items whose time has
+ * come and sends the reminder levels that are due, through the outbox. Each item is updated with
+ * its version guard, so running the sweep twice, or on two instances at once, never sends a
+ * reminder twice.
  */
 export async function sweep(ctx: AppContext, now: Date, limit = 500): Promise<SweepResult> {
   const result: SweepResult = { due: 0, woken: 0, reminded: 0, notifications: 0, skipped: 0 };
-  const due = await ctx.store.listItems({ states: ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'], dueBefore: now, limit });
-  result.due = due.length;
-  for (const item of due) {
-    if (item.state === 'SNOOZED') {
+  const steps = await planSweep(ctx, now, limit);
+  result.due = steps.length;
+  for (const step of steps) {
+    const { item } = step;
+    if (step.kind === 'wake') {
       if (await wake(ctx, item, now)) result.woken++;
       else result.skipped++;
       continue;
     }
-    const plan = planReminders(item, ctx.sla, now);
-    if (!plan) {
-      // Nothing left to send (e.g. no reminder levels): stop finding this item every minute.
+    if (step.kind === 'settle') {
       const cleared = await ctx.store.applyTransition(item.id, item.version, { nextReminderAt: null }, [], []);
       if (!cleared) result.skipped++;
       continue;
     }
-    const { audit, outbox } = remind(ctx, item, plan, now);
+    const { plan, audit, outbox } = step;
     const updated = await ctx.store.applyTransition(item.id, item.version, { reminderLevel: plan.reminderLevel, nextReminderAt: plan.nextReminderAt }, audit, outbox);
     if (!updated) {
       result.skipped++;
@@ -49,7 +72,7 @@ export async function sweep(ctx: AppContext, now: Date, limit = 500): Promise<Sw
     }
     if (plan.fire.length) result.reminded++;
     if (plan.fire.some((f) => f.level === 1 && !f.repeat)) ctx.telemetry?.slaBreached(item.queue, plan.phase);
-    result.notifications += outbox.filter((o) => o.kind !== 'card.update').length;
+    result.notifications += notificationsOf(step);
   }
   return result;
 }
@@ -74,12 +97,7 @@ function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) 
   for (const f of plan.fire) {
     audit.push({ ...SYSTEM, itemId: item.id, action: 'reminder.sent', fromState: item.state, toState: item.state, detail: { level: f.level, notify: f.notify, phase: plan.phase, repeat: f.repeat }, at: now });
     if (f.notify === 'channel') continue; // the card update + thread line below reach the channel
-    const to =
-      f.notify === 'manager' ? ctx.roster.managers().map((m) => m.key)
-      : item.ownerId ? [item.ownerId]
-      : item.state === 'ESCALATED' ? [null] // the physician pool
-      : [queue?.lead ?? null].filter((k): k is string => k !== null);
-    for (const key of to) {
+    for (const key of reminderRecipients(ctx, item, f.notify)) {
       const rows = directMessages(ctx.platforms, item.id, version, key, `Reminder (level ${f.level}): ${what}`, now);
       outbox.push(...rows.map((r) => ({ ...r, kind: 'dm' as const, dedupeKey: `${r.dedupeKey}:L${f.level}` })));
     }
@@ -96,3 +114,18 @@ function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) 
   }
   return { audit, outbox };
 }
+
+/**
+ * Who a DM reminder level reaches: every manager (`manager`); else the owner, the physician
+ * pool (`null`) for an unowned escalation, or the queue's lead while nobody has claimed it.
+ */
+export function reminderRecipients(ctx: AppContext, item: WorkItem, notify: Exclude<ReminderTarget, 'channel'>): Array<string | null> {
+  if (notify === 'manager') return ctx.roster.managers().map((m) => m.key);
+  if (item.ownerId) return [item.ownerId];
+  if (item.state === 'ESCALATED') return [null];
+  const lead = ctx.roster.queue(item.queue)?.lead;
+  return lead ? [lead] : [];
+}
+
+/** How many notifications (DMs and channel replies, per platform) a step queues; card redraws aside. */
+export const notificationsOf = (step: SweepStep) => (step.kind === 'remind' ? step.outbox.filter((o) => o.kind !== 'card.update').length : 0);

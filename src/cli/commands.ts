@@ -1,13 +1,13 @@
 import { ingestMessage } from '../app/ingest-message.ts';
 import type { Env } from '../config/env.ts';
-import { EXAMPLE_CONFIG } from '../config/load.ts';
+import { EXAMPLE_CONFIG, loadConfig } from '../config/load.ts';
 import { signRequest } from '../http/signature.ts';
 import { UNSIGNED_API_WARNING } from '../config/env.ts';
 import { createLogger } from '../observability/logger.ts';
-import { cliConfig as config, cliEnv as env, list, UsageError } from './cli-support.ts';
-import { startServing, withBaton, withDatabase } from './setup.ts';
+import { cliConfig as config, cliEnv as env, list, onStdoutGone, UsageError } from './cli-support.ts';
+import { startServing, withBaton, withDatabase, type Baton } from './setup.ts';
 import { readMessageFile, type FileMessages } from './read-messages.ts';
-import { triageCheck } from './triage-commands.ts';
+import { exampleProblems, triageCheck } from './triage-commands.ts';
 
 export { UsageError };
 
@@ -17,15 +17,45 @@ export async function serve(): Promise<void> {
   const e = env();
   const logger = createLogger({ level: e.LOG_LEVEL });
   const c = config();
-  const baton = await startServing(e, c, logger);
-  out(`Baton is running at ${baton.url}  (config: ${c.file}; database: ${baton.db.kind === 'pglite' ? `embedded, ${baton.db.where}` : 'PostgreSQL'})`);
-  if (!e.INGEST_SECRET) out(`Warning: ${UNSIGNED_API_WARNING}`);
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+  let baton: Baton | undefined;
+  let asked: Record<string, string> | undefined;
+  let stopping = false;
+  // Stop cleanly however Baton is asked to: SIGTERM (`kill`, systemd, `npm start` passing it on),
+  // SIGINT (Ctrl-C), SIGHUP (the terminal was closed), its standard output gone, or the npm process
+  // that started it gone. Asked while it is still starting (migrations can take a while), it
+  // stops as soon as it has started; asked twice while starting, it exits at once.
+  const shutdown = (why: Record<string, string>) => {
+    if (stopping) return;
+    if (!baton) {
+      if (asked) process.exit(1);
+      asked = why;
+      return;
+    }
+    stopping = true;
+    logger.info(why, 'shutting down');
     baton.stop().then(() => process.exit(0), () => process.exit(1));
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown({ signal }));
+  onStdoutGone(() => shutdown({ trigger: 'standard output closed' }));
+  watchNpmParent(() => shutdown({ trigger: 'the npm process that started Baton is gone' }));
+  baton = await startServing(e, c, logger);
+  if (asked) return shutdown(asked);
+  out(`Baton is running at ${baton.url}  (config: ${c.file}; database: ${baton.db.kind === 'pglite' ? `embedded, ${baton.db.where}` : 'PostgreSQL'})`);
+  if (!e.INGEST_SECRET) out(`Warning: ${UNSIGNED_API_WARNING}`);
+}
+
+/**
+ * Under `npm start` Baton's parent is npm (the script `exec`s node, so npm's SIGTERM reaches it).
+ * If npm dies without passing a signal on (SIGKILL, or a script run through a shell without
+ * `exec`), Baton is re-parented: it notices and stops, rather than holding ./data with nobody
+ * to stop it. Outside npm (systemd, nohup, a terminal) the parent is not watched.
+ */
+function watchNpmParent(gone: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) gone();
+  }, 1000).unref();
 }
 
 export async function migrate(): Promise<void> {
@@ -69,9 +99,14 @@ async function ingestViaServer(url: string, e: Env, messages: FileMessages['mess
   }
 }
 
+/** Every problem of every layer in one run: the config's own, then the triage rules' failing examples. */
 export function configCheck(file: string | undefined): void {
-  const path = file ?? process.env.BATON_CONFIG ?? EXAMPLE_CONFIG;
-  const c = config(path);
+  const r = loadConfig(file ?? process.env.BATON_CONFIG ?? EXAMPLE_CONFIG);
+  if (!r.ok) {
+    const problems = [...r.problems, ...(r.triageRules ? exampleProblems(r.triageRules) : [])];
+    throw new UsageError(`Config ${r.file} has ${problems.length} problem(s):\n${list(problems)}`);
+  }
+  const c = r.config;
   const triageLine = triageCheck(c);
   out(`OK: ${c.file} — ${c.roster.staff.length} staff, ${c.roster.queues.length} queues, ${c.sla.length} SLA policies.`);
   out(triageLine);

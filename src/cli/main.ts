@@ -1,5 +1,5 @@
 import { errorSummary } from '../observability/error-facts.ts';
-import { cliConfig } from './cli-support.ts';
+import { cliConfig, quietWhenStdoutCloses } from './cli-support.ts';
 import { configCheck, ingestFile, migrate, serve, UsageError } from './commands.ts';
 import { triageFile } from './triage-commands.ts';
 import { digestCommand, sweepCommand } from './schedule-commands.ts';
@@ -13,9 +13,12 @@ Commands:
   triage [--explain] <file>
                            dry run: one JSON line per message with its category, queue, priority, red flags;
                            --explain adds the rules, matched words and modifiers behind each (prints patient text)
-  sweep [--at <ISO-8601>]  run one SLA sweep (reminders, escalations, snooze ends) as of a time
+  sweep [--at <ISO-8601>] [--dry-run]
+                           run one SLA sweep (reminders, escalations, snooze ends) as of a time;
+                           --dry-run prints what it would do per item and changes nothing
   digest [--at <ISO-8601>] [--dry-run]
-                           build managers' daily digests as of a time; --dry-run prints them
+                           queue managers' daily digests as of a time; --dry-run prints them and changes nothing
+                           (a future --at needs --dry-run: nothing is recorded as sent ahead of time)
   config check [<file>]    validate a config file and its triage rules, running the rules' own examples
                            (default: BATON_CONFIG or the shipped example)
 
@@ -23,6 +26,7 @@ Environment: DATABASE_URL, BATON_DATA_DIR, BATON_CONFIG, PORT, HOST, INGEST_SECR
 
 export async function run(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
+  quietWhenStdoutCloses();
   try {
     switch (cmd) {
       case 'serve':

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { digestModel, dueManagers, sendDigests } from '../app/digest.ts';
-import { sweep } from '../app/sweep.ts';
+import { notificationsOf, planSweep, sweep } from '../app/sweep.ts';
+import { describeSweepStep } from '../app/sweep-plan-text.ts';
 import { digestText } from '../domain/digest-text.ts';
 import { UsageError } from './cli-support.ts';
 import { withBaton } from './setup.ts';
@@ -24,9 +25,39 @@ export function parseFlags(args: string[], allowed: string[]): { at: Date; flags
   return { at, flags };
 }
 
+/** An --at a few seconds ahead ("now" typed by hand, two machines' clocks a little apart) is not the future. */
+const FUTURE_SLACK_MS = 60_000;
+
+/**
+ * Writing as of a future time is refused: the audit trail is append-only, so a reminder recorded
+ * as sent tomorrow would never be sent (the item's chain moved on) and could not be taken back.
+ */
+export function futureProblem(at: Date, now: Date, command: 'sweep' | 'digest'): UsageError | undefined {
+  if (at.getTime() - now.getTime() <= FUTURE_SLACK_MS) return undefined;
+  const why = command === 'sweep'
+    ? 'a sweep as of then would record the reminders due then as sent, dated then, in the append-only audit trail, and they would never reach anyone'
+    : "digests queued as of then would be dated then, held back until then with today's numbers, and take that day's place";
+  return new UsageError(`--at ${at.toISOString()} is in the future: ${why}. Add --dry-run to see what ${command === 'sweep' ? 'would be reminded' : 'would be sent'} then; nothing was changed.`, 2);
+}
+
 export async function sweepCommand(args: string[]): Promise<void> {
-  const { at } = parseFlags(args, []);
-  await withBaton({ serverDoes: 'sweeps SLAs on its schedule' }, async ({ ctx }) => {
+  const { at, flags } = parseFlags(args, ['--dry-run']);
+  const dryRun = flags.has('--dry-run');
+  if (!dryRun) {
+    const future = futureProblem(at, new Date(), 'sweep');
+    if (future) throw future;
+  }
+  await withBaton({ serverDoes: 'sweeps SLAs on its schedule', readOnly: dryRun }, async ({ ctx }) => {
+    if (dryRun) {
+      const steps = await planSweep(ctx, at);
+      out(`Dry run of a sweep as of ${at.toISOString()}; nothing was changed.`);
+      for (const step of steps) out(`  ${describeSweepStep(ctx, step, at)}`);
+      const reminded = steps.filter((s) => s.kind === 'remind' && s.plan.fire.length).length;
+      const notifications = steps.reduce((n, s) => n + notificationsOf(s), 0);
+      const woken = steps.filter((s) => s.kind === 'wake').length;
+      out(`${steps.length} item(s) due: ${reminded} would be reminded (${notifications} notification(s)), ${woken} woken from snooze.`);
+      return;
+    }
     const r = await sweep(ctx, at);
     out(`Sweep as of ${at.toISOString()}: ${r.due} item(s) due, ${r.reminded} reminded (${r.notifications} notification(s) queued), ${r.woken} woken from snooze, ${r.skipped} changed by someone else meanwhile.`);
   });
@@ -34,8 +65,13 @@ export async function sweepCommand(args: string[]): Promise<void> {
 
 export async function digestCommand(args: string[]): Promise<void> {
   const { at, flags } = parseFlags(args, ['--dry-run']);
-  await withBaton({ serverDoes: 'sends digests on its schedule' }, async ({ ctx, digest: settings }) => {
-    if (flags.has('--dry-run')) {
+  const dryRun = flags.has('--dry-run');
+  if (!dryRun) {
+    const future = futureProblem(at, new Date(), 'digest');
+    if (future) throw future;
+  }
+  await withBaton({ serverDoes: 'sends digests on its schedule', readOnly: dryRun }, async ({ ctx, digest: settings }) => {
+    if (dryRun) {
       const model = await digestModel(ctx, settings, at);
       for (const { manager } of dueManagers(ctx, settings, at, true)) out(`${digestText(model, manager.name)}\n`);
       return;

@@ -9,6 +9,8 @@ import { DataDirBusyError, type LockInfo } from '../store/data-dir-lock.ts';
 import { openDatabase, type Database } from '../store/database.ts';
 import { cliConfig, cliEnv, UsageError } from './cli-support.ts';
 
+export type { Baton };
+
 /**
  * The one way a command opens Baton: environment, config, database (migrated), use-case context.
  * Every command gets the same plain words for the database's own failures; nothing else in
@@ -28,6 +30,8 @@ export interface SetupOptions {
   serverDoes?: string;
   /** Called instead of failing when the running server holds the embedded database and advertises its URL. */
   viaServer?: (url: string, env: Env) => Promise<void>;
+  /** A dry run: the database is not migrated (a pending migration is refused instead), so nothing at all is written. */
+  readOnly?: boolean;
 }
 
 /** A failure of opening the database that the user can fix, or undefined. */
@@ -61,7 +65,11 @@ export async function withBaton(opts: SetupOptions, fn: (s: CliSession) => Promi
   const env = cliEnv();
   const config = cliConfig();
   await withDatabase(env, opts, async (db) => {
-    await db.migrate();
+    if (!opts.readOnly) await db.migrate();
+    else {
+      const pending = await db.pending();
+      if (pending.length) throw new UsageError(`The database has ${pending.length} migration(s) pending (${pending.join(', ')}); a dry run changes nothing, so it does not apply them. Run \`baton migrate\` first.`);
+    }
     await fn({ env, config, db, ctx: buildContext(config, db, platformsFor(env), systemClock), digest: digestSettings(config) });
   });
 }

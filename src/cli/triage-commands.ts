@@ -1,5 +1,5 @@
 import { queueFor } from '../app/context.ts';
-import { runRuleExamples, triage, type TriageResult } from '../domain/triage/index.ts';
+import { runRuleExamples, triage, type TriageResult, type TriageRules } from '../domain/triage/index.ts';
 import type { BatonConfig } from '../config/load.ts';
 import { list, UsageError } from './cli-support.ts';
 import { readMessageFile } from './read-messages.ts';
@@ -54,15 +54,15 @@ function explanation(t: TriageResult) {
 }
 
 /** The rules' own examples (`examples: { flag, ignore }`), each failure named; empty when all pass. */
-export function exampleProblems(c: BatonConfig): string[] {
-  return runRuleExamples(c.triageRules).map(
+export function exampleProblems(rules: TriageRules): string[] {
+  return runRuleExamples(rules).map(
     (f) => `${f.where}: example expected to ${f.kind === 'flag' ? 'raise a red flag' : 'raise none'} but ${f.got.length ? `raised ${f.got.join(', ')}` : 'raised none'}: ${JSON.stringify(f.example)}`,
   );
 }
 
 /** Throws a usage error listing every failing example; else the summary line to print. */
 export function triageCheck(c: BatonConfig): string {
-  const problems = exampleProblems(c);
+  const problems = exampleProblems(c.triageRules);
   if (problems.length) {
     throw new UsageError(`${c.file}: the triage rules fail ${problems.length} of their own example(s):\n${list(problems)}`);
   }

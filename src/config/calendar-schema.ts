@@ -32,11 +32,14 @@ const dayPeriods = z.array(period).superRefine((periods, ctx) => {
   });
 });
 
+/** An IANA time zone luxon knows ("America/Chicago"); an unknown one would break every business-time sum. */
+export const timezoneSchema = z.string().refine((tz) => IANAZone.isValidZone(tz), {
+  error: (iss) => `unknown timezone ${JSON.stringify(iss.input)}; use an IANA name like "America/Chicago"`,
+});
+
 export const businessCalendarSchema = z
   .strictObject({
-    timezone: z.string().refine((tz) => IANAZone.isValidZone(tz), {
-      error: (iss) => `unknown timezone ${JSON.stringify(iss.input)}; use an IANA name like "America/Chicago"`,
-    }),
+    timezone: timezoneSchema,
     weekly: z.partialRecord(z.enum(WEEKDAYS), dayPeriods),
     holidays: z.array(z.iso.date('expected a real date like "2026-12-25"')).default([]),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import './zod-messages.ts';
+import { wholeNumber } from './zod-messages.ts';
 import { formatPath } from './load.ts';
 
 const optional = z.string().trim().min(1).optional().catch(undefined);
@@ -10,7 +10,7 @@ export const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
   BATON_DATA_DIR: z.string().min(1).default('./data'),
   BATON_CONFIG: z.string().min(1).optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: wholeNumber(0, 65535, 'must be a port number 0–65535').default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   INGEST_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
   SLACK_BOT_TOKEN: optional,

@@ -9,6 +9,7 @@ import { Roster } from '../domain/roster.ts';
 import type { SlaPolicy } from '../domain/sla.ts';
 import type { TriageRules } from '../domain/triage/index.ts';
 import { businessCalendarSchema } from './calendar-schema.ts';
+import { configParts } from './config-parts.ts';
 import { crossReferenceProblems } from './cross-references.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
 import { loadDefaultTriageRules, loadTriageRules } from './triage-schema.ts';
@@ -26,7 +27,12 @@ export interface BatonConfig {
   triageRules: TriageRules;
 }
 
-export type ConfigResult = { ok: true; config: BatonConfig } | { ok: false; file: string; problems: string[] };
+/**
+ * On failure, `problems` lists every problem of every layer (the schema, cross-references,
+ * business hours, the triage rules); `triageRules` is there when the rules themselves loaded,
+ * so `baton config check` can run their examples too.
+ */
+export type ConfigResult = { ok: true; config: BatonConfig } | { ok: false; file: string; problems: string[]; triageRules?: TriageRules };
 
 export function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') || '(top level)';
@@ -48,22 +54,26 @@ export function loadConfig(file: string = EXAMPLE_CONFIG): ConfigResult {
   if (doc.errors.length) {
     return { ok: false, file: abs, problems: doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`) };
   }
-  const parsed = configSchema.safeParse(doc.toJS());
-  if (!parsed.success) return { ok: false, file: abs, problems: issuesToProblems(parsed.error.issues) };
-  const c = parsed.data;
-  const problems = crossReferenceProblems(c);
+  const raw = doc.toJS();
+  const parsed = configSchema.safeParse(raw);
+  // The later layers run on every part that parsed (config-parts.ts), so one run lists every
+  // problem, however many layers they are in.
+  const parts = configParts(raw);
+  const problems = parsed.success ? [] : issuesToProblems(parsed.error.issues);
+  problems.push(...crossReferenceProblems(parts));
 
-  const cal = businessCalendarSchema.safeParse({ timezone: c.organization.timezone, weekly: c.businessHours.weekly, holidays: c.businessHours.holidays });
-  if (!cal.success) {
-    for (const i of cal.error.issues) {
-      const [head, ...rest] = i.path;
-      problems.push(`${formatPath(head === 'timezone' ? ['organization', 'timezone', ...rest] : ['businessHours', ...i.path])}: ${i.message}`);
-    }
+  let calendar: BusinessCalendar | undefined;
+  if (parts.businessHours) {
+    // A bad organization.timezone is the schema's problem, listed already; the weekly hours are
+    // checked all the same, against a stand-in zone.
+    const cal = businessCalendarSchema.safeParse({ ...parts.businessHours, timezone: parts.organization?.timezone ?? 'UTC' });
+    if (!cal.success) problems.push(...issuesToProblems(cal.error.issues, ['businessHours']));
+    else if (parts.organization) calendar = cal.data;
   }
 
   let triageRules: TriageRules | undefined;
   try {
-    const sources = c.triageRules === undefined ? [] : [c.triageRules].flat();
+    const sources = parts.triageRules === undefined ? [] : [parts.triageRules].flat();
     triageRules = sources.length
       ? loadTriageRules(sources.map((s) => (s === 'default' ? s : path.resolve(path.dirname(abs), s))))
       : loadDefaultTriageRules();
@@ -71,14 +81,15 @@ export function loadConfig(file: string = EXAMPLE_CONFIG): ConfigResult {
     problems.push(`triageRules: ${(e as Error).message}`);
   }
 
-  if (problems.length || !cal.success || !triageRules) return { ok: false, file: abs, problems };
+  if (!parsed.success || problems.length || !calendar || !triageRules) return { ok: false, file: abs, problems, ...(triageRules ? { triageRules } : {}) };
+  const c = parsed.data;
   return {
     ok: true,
     config: {
       file: abs,
       raw: c,
       roster: new Roster(c.staff, c.queues),
-      calendar: cal.data,
+      calendar,
       sla: c.sla.map((p) => ({ ...p })),
       routing: c.routing,
       triageRules,

@@ -2,7 +2,7 @@ import { validate as isCron } from 'node-cron';
 import { z } from 'zod';
 import './zod-messages.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
-import { durationSchema } from './calendar-schema.ts';
+import { durationSchema, timezoneSchema } from './calendar-schema.ts';
 
 const key = z
   .string()
@@ -19,7 +19,8 @@ export const staffSchema = z.strictObject({
   manager: z.boolean().default(false),
   slackUserId: z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id looks like "U012ABCDEF"').optional(),
   teamsAadId: z.uuid('a Teams AAD object id is a GUID').optional(),
-  timezone: z.string().optional(),
+  /** Their digest's local time is read in this zone (else the organisation's). */
+  timezone: timezoneSchema.optional(),
   active: z.boolean().default(true),
   digest: z
     .strictObject({ at: hhmm.default('07:30'), days: z.array(weekday).default(['mon', 'tue', 'wed', 'thu', 'fri']) })
@@ -59,7 +60,7 @@ export const slaPolicySchema = z.strictObject({
 export const configSchema = z.strictObject({
   organization: z.strictObject({
     name: z.string().min(1),
-    timezone: z.string().min(1),
+    timezone: timezoneSchema,
   }),
   businessHours: z.strictObject({
     weekly: z.partialRecord(weekday, z.array(z.tuple([hhmm, hhmm]))),

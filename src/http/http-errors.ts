@@ -71,7 +71,7 @@ export function isDataRejected(err: unknown): boolean {
   return false;
 }
 
-function bodyParserError(status: number, type: string | undefined, limit: number | undefined): HttpError {
+function bodyParserError(status: number, type: string | undefined, limit: number | undefined, nothing: string): HttpError {
   const body = (message: string) => [{ path: '(body)', message }];
   switch (type) {
     case 'entity.too.large':
@@ -84,37 +84,39 @@ function bodyParserError(status: number, type: string | undefined, limit: number
       return new HttpError(415, 'request.unsupported_charset', 'Send the body as UTF-8 JSON.', [{ path: '(header) content-type', message: 'charset not supported; use utf-8' }]);
     case 'request.aborted':
     case 'request.size.invalid':
-      return new HttpError(400, 'request.incomplete', 'The request body was incomplete; nothing was stored.', body('incomplete: fewer bytes than Content-Length'));
+      return new HttpError(400, 'request.incomplete', `The request body was incomplete${nothing}.`, body('incomplete: fewer bytes than Content-Length'));
     case 'entity.parse.failed':
-      return new HttpError(400, 'request.malformed_json', 'The body is not valid JSON; nothing was stored.', body('not valid JSON'));
+      return new HttpError(400, 'request.malformed_json', `The body is not valid JSON${nothing}.`, body('not valid JSON'));
     case undefined:
       // A decompression stream that failed (bytes that are not gzip, deflate or brotli) has no type.
-      if (status === 400) return new HttpError(400, 'request.bad_compression', 'The body could not be decompressed as its Content-Encoding says; nothing was stored.', body('not valid data for its Content-Encoding'));
+      if (status === 400) return new HttpError(400, 'request.bad_compression', `The body could not be decompressed as its Content-Encoding says${nothing}.`, body('not valid data for its Content-Encoding'));
   }
-  return new HttpError(status, 'request.rejected', 'The request was refused; nothing was stored.', body('refused before it was read'));
+  return new HttpError(status, 'request.rejected', `The request was refused${nothing}.`, body('refused before it was read'));
 }
 
 /** Maps body-parser failures and HttpErrors to clear 4xx answers; anything else is a 500 with a reference id and no details. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+  return (err, req, res, _next) => {
     // entryPath / nothingStored: set by the ingestion routes on a failed store, to name the message that failed.
     const e = err as { type?: string; status?: number; expose?: boolean; limit?: number; entryPath?: string; nothingStored?: string } & Error;
-    const nothing = e.nothingStored ?? 'nothing was stored';
+    // A read stores nothing in any case: saying so would suggest it might have.
+    const reads = req.method === 'GET' || req.method === 'HEAD';
+    const nothing = reads ? '' : `; ${e.nothingStored ?? 'nothing was stored'}`;
     let http: HttpError;
     if (err instanceof HttpError) http = err;
     // body-parser's own 4xx (oversize, bad compression, an unknown Content-Encoding, an aborted
     // upload) stay 4xx with a message of ours: theirs may quote the body (entity.parse.failed).
-    else if (e.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500) http = bodyParserError(e.status, e.type, e.limit);
+    else if (e.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500) http = bodyParserError(e.status, e.type, e.limit, nothing);
     else if (isDatabaseUnavailable(err)) {
       logger.warn({ err }, 'database unavailable');
       res.set('Retry-After', '5');
-      http = new HttpError(503, 'database.unavailable', `The database is unavailable right now; ${nothing}. Retry shortly.`);
+      http = new HttpError(503, 'database.unavailable', `The database is unavailable right now${nothing}. Retry shortly.`);
     }
     else {
       const ref = randomUUID();
       // Class, codes and frames only (the logger's `err` serializer): a driver message quotes the query's parameters.
       logger.error({ ref, err }, 'unexpected error');
-      http = new HttpError(500, 'internal', `Something went wrong on our side (reference ${ref}); ${nothing}. Nothing you sent was lost if you got no 2xx; retry safely.`);
+      http = new HttpError(500, 'internal', `Something went wrong on our side (reference ${ref})${nothing}.${reads ? ' Retry shortly.' : ' Nothing you sent was lost if you got no 2xx; retry safely.'}`);
     }
     // Every error lists its problems (README "HTTP API"); one without a field names the request.
     const problems = http.problems.length ? http.problems : [{ path: e.entryPath ?? '(request)', message: http.message }];

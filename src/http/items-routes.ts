@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app/context.ts';
 import { itemRef, ITEM_STATES, type WorkItem } from '../domain/work-item.ts';
 import { asyncRoute, HttpError } from './http-errors.ts';
+import { wholeNumber } from '../config/zod-messages.ts';
 import { parseWith } from './parse-body.ts';
 import { verifyExpressRequest } from './signature.ts';
 
@@ -14,9 +15,14 @@ const publicItem = (i: WorkItem) => ({
 });
 
 const listQuery = z.strictObject({
-  state: z.enum(ITEM_STATES).optional(),
+  // Any case: `state=open` is as clear as `state=OPEN`.
+  state: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.enum(ITEM_STATES, { error: `must be one of ${ITEM_STATES.join(', ')} (any case)` }))
+    .optional(),
   queue: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: wholeNumber(1, 500).default(100),
 });
 
 /**
@@ -33,7 +39,7 @@ export function itemRoutes(app: AppContext, secret: string | undefined): Router 
     next(why ? new HttpError(401, 'request.unauthenticated', `Request signature rejected: ${why}.`) : undefined);
   });
   r.get('/v1/items', asyncRoute(async (req, res) => {
-    const q = parseWith(listQuery, req.query);
+    const q = parseWith(listQuery, req.query, 'The query has problems.');
     const items = await app.store.listItems({ states: q.state ? [q.state] : undefined, queue: q.queue, limit: q.limit });
     res.json({ items: items.map(publicItem) });
   }));

@@ -136,8 +136,9 @@ export function inputProblems(value: unknown): Problem[] {
 /** @deprecated the walk now checks more than NUL characters; kept for callers of the old name. */
 export const nulProblems = (value: unknown): Problem[] => inputProblems(value);
 
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+/** Parses a body (or, with its own `message`, a query) by `schema`; a 400 listing every problem otherwise. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, message = 'The request has problems; nothing was stored.'): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new HttpError(400, 'request.invalid', 'The request has problems; nothing was stored.', zodProblems(r.error.issues));
+  if (!r.success) throw new HttpError(400, 'request.invalid', message, zodProblems(r.error.issues));
   return r.data;
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dueManagers, sendDigests } from '../../src/app/digest.ts';
 import { ingestMessage } from '../../src/app/ingest-message.ts';
+import { Roster } from '../../src/domain/roster.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { memoryContext, portalMessage } from '../support/context.ts';
 
 const settings = { organization: 'Riverside Family Medicine', timezone: 'America/Chicago', physicianMinutesPerMessage: 2.3 };
@@ -26,4 +29,29 @@ describe('sending digests', () => {
     expect(JSON.stringify(rows[0]!.payload)).not.toContain('pills'); // aggregates only, never message text
     expect(store.audit.filter((a) => a.action === 'digest.queued')).toHaveLength(1);
   });
+
+  it("at start-up sends nothing before the manager's digest time, and today's missed digest once it has passed", async () => {
+    const { ctx, store, clock } = memoryContext();
+    // Morgan Lee's digest at 13:45 Chicago (19:45Z in December); 2026-12-01 is a Tuesday.
+    ctx.roster = new Roster(ctx.roster.staff.map((m) => (m.manager ? { ...m, digest: { at: '13:45', days: ['mon', 'tue', 'wed', 'thu', 'fri'] } } : m)), ctx.roster.queues);
+    const digests = () => store.outbox.filter((o) => o.kind === 'digest').map((o) => o.dedupeKey);
+    const startAt = async (iso: string) => {
+      clock.t = new Date(iso);
+      const s = new Scheduler(ctx, { digest: settings, logger: createLogger({ level: 'silent' }), cronExpression: '0 0 1 1 *' });
+      s.start(); // its first tick runs at once
+      await s.tick();
+      await s.stop();
+    };
+    await startAt('2026-12-01T14:00:00Z'); // 08:00: not yet
+    expect(digests()).toEqual([]);
+    await startAt('2026-12-01T19:44:00Z'); // 13:44: not yet
+    expect(digests()).toEqual([]);
+    await startAt('2026-12-01T20:00:00Z'); // 14:00, Baton was down at 13:45: today's digest now
+    expect(digests()).toEqual(['digest:sandbox:morgan-lee:2026-12-01']);
+    await startAt('2026-12-01T23:00:00Z'); // restarted again the same day: not a second one
+    expect(digests()).toHaveLength(1);
+    await startAt('2026-12-02T15:00:00Z'); // Wednesday 09:00: Wednesday's is not due yet
+    expect(digests()).toHaveLength(1);
+  });
 });
+

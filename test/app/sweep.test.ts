@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { actOnItem } from '../../src/app/act-on-item.ts';
 import { ingestMessage } from '../../src/app/ingest-message.ts';
-import { sweep } from '../../src/app/sweep.ts';
+import { planSweep, sweep } from '../../src/app/sweep.ts';
+import { describeSweepStep } from '../../src/app/sweep-plan-text.ts';
 import { memoryContext, portalMessage } from '../support/context.ts';
 
 const MIN = 60_000;
@@ -78,5 +79,27 @@ describe('SLA sweep', () => {
     clock.advance(10 * 24 * 60 * MIN);
     expect((await sweep(ctx, clock.now())).due).toBe(0);
     expect(store.audit.some((a) => a.action === 'reminder.sent')).toBe(false);
+  });
+
+  it('plans a sweep without writing anything, and the sweep then does what the plan said', async () => {
+    const { ctx, store, clock, itemId } = await nursingItem();
+    const snoozed = await ingestMessage(ctx, portalMessage({ externalId: 'sw-2', subject: 'Appointment', body: 'Can I move my visit to Friday?' }));
+    await actOnItem(ctx, { itemId: snoozed.itemId, actorKey: 'sam-ortiz', platform: 'sandbox', command: { type: 'claim' } });
+    await actOnItem(ctx, { itemId: snoozed.itemId, actorKey: 'sam-ortiz', platform: 'sandbox', command: { type: 'snooze', until: new Date(clock.now().getTime() + 60 * MIN), reason: 'waiting on the schedule' } });
+    clock.advance(5 * 60 * MIN); // levels 1 and 2 of the nursing item are due; the snooze has ended
+    const before = { audit: store.audit.length, outbox: store.outbox.length, item: await store.findItem(itemId) };
+
+    const steps = await planSweep(ctx, clock.now());
+    expect({ audit: store.audit.length, outbox: store.outbox.length, item: await store.findItem(itemId) }).toEqual(before);
+    const lines = steps.map((s) => describeSweepStep(ctx, s, clock.now()));
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^B-\d+ nursing \(routine\): unclaimed, 3h past target → level 1: a thread reply shown in the nursing channel, paging the queue's group \(else its lead dana-reyes\); level 2: a DM to dana-reyes \(lead, unclaimed\)$/),
+      expect.stringMatching(/^B-\d+ front-desk \(routine\): snoozed until .* → wakes, back to CLAIMED \(owner sam-ortiz\)$/),
+    ]));
+    expect(lines.join('\n')).not.toMatch(/rash|Friday|Testa|55501234|pharmacy|schedule/); // no patient data, no staff free text
+
+    const r = await sweep(ctx, clock.now());
+    expect(r).toMatchObject({ due: 2, reminded: 1, woken: 1, notifications: 2 });
+    expect(store.audit.filter((a) => a.action === 'reminder.sent').map((a) => a.detail!.level)).toEqual([1, 2]);
   });
 });

@@ -93,6 +93,28 @@ describe.each(DB_KINDS)('ingestion API on %s', (kind) => {
     expect(list.items.some((i: any) => i.queue === 'front-desk' && i.createdAt && false)).toBe(false);
   });
 
+  it('lists items by state in any case, and answers a bad query with what is wanted, not with storing', async () => {
+    await postJson(`${s.url}/v1/messages`, message());
+    for (const state of ['OPEN', 'open', 'Open']) {
+      const r = await fetch(`${s.url}/v1/items?state=${state}&limit=5`);
+      expect(r.status).toBe(200);
+      const { items } = (await r.json()) as { items: Array<{ state: string }> };
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.every((i) => i.state === 'OPEN')).toBe(true);
+    }
+    const bad = await fetch(`${s.url}/v1/items?state=bogus&limit=abc`);
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as any;
+    expect(body.error).toEqual({
+      code: 'request.invalid',
+      message: 'The query has problems.',
+      problems: [
+        { path: 'state', message: 'must be one of OPEN, CLAIMED, ESCALATED, SNOOZED, RESOLVED (any case)' },
+        { path: 'limit', message: 'must be a whole number from 1 to 500 (got "abc")' },
+      ],
+    });
+  });
+
   it('answers malformed JSON with 400, a non-JSON content type with 415 and an oversize body with 413', async () => {
     expect((await postJson(`${s.url}/v1/messages`, '{"source": ')).status).toBe(400);
     const r415 = await fetch(`${s.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });

@@ -6,9 +6,21 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BOT_COMMANDS } from '../../../adapters/teams/conversation-events.ts';
 import { ACCENT, drawIcon, encodePng } from '../../../scripts/teams-package.icons.ts';
-import { decodeRgba, main, manifestProblems, pngInfo, preparePackage, zip } from '../../../scripts/teams-package.ts';
+import { decodeRgba, main, manifestProblems, parseArgs, pngInfo, preparePackage, zip } from '../../../scripts/teams-package.ts';
 
 const BOT_ID = '11111111-2222-4333-8444-555555555555';
+/** What each site gives the packager: its bot, its name, its web host. */
+const SITE = { botId: BOT_ID, developer: 'Riverside IT', host: 'www.riverside-clinic.org' };
+const SITE_ARGS = ['--app-id', BOT_ID, '--developer', 'Riverside IT', '--host', 'www.riverside-clinic.org'];
+const quietly = <T>(fn: () => T): T => {
+  const [log, err] = [console.log, console.error];
+  console.log = console.error = () => {};
+  try {
+    return fn();
+  } finally {
+    [console.log, console.error] = [log, err];
+  }
+};
 const shipped = () => JSON.parse(fs.readFileSync('manifest/teams/manifest.json', 'utf8'));
 const icons = () => ({ 'color.png': fs.readFileSync('manifest/teams/color.png'), 'outline.png': fs.readFileSync('manifest/teams/outline.png') });
 
@@ -44,10 +56,40 @@ function unzipEntries(buf: Buffer): Record<string, Buffer> {
 }
 
 describe('Teams app manifest and package', () => {
-  it('the shipped manifest and icons are valid once the bot id is filled in', () => {
-    const m = shipped();
-    expect(m.manifestVersion).toBe('1.19');
-    expect(manifestProblems({ ...m, bots: [{ ...m.bots[0], botId: BOT_ID }] }, icons())).toEqual([]);
+  it('the shipped manifest and icons are valid once the bot id, developer and host are filled in', () => {
+    expect(shipped().manifestVersion).toBe('1.19');
+    expect(preparePackage(SITE).problems).toEqual([]);
+  });
+
+  it('refuses the shipped placeholders, naming each and what to pass', () => {
+    expect(preparePackage({}).problems).toEqual([
+      `developer.websiteUrl: https://baton.example.org is a placeholder (baton.example.org is reserved for examples); pass --host <your web host> or --website-url <url> (or set TEAMS_PUBLIC_HOST or TEAMS_WEBSITE_URL)`,
+      `developer.privacyUrl: https://baton.example.org/privacy is a placeholder (baton.example.org is reserved for examples); pass --host <your web host> or --privacy-url <url> (or set TEAMS_PUBLIC_HOST or TEAMS_PRIVACY_URL)`,
+      `developer.termsOfUseUrl: https://baton.example.org/terms is a placeholder (baton.example.org is reserved for examples); pass --host <your web host> or --terms-url <url> (or set TEAMS_PUBLIC_HOST or TEAMS_TERMS_URL)`,
+      `developer.name: "Your clinic's IT team" is the shipped placeholder; pass --developer "<your organisation>" (or set TEAMS_DEVELOPER_NAME)`,
+      "bots[0].botId: the bot's Entra app (client) id; pass --app-id <GUID> (or set TEAMS_APP_ID)",
+    ]);
+    expect(preparePackage({ ...SITE, host: 'clinic.test' }).problems).toHaveLength(3);
+  });
+
+  it('takes the site from flags, else from environment variables; a page URL of its own wins over --host', () => {
+    const env = { TEAMS_APP_ID: BOT_ID, TEAMS_DEVELOPER_NAME: 'From Env', TEAMS_PUBLIC_HOST: 'env.riverside-clinic.org' };
+    const fromEnv = parseArgs([], env);
+    expect(fromEnv).toMatchObject({ problems: [], check: false, options: { botId: BOT_ID, developer: 'From Env', host: 'env.riverside-clinic.org' } });
+    const a = parseArgs(['--developer', 'Riverside IT', '--host', 'https://www.riverside-clinic.org/', '--privacy-url', 'https://legal.riverside-clinic.org/privacy', '--check'], env);
+    expect(a.check).toBe(true);
+    expect(preparePackage(a.options).manifest.developer).toEqual({
+      name: 'Riverside IT',
+      websiteUrl: 'https://www.riverside-clinic.org',
+      privacyUrl: 'https://legal.riverside-clinic.org/privacy',
+      termsOfUseUrl: 'https://www.riverside-clinic.org/terms',
+    });
+    expect(parseArgs(['--hots', 'x', '--developer'], {}).problems).toEqual([
+      expect.stringMatching(/^--hots: unknown option \(known: --check, --out, --app-id, /),
+      '--developer: needs a value',
+    ]);
+    expect(quietly(() => main(['--check', '--developer'], env))).toBe(1);
+    expect(quietly(() => main(['--check'], env))).toBe(0);
   });
 
   it('reads the icon sizes from the PNG headers: 192×192 colour, 32×32 white-on-transparent outline', () => {
@@ -93,13 +135,7 @@ describe('Teams app manifest and package', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-teams-'));
     const out = path.join(dir, 'baton-teams.zip');
     try {
-      const log = console.log;
-      console.log = () => {};
-      try {
-        expect(main(['--bot-id', BOT_ID, '--out', out, '--app-version', '1.2.3'], {})).toBe(0);
-      } finally {
-        console.log = log;
-      }
+      expect(quietly(() => main([...SITE_ARGS, '--out', out, '--app-version', '1.2.3'], {}))).toBe(0);
       const bytes = fs.readFileSync(out);
       const entries = unzipEntries(bytes);
       expect(Object.keys(entries)).toEqual(['manifest.json', 'color.png', 'outline.png']);
@@ -118,15 +154,9 @@ describe('Teams app manifest and package', () => {
   });
 
   it('refuses to package without a bot id, and the same inputs give the same bytes', () => {
-    const err = console.error;
-    console.error = () => {};
-    try {
-      expect(main(['--check'], {})).toBe(1);
-    } finally {
-      console.error = err;
-    }
-    const a = preparePackage({ botId: BOT_ID });
+    expect(quietly(() => main(['--check', '--developer', 'Riverside IT', '--host', 'www.riverside-clinic.org'], {}))).toBe(1);
+    const a = preparePackage(SITE);
     expect(a.problems).toEqual([]);
-    expect(zip(a.files).equals(zip(preparePackage({ botId: BOT_ID }).files))).toBe(true);
+    expect(zip(a.files).equals(zip(preparePackage(SITE).files))).toBe(true);
   });
 });
