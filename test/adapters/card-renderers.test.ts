@@ -68,7 +68,7 @@ interface Fixture {
 const labels = new Map([['chest-pain', 'chest pain'], ['low-oxygen', 'low oxygen level']]);
 function fixture(name: string, i: WorkItem, o: { text?: string; reasonShown?: boolean } = {}): Fixture {
   const card = buildCard(i, {
-    roster, now: NOW, messageText: o.text ? 'full' : 'none', excerptLength: 200, latestText: o.text, redFlagLabels: labels,
+    roster, now: NOW, timezone: 'America/Chicago', messageText: o.text ? 'full' : 'none', excerptLength: 200, latestText: o.text, redFlagLabels: labels,
     staffText: o.reasonShown ? 'show' : 'summary',
   });
   return { name, item: i, card, secrets: [i.patientToken, ...(o.text ? [o.text] : []), ...(i.escalationReason ? [i.escalationReason] : [])] };

@@ -73,7 +73,7 @@ describe('sandbox actions', () => {
     const open = seenOf(await cardFor(itemId, 'dana-reyes'));
     expect((await act(s, itemId, { as: 'jordan-kim', command: 'item.snooze', minutes: 60, reason: 'Waiting on the pharmacy', seen: open })).status).toBe(200);
     const stale = await act(s, itemId, { as: 'dana-reyes', command: 'item.escalate', to: 'pool', reason: 'Needs a physician', seen: open });
-    expect(stale).toMatchObject({ status: 409, body: { ok: false, code: 'item.stale', message: expect.stringMatching(/^Nothing was changed: this card was out of date\. B-\d+ is now snoozed\.$/) } });
+    expect(stale).toMatchObject({ status: 409, body: { ok: false, code: 'item.stale', message: expect.stringMatching(/^Nothing was changed: this card was out of date\. B-\d+ is now snoozed until Tue 1 Dec, \d\d:\d\d CST\.$/) } });
     expect((await s.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.denied', actor: 'dana-reyes', platform: 'sandbox', detail: { command: 'escalate', code: 'item.stale' } });
 
     const other = await ingest(s, { threadId: `${threadId}-2` });

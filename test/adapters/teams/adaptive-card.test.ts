@@ -26,7 +26,7 @@ const OWNER: Partial<Record<ItemState, string | null>> = { CLAIMED: 'taylor-broo
 
 function viewOf(state: ItemState, over: Partial<WorkItem> = {}, roster = teamsRoster(), text?: string): CardView {
   const i = item({ state, ownerId: OWNER[state] ?? null, ...(state === 'ESCALATED' ? { escalatedBy: 'taylor-brooks', escalationReason: 'dose check', everEscalated: true } : {}), ...over });
-  return buildCard(i, { roster, now: NOW, messageText: text ? 'full' : 'none', excerptLength: 200, latestText: text });
+  return buildCard(i, { roster, now: NOW, timezone: ZONE, messageText: text ? 'full' : 'none', excerptLength: 200, latestText: text });
 }
 
 describe('Adaptive Card rendering', () => {
@@ -117,7 +117,7 @@ describe('Adaptive Card rendering', () => {
 
   it('shows the escalation reason only on the assignee’s copy (or where config shows text); the channel card says it was recorded', () => {
     const i = item({ state: 'ESCALATED', ownerId: 'dr-cho', escalatedBy: 'taylor-brooks', escalationReason: 'BP 190/110 with a headache', everEscalated: true });
-    const view = (o: Partial<Parameters<typeof buildCard>[1]>) => cardText(renderCard(buildCard(i, { roster: teamsRoster(), now: NOW, messageText: 'none', excerptLength: 200, ...o }), { timeZone: ZONE }));
+    const view = (o: Partial<Parameters<typeof buildCard>[1]>) => cardText(renderCard(buildCard(i, { roster: teamsRoster(), now: NOW, timezone: ZONE, messageText: 'none', excerptLength: 200, ...o }), { timeZone: ZONE }));
     const channel = view({});
     expect(channel).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho — reason recorded');
     expect(channel).not.toContain('190/110');
