@@ -127,7 +127,8 @@ const byDeadline = (a: WorkItem, b: WorkItem) => (deadlineOf(a)?.getTime() ?? In
 
 /**
  * The Home tab for one Slack user: "Mine" (claimed by or escalated to them; physicians also the
- * pool), "My queues" (counts, and the oldest unclaimed items of each queue they work) and
+ * pool), "My queues" (counts, the oldest unclaimed items of each queue they work and, for its
+ * lead and managers, the oldest items with a physician) and
  * "Overdue" (past their response time, in their queues or theirs), each item with its card's
  * buttons. Not message content: refs, categories, states and staff names only.
  */
@@ -164,6 +165,10 @@ export async function homeView(ctx: AppContext, slackUserId: string): Promise<Ho
       h.add(section(`*${mrkdwn(q.name, 100)}*${link ? ` ${link}` : ''} — ${countText(counts.get(q.key))}`));
       const open = items.filter((i) => i.state === 'OPEN').sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       h.itemsWithButtons(`queue:${q.key}`, open, 3, 'Nothing is waiting to be claimed.');
+      // The queue channel's card of escalated work offers its team only View message (forQueueChannel):
+      // a lead or manager who must step in (resolve, return, hand over) finds those items here, drawn for them.
+      const escalated = ctx.roster.supervises(staff.key, q.key) ? items.filter((i) => i.state === 'ESCALATED' && i.ownerId !== staff.key) : [];
+      if (escalated.length) h.itemsWithButtons(`escalated:${q.key}`, escalated.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()), 3, '');
     }
   }
 

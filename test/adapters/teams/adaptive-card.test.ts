@@ -30,6 +30,23 @@ function viewOf(state: ItemState, over: Partial<WorkItem> = {}, roster = teamsRo
 }
 
 describe('Adaptive Card rendering', () => {
+  it('fills only the card’s primary action: Claim on an unclaimed card (Resolve plain beside it), Resolve on a claimed one', () => {
+    const styles = (state: ItemState) => Object.fromEntries((renderCard(viewOf(state), { timeZone: ZONE }).actions as any[]).map((a) => [a.title, a.style ?? null]));
+    expect(styles('OPEN')).toMatchObject({ Claim: 'positive', Resolve: null });
+    expect(Object.values(styles('OPEN')).filter((s) => s === 'positive')).toHaveLength(1);
+    expect(styles('CLAIMED')).toMatchObject({ Resolve: 'positive', Release: null });
+    const resolveForm = (renderCard(viewOf('CLAIMED'), { timeZone: ZONE }).actions as any[]).find((a) => a.title === 'Resolve');
+    expect(resolveForm.card.actions[0]).toMatchObject({ verb: 'item.resolve', style: 'positive' });
+  });
+
+  it('a snoozed card says until when in the organisation’s zone, with Wake now', () => {
+    const view = viewOf('SNOOZED', { resumeState: 'CLAIMED', snoozedUntil: new Date('2026-12-03T15:00:00Z') });
+    const card = renderCard(view, { timeZone: ZONE });
+    expectValidCard(card);
+    expect(cardText(card)).toContain('Snoozed until Thu 3 Dec, 09:00 CST — reason recorded');
+    expect(executeActions(card).map((a) => a.verb)).toEqual(['item.view', 'item.wake']);
+  });
+
   it.each([...ITEM_STATES])('a %s card is a valid Adaptive Card 1.5 under 28 KB', (state) => {
     const view = viewOf(state);
     const card = renderCard(view, { timeZone: ZONE });

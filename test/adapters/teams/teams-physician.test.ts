@@ -93,7 +93,7 @@ describe('Teams: physicians', () => {
   it('a physician who is not the assignee cannot resolve it; the refusal is private and audited', async () => {
     const { itemId, card, chatId } = await escalatedToCho('Dose');
     // The team's shared channel card offers nobody there an escalated item's actions: only View message.
-    expect(executeActions(cardOf(h.fake.messages.get(card.id)!)).map((a) => a.verb)).toEqual(['item.view']);
+    expect(executeActions({ ...cardOf(h.fake.messages.get(card.id)!), refresh: undefined }).map((a) => a.verb)).toEqual(['item.view']);
     // A click sent from a card that is not theirs (Dr. Cho's copy, forwarded) is still judged against the roster.
     const r = await h.click('dr-alvarez', latestDm(chatId), 'item.resolve');
     expect(cardText(r.card)).toContain('You are not allowed to resolve this item.');
