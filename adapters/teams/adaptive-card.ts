@@ -206,10 +206,10 @@ function copyNotes(lines: readonly string[]): Json {
  */
 const executeData = (card: CardView) => ({ itemId: card.itemId, version: card.version, state: card.state, ownerId: card.owner?.key ?? null });
 
-/** An `Action.Execute` with the `Action.Submit` fallback Teams recommends for older clients. */
 /** The card's emphasis as Adaptive Card action styles. */
 const teamsStyle = (style: CardAction['style']) => (style === 'primary' ? 'positive' : style === 'danger' ? 'destructive' : undefined);
 
+/** An `Action.Execute` with the `Action.Submit` fallback Teams recommends for older clients. */
 function execute(verb: string, title: string, card: CardView, style?: CardAction['style']): Json {
   const s = teamsStyle(style);
   return {

@@ -236,6 +236,15 @@ describe('sandbox actions', () => {
     expect(commands(await cardFor(itemId, 'dana-reyes'))).toEqual(['item.resolve', 'item.return', 'item.reassign', 'item.view']); // the lead: no Claim
   });
 
+  it('a follow-up that raises a red flag retitles the card with the current category (stored in the database)', async () => {
+    const threadId = `t-${Date.now()}`;
+    const itemId = await ingest(s, { threadId, subject: 'Appointment', body: 'Can I move my appointment to next Tuesday afternoon?' });
+    // Morgan Lee manages every queue: the card is theirs to see before and after it moves to Nursing.
+    expect((await cardFor(itemId, 'morgan-lee')).title).toBe('Scheduling');
+    expect(await ingest(s, { threadId, subject: 'Appointment', body: 'Now I have crushing chest pain and I am sweating.' })).toBe(itemId);
+    expect(await cardFor(itemId, 'morgan-lee')).toMatchObject({ title: 'Urgent clinical (red flag)', category: 'red-flag', redFlag: true, priority: 'stat', queue: { key: 'nursing' } });
+  });
+
   it('an unclaimed card fills only Claim; its escalate picker defaults to the patient’s PCP', async () => {
     const itemId = await ingest(s);
     const card = await cardFor(itemId, 'jordan-kim');
