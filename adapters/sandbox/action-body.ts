@@ -8,7 +8,7 @@ import { ITEM_STATES } from '../../src/domain/work-item.ts';
 /** The card's commands, plus `item.reroute` (no button on the card, but the API takes it). */
 export const SANDBOX_COMMANDS = [
   'item.claim', 'item.release', 'item.reassign', 'item.snooze', 'item.escalate',
-  'item.return', 'item.resolve', 'item.reopen', 'item.reroute', 'item.view',
+  'item.return', 'item.resolve', 'item.reopen', 'item.wake', 'item.reroute', 'item.view',
 ] as const satisfies ReadonlyArray<CardCommand | 'item.reroute'>;
 export type SandboxCommand = (typeof SANDBOX_COMMANDS)[number];
 
@@ -24,6 +24,7 @@ const FIELDS: Record<SandboxCommand, { allowed: Field[]; required: Field[] }> = 
   'item.return': { allowed: ['instructions'], required: ['instructions'] },
   'item.resolve': { allowed: ['note'], required: [] },
   'item.reopen': { allowed: [], required: [] },
+  'item.wake': { allowed: [], required: [] },
   'item.reroute': { allowed: ['queue'], required: ['queue'] },
   'item.view': { allowed: [], required: [] },
 };
@@ -103,6 +104,7 @@ export function toCommand(b: ActionBody, now: Date): Command | 'view' {
     case 'item.return': return { type: 'return', instructions: b.instructions ?? '' };
     case 'item.resolve': return { type: 'resolve', note: opt(b.note) };
     case 'item.reopen': return { type: 'reopen' };
+    case 'item.wake': return { type: 'wake' };
     case 'item.reroute': return { type: 'reroute', queue: b.queue ?? '' };
     case 'item.view': return 'view';
   }

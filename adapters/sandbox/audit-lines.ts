@@ -71,7 +71,8 @@ export function threadLines(records: AuditRecord[], roster: Roster, clock: LineC
       'item.reopen': () => `${who} reopened it`,
       'item.view': () => `${who} viewed the message text`,
       'item.denied': () => `${who} tried to ${str(d.command) ?? 'act'} and was refused: ${REFUSALS[str(d.code) ?? ''] ?? str(d.code) ?? 'denied'}`,
-      'item.wake': () => 'Snooze ended: back to work',
+      // The scheduler at the snooze's end, or a person's Wake now.
+      'item.wake': () => (r.actor === 'system' ? 'Snooze ended: back to work' : `${who} woke it: back to work`),
       'reminder.sent': () => `Reminder level ${String(d.level ?? '?')} sent (${str(d.notify) ?? 'channel'})`,
     };
     const t = timeLabel(r.at, clock.now, clock.zone);

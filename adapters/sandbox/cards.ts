@@ -1,7 +1,8 @@
 import type { AppContext } from '../../src/app/context.ts';
+import { cardForPerson } from '../../src/app/act-on-card.ts';
 import { cardForItem, type CardAudience } from '../../src/app/item-card.ts';
 import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
-import { escalationLine, type CardView } from '../../src/domain/card.ts';
+import { escalationLine, snoozeLine, type CardView } from '../../src/domain/card.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import { SENT_IN_FUTURE_NOTE, sentInFuture } from '../../src/domain/sent-time.ts';
 import { PRIORITIES } from '../../src/domain/types.ts';
@@ -29,18 +30,22 @@ export interface PageCard extends CardView {
   escalationLine: string | null;
   /** "sent time was in the future; using received time" beside the age, when the first message's clock ran ahead; else null. */
   ageNote: string | null;
+  /** "Snoozed until Thu 3 Dec, 09:00 CST (waiting on patient)" (`snoozeLine`), or null. */
+  snoozeLine: string | null;
 }
 
 /** How many notes a card shows: Slack's and Teams' physician copies show the last five. */
 const CARD_NOTES = 5;
 
 /**
- * One item's card for one person looking at it in `channels`. Message text is fetched only when
- * the clinic's config puts it on cards (DESIGN.md §6 minimum necessary by default).
+ * One item's card for one person looking at it in `channels`, with only the buttons that person
+ * may use (`cardForPerson`: the page is drawn for one viewer, as Teams' refreshed view is).
+ * Message text is fetched only when the clinic's config puts it on cards (DESIGN.md §6 minimum
+ * necessary by default).
  */
 export async function pageCard(ctx: AppContext, viewer: StaffMember, item: WorkItem, channels: readonly string[]): Promise<PageCard> {
   const audience = audienceFor(viewer, item, channels);
-  const card = await cardForItem(ctx, item, audience);
+  const card = cardForPerson(ctx, item, viewer, await cardForItem(ctx, item, audience));
   const notes = audience === 'direct' && item.state === 'ESCALATED' ? (await teamNotes(ctx, item.id, CARD_NOTES)).map(noteLine) : [];
   return toPageCard(card, notes, (await firstSentInFuture(ctx, item)) ? SENT_IN_FUTURE_NOTE : null);
 }
@@ -62,6 +67,7 @@ export const toPageCard = (card: CardView, notes: string[] = [], ageNote: string
   notes,
   escalationLine: card.escalation ? escalationLine(card.escalation) : null,
   ageNote,
+  snoozeLine: card.snooze ? snoozeLine(card.snooze) : null,
 });
 
 /** Most urgent first, then oldest first: the order a triage nurse works a queue in. */

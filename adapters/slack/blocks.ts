@@ -1,6 +1,6 @@
 import type { types as S } from '@slack/bolt';
 import { z } from 'zod';
-import type { CardAction, CardView } from '../../src/domain/card.ts';
+import { snoozeLine, type CardAction, type CardView } from '../../src/domain/card.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState } from '../../src/domain/work-item.ts';
 import { LIMITS, mrkdwn, mrkdwnChunks, plain, safeUrl } from './limits.ts';
@@ -155,6 +155,10 @@ export function cardMessage(card: CardView, opts: CardRenderOptions = {}): Slack
     // The reason is on this card only where it may be (the assignee's copy, or config shows text); else "reason recorded".
     const text = e.reason === null ? `*${who}* — reason recorded` : `*${who}:* ${mrkdwn(e.reason, LIMITS.sectionText - 430)}`;
     head.push({ type: 'section', block_id: blockId(card, 'escalation'), text: { type: 'mrkdwn', text } });
+  }
+  if (card.snooze) {
+    // The card's own line, in the organisation's zone like every platform's; the reason only where this card may show it.
+    head.push({ type: 'section', block_id: blockId(card, 'snooze'), text: { type: 'mrkdwn', text: `⏰ ${mrkdwn(snoozeLine(card.snooze), LIMITS.sectionText - 10)}` } });
   }
   if (opts.notes?.length) {
     const lines = opts.notes.map((n) => `• ${mrkdwn(n, 400)}`).join('\n');

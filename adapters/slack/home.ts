@@ -1,6 +1,7 @@
 import type { types as S } from '@slack/bolt';
 import type { AppContext } from '../../src/app/context.ts';
 import { redFlagLabels } from '../../src/app/red-flag-labels.ts';
+import { cardForPerson } from '../../src/app/act-on-card.ts';
 import { buildCard, type CardView } from '../../src/domain/card.ts';
 import type { QueueDef, StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
@@ -21,7 +22,7 @@ export const unknownUserText = (slackUserId: string) =>
   `Baton does not know your Slack account (${slackUserId}). Ask your practice manager to add \`slackUserId: ${slackUserId}\` to your entry in the Baton roster; until then Baton cannot let you act on items.`;
 
 function cardOf(ctx: AppContext, item: WorkItem): CardView {
-  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), messageText: 'none', excerptLength: ctx.card.excerptLength, redFlagLabels: redFlagLabels(ctx.triageRules) });
+  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), timezone: ctx.sla.calendar.timezone, messageText: 'none', excerptLength: ctx.card.excerptLength, redFlagLabels: redFlagLabels(ctx.triageRules) });
 }
 
 /** `<#C…>` only for a real channel id (config could hold anything); otherwise the queue's name, escaped. */
@@ -85,7 +86,8 @@ export interface HomeRender {
 class HomeBlocks {
   readonly blocks: Block[] = [];
   readonly items = new Set<string>();
-  constructor(private readonly ctx: AppContext) {}
+  /** `staff`: whose Home this is; each item's buttons are the ones that person may use (`cardForPerson`). */
+  constructor(private readonly ctx: AppContext, private readonly staff?: StaffMember) {}
   add(...b: Block[]) {
     this.blocks.push(...b);
   }
@@ -105,7 +107,8 @@ class HomeBlocks {
     let shown = 0;
     for (const i of items.slice(0, max)) {
       if (!this.room(2)) break;
-      const card = cardOf(this.ctx, i);
+      const shared = cardOf(this.ctx, i);
+      const card = this.staff ? cardForPerson(this.ctx, i, this.staff, shared) : shared;
       this.add(section(itemLine(this.ctx, i, false)));
       const actions = actionsBlock(card, `home:${part}:${card.itemId}:v${card.version}`);
       if (actions) this.add(actions);
@@ -124,13 +127,14 @@ const byDeadline = (a: WorkItem, b: WorkItem) => (deadlineOf(a)?.getTime() ?? In
 
 /**
  * The Home tab for one Slack user: "Mine" (claimed by or escalated to them; physicians also the
- * pool), "My queues" (counts, and the oldest unclaimed items of each queue they work) and
+ * pool), "My queues" (counts, the oldest unclaimed items of each queue they work and, for its
+ * lead and managers, the oldest items with a physician) and
  * "Overdue" (past their response time, in their queues or theirs), each item with its card's
  * buttons. Not message content: refs, categories, states and staff names only.
  */
 export async function homeView(ctx: AppContext, slackUserId: string): Promise<HomeRender> {
   const staff = ctx.roster.bySlackId(slackUserId);
-  const h = new HomeBlocks(ctx);
+  const h = new HomeBlocks(ctx, staff);
   h.add({ type: 'header', text: { type: 'plain_text', text: 'Baton' } });
   if (!staff) {
     h.add(section(mrkdwn(unknownUserText(slackUserId), LIMITS.sectionText)));
@@ -161,6 +165,10 @@ export async function homeView(ctx: AppContext, slackUserId: string): Promise<Ho
       h.add(section(`*${mrkdwn(q.name, 100)}*${link ? ` ${link}` : ''} — ${countText(counts.get(q.key))}`));
       const open = items.filter((i) => i.state === 'OPEN').sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       h.itemsWithButtons(`queue:${q.key}`, open, 3, 'Nothing is waiting to be claimed.');
+      // The queue channel's card of escalated work offers its team only View message (forQueueChannel):
+      // a lead or manager who must step in (resolve, return, hand over) finds those items here, drawn for them.
+      const escalated = ctx.roster.supervises(staff.key, q.key) ? items.filter((i) => i.state === 'ESCALATED' && i.ownerId !== staff.key) : [];
+      if (escalated.length) h.itemsWithButtons(`escalated:${q.key}`, escalated.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()), 3, '');
     }
   }
 

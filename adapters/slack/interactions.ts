@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import { actOnCard, checkCardAction, type CardActOutcome, type FormCommand as UseCaseForm } from '../../src/app/act-on-card.ts';
+import { actOnCard, cardForPerson, checkCardAction, type CardActOutcome, type FormCommand as UseCaseForm } from '../../src/app/act-on-card.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import { cardForItem } from '../../src/app/item-card.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
@@ -29,7 +29,7 @@ import { describeError, type SlackApi } from './web.ts';
 
 type Origin = { channel: string | null; ts: string | null };
 
-const DIRECT: Record<string, Command['type']> = { 'item.claim': 'claim', 'item.release': 'release', 'item.resolve': 'resolve', 'item.reopen': 'reopen' };
+const DIRECT: Record<string, Command['type']> = { 'item.claim': 'claim', 'item.release': 'release', 'item.resolve': 'resolve', 'item.reopen': 'reopen', 'item.wake': 'wake' };
 
 export interface InteractionDeps {
   ctx: AppContext;
@@ -165,8 +165,12 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
           await reply(answer(failureText(r, user)));
           return refreshCopy(value.i, origin);
         }
-        // The pickers offer what the card offers (its actions' choices), as every platform does.
-        const card = await cardForItem(ctx, r.item);
+        // The pickers offer what the card offers (its actions' choices), as every platform does:
+        // the card as this person may use it, wherever they clicked (a physician's DM copy hands
+        // over an escalation the channel's card does not offer to its team).
+        const clicker = ctx.roster.member(actorKey);
+        const shown = await cardForItem(ctx, r.item);
+        const card = clicker ? cardForPerson(ctx, r.item, clicker, shown) : shown;
         const meta: ModalMeta = { i: value.i, v: card.version, s: card.state, o: card.owner?.key ?? null, c: origin.channel, t: origin.ts };
         let view;
         if (form === 'item.escalate') view = escalateModal(card, meta);

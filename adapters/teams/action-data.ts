@@ -8,7 +8,7 @@ import { INPUT, MAX_TYPED_TEXT } from './card-inputs.ts';
 /** Every verb a Baton card sends; they are the domain command names (STYLE.md "names are the commands"). */
 export const VERBS: readonly CardCommand[] = [
   'item.claim', 'item.release', 'item.reassign', 'item.snooze', 'item.escalate',
-  'item.return', 'item.resolve', 'item.reopen', 'item.view',
+  'item.return', 'item.resolve', 'item.reopen', 'item.wake', 'item.view',
 ];
 
 /**
@@ -54,6 +54,7 @@ const COMMANDS: Record<Exclude<CardCommand, 'item.view'>, (d: Data, now: Date) =
   'item.claim': () => ({ type: 'claim' }),
   'item.release': () => ({ type: 'release' }),
   'item.reopen': () => ({ type: 'reopen' }),
+  'item.wake': () => ({ type: 'wake' }),
   'item.reassign': (d) => {
     const to = d.handTo || d.reassignTo;
     return to ? { type: 'reassign', to } : 'Choose who should take it.';

@@ -1,4 +1,4 @@
-import { escalationLine, POOL_CHOICE, type CardAction, type CardChoice, type CardView } from '../../src/domain/card.ts';
+import { escalationLine, POOL_CHOICE, snoozeLine, type CardAction, type CardChoice, type CardView } from '../../src/domain/card.ts';
 import type { Priority } from '../../src/domain/types.ts';
 import { INPUT, MAX_TYPED_TEXT } from './card-inputs.ts';
 import type { MentionEntity } from './mentions.ts';
@@ -20,8 +20,6 @@ const MAX_CHOICES = 50;
 export interface RenderOptions {
   /** The organisation's IANA zone (`organization.timezone`): every time on the card is shown in it. */
   timeZone: string;
-  /** A snoozed item's wake-up time, shown as "Snoozed until …". */
-  snoozedUntil?: Date | null | undefined;
   /**
    * Teams user ids (`29:…`) whose clients fetch their own view of this card (Universal Actions
    * `refresh.userIds`, at most 60); everyone else, and clients without refresh, see this card.
@@ -90,6 +88,8 @@ function build(card: CardView, o: RenderOptions, b: Budget): AdaptiveCardJson {
   body.push({ type: 'FactSet', facts: facts(card, o) });
   // The reason only where this card may show it (the assignee's copy, or config shows text); else "reason recorded".
   if (card.escalation) body.push(literal(escalationLine({ ...card.escalation, reason: card.escalation.reason === null ? null : clip(card.escalation.reason, MAX_TYPED_TEXT) })));
+  // "Snoozed until Thu 3 Dec, 09:00 CST (waiting on patient)": the card's own line, in the organisation's zone; the reason under the same rule.
+  if (card.snooze) body.push(literal(snoozeLine({ ...card.snooze, reason: card.snooze.reason === null ? null : clip(card.snooze.reason, MAX_TYPED_TEXT) })));
   if (card.text) body.push({ type: 'Container', separator: true, items: [literal(clip(card.text, b.text))] });
   if (o.messages) body.push(privateMessages(o.messages, b.messages, o.timeZone));
   if (o.notes?.length) body.push(privateNotes(o.notes, o.timeZone));
@@ -139,7 +139,6 @@ function header(card: CardView): Json {
 
 function facts(card: CardView, o: RenderOptions): Json[] {
   const f = [{ title: 'Status', value: card.statusLine }];
-  if (card.state === 'SNOOZED' && o.snoozedUntil) f.push({ title: 'Snoozed until', value: orgTime(o.snoozedUntil, o.timeZone) });
   if (card.patientToken) f.push({ title: 'Patient', value: card.patientToken });
   f.push({ title: 'Waiting', value: card.age });
   if (card.sla) {
@@ -207,9 +206,12 @@ function copyNotes(lines: readonly string[]): Json {
  */
 const executeData = (card: CardView) => ({ itemId: card.itemId, version: card.version, state: card.state, ownerId: card.owner?.key ?? null });
 
+/** The card's emphasis as Adaptive Card action styles. */
+const teamsStyle = (style: CardAction['style']) => (style === 'primary' ? 'positive' : style === 'danger' ? 'destructive' : undefined);
+
 /** An `Action.Execute` with the `Action.Submit` fallback Teams recommends for older clients. */
 function execute(verb: string, title: string, card: CardView, style?: CardAction['style']): Json {
-  const s = style === 'primary' ? 'positive' : style === 'danger' ? 'destructive' : undefined;
+  const s = teamsStyle(style);
   return {
     type: 'Action.Execute',
     title,
@@ -220,9 +222,11 @@ function execute(verb: string, title: string, card: CardView, style?: CardAction
   };
 }
 
-const form = (title: string, body: Json[], submit: Json): Json => ({
+/** A button that opens a form; it carries the card's emphasis like a plain button (`positive` for the card's primary action). */
+const form = (title: string, body: Json[], submit: Json, style?: CardAction['style']): Json => ({
   type: 'Action.ShowCard',
   title,
+  ...(teamsStyle(style) ? { style: teamsStyle(style) } : {}),
   card: { type: 'AdaptiveCard', body, actions: [submit] },
 });
 
@@ -262,7 +266,7 @@ function action(card: CardView, a: CardAction, maxChoices: number): Json[] {
       return [form(a.label, [
         { type: 'TextBlock', text: a.confirm, wrap: true },
         text(INPUT.resolveNote, 'Note (optional)', false, 'What was done'),
-      ], execute(a.command, a.label, card, a.style))];
+      ], execute(a.command, a.label, card, a.style), a.style)];
     case 'physician-and-reason':
       return [form(a.label, [
         choice(INPUT.escalateTo, 'Physician', picked, a.defaultChoice),

@@ -66,7 +66,7 @@ interface Place { audience: CardAudience; intro?: string | undefined }
  */
 async function draw(d: CardActionDeps, item: WorkItem, place: Place, extra: Partial<RenderOptions> = {}): Promise<AdaptiveCardJson> {
   const view = await cardForItem(d.ctx, item, place.audience);
-  const base = { timeZone: d.ctx.sla.calendar.timezone, snoozedUntil: item.snoozedUntil };
+  const base = { timeZone: d.ctx.sla.calendar.timezone };
   if (place.audience === 'channel') {
     const refreshFor = !extra.notice ? await refreshUserIds(d.ctx.roster, d.refs, view) : undefined;
     return renderCard(view, { ...base, refreshFor, ...extra });
@@ -137,7 +137,7 @@ async function refreshed(d: CardActionDeps, context: TurnContext, data: unknown)
   const refreshFor = place.audience === 'channel' ? await refreshUserIds(d.ctx.roster, d.refs, view) : undefined;
   d.logger.debug({ platform: 'teams', verb: REFRESH_VERB, itemId: item.id, actor: who.key }, 'card refresh');
   return renderCard(actor ? cardForPerson(d.ctx, item, actor, view) : view, {
-    timeZone: d.ctx.sla.calendar.timezone, intro: place.intro, snoozedUntil: item.snoozedUntil, refreshFor,
+    timeZone: d.ctx.sla.calendar.timezone, intro: place.intro, refreshFor,
   });
 }
 

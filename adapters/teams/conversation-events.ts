@@ -38,7 +38,7 @@ function setupText(d: ConversationEventDeps, context: TurnContext): string {
 }
 
 const HELP = [
-  'Baton posts each patient-portal message as a card in its queue\'s channel. From the card: Claim, Release, Reassign, Snooze, Escalate to a physician, Resolve.',
+  'Baton posts each patient-portal message as a card in its queue\'s channel. From the card: Claim, Release, Reassign, Snooze (and Wake now), Escalate to a physician, Resolve.',
   'Physicians get escalations here in a chat with Baton and can Resolve, Return to the team or Hand to another physician.',
   '"View message" shows the patient\'s words only to you, and the view is recorded. Reply to patients in the EHR, never in Teams.',
   'Type "setup" to see this channel\'s id and whether you are on the roster.',

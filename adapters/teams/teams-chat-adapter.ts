@@ -100,7 +100,7 @@ export class TeamsChatAdapter implements ChatAdapter {
     for (const copy of copies) {
       try {
         // A copy is the assignee's (a physician's chat, the pool): drawn with the staff free text.
-        await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(asCopy(direct), { intro: copy.intro, teamNotes, snoozedUntil: view.snoozedUntil }), 'copy update');
+        await this.update(copy.reference, copy.reference.conversation.id, copy.activityId, this.cardActivity(asCopy(direct), { intro: copy.intro, teamNotes }), 'copy update');
       } catch (e) {
         if (e instanceof ConnectorCallFailed && !e.retryable) this.d.logger.warn({ itemId: card.itemId, err: e }, 'Teams card copy can no longer be updated');
         else if (!(retry instanceof RateLimitedError)) retry = e; // a Retry-After wins: it says exactly when
@@ -226,13 +226,9 @@ export class TeamsChatAdapter implements ChatAdapter {
     return created;
   }
 
-  /**
-   * What the channel card adds to the card view: who gets their own view of it (Universal
-   * Actions refresh), and a snoozed item's wake-up time, which the card view does not carry.
-   */
-  private async channelView(card: CardView): Promise<Pick<RenderOptions, 'refreshFor' | 'snoozedUntil'>> {
-    const snoozedUntil = card.state === 'SNOOZED' ? (await this.d.ctx.store.findItem(card.itemId))?.snoozedUntil : undefined;
-    return { refreshFor: await refreshUserIds(this.d.ctx.roster, this.d.refs, card), snoozedUntil };
+  /** What the channel card adds to the card view: who gets their own view of it (Universal Actions refresh). */
+  private async channelView(card: CardView): Promise<Pick<RenderOptions, 'refreshFor'>> {
+    return { refreshFor: await refreshUserIds(this.d.ctx.roster, this.d.refs, card) };
   }
 
   private cardActivity(card: CardView, extra: Partial<RenderOptions> = {}): Partial<Activity> {

@@ -1,10 +1,11 @@
-import { STATE_WORDS, type CardAction, type CardCommand, type CardView } from '../domain/card.ts';
+import { cardActions, STATE_WORDS, type CardAction, type CardCommand, type CardView } from '../domain/card.ts';
+import { localTimeLabel } from '../domain/business-time.ts';
 import { decide, type Command, type CommandType } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import { reassignTargets } from '../domain/targets.ts';
 import { itemRef, type ItemState, type WorkItem } from '../domain/work-item.ts';
-import { actOnItem, auditDenial, type ActRequest } from './act-on-item.ts';
+import { actOnItem, auditDenial, decideContext, type ActRequest } from './act-on-item.ts';
 import type { AppContext } from './context.ts';
 
 /**
@@ -34,11 +35,15 @@ export interface CardActRequest extends ActRequest {
 
 export type CardActOutcome = { ok: true; item: WorkItem; unchanged?: true } | Failure;
 
-/** "B-12 is now claimed by Sam Ortiz" — staff names and item refs only, never patient data. */
+/**
+ * "B-12 is now claimed by Sam Ortiz", "B-12 is now snoozed until Thu 3 Dec, 09:00 CST" (in the
+ * organisation's zone) — staff names, item refs and times only, never patient data or reasons.
+ */
 export function describeState(ctx: AppContext, item: WorkItem): string {
   const owner = item.ownerId ? (ctx.roster.member(item.ownerId)?.name ?? item.ownerId) : null;
   const who =
     item.state === 'ESCALATED' ? (owner ? ` (${owner})` : ' (physician pool)')
+    : item.state === 'SNOOZED' ? (item.snoozedUntil ? ` until ${localTimeLabel(item.snoozedUntil, ctx.sla.calendar.timezone)}` : '')
     : owner && item.state !== 'OPEN' ? ` by ${owner}`
     : '';
   return `${itemRef(item)} is now ${STATE_WORDS[item.state]}${who}`;
@@ -121,7 +126,7 @@ export async function checkCardAction(
 
 /** Why `decide` would refuse this person starting the form command now, judged with placeholder values; null when it would not. */
 function formRefusal(ctx: AppContext, item: WorkItem, actor: StaffMember, command: FormCommand, now: Date): Failure | null {
-  const d = decide(item, probe(command, item, actor, ctx, now), actor, ctx.roster, now);
+  const d = decide(item, probe(command, item, actor, ctx, now), actor, decideContext(ctx, now));
   return d.ok || ABOUT_THE_PROBE.has(d.code) ? null : d;
 }
 
@@ -130,6 +135,7 @@ const PLAIN: Partial<Record<CardCommand, Command>> = {
   'item.release': { type: 'release' },
   'item.resolve': { type: 'resolve' },
   'item.reopen': { type: 'reopen' },
+  'item.wake': { type: 'wake' },
 };
 const FORMS: Partial<Record<CardCommand, FormCommand>> = {
   'item.escalate': 'escalate',
@@ -140,9 +146,12 @@ const FORMS: Partial<Record<CardCommand, FormCommand>> = {
 
 /**
  * The card as one person sees it: only the buttons the domain would let them start on the item
- * now (Teams' per-person views). Asked of `decide` itself, with the form check's placeholder
- * inputs, so the buttons someone sees are the ones their click would accept. "View message"
- * stays: it is checked, and audited, when clicked. Nothing is audited here: nobody clicked.
+ * now (Teams' per-person views, Slack's App Home, the sandbox page). Asked of `decide` itself,
+ * with the form check's placeholder inputs, so the buttons someone sees are the ones their click
+ * would accept. Chosen from every action the item's state offers, not from `card.actions`: the
+ * queue channel's shared card leaves out what its team cannot do (`forQueueChannel`), which a
+ * physician or lead looking at it may. "View message" stays: it is checked, and audited, when
+ * clicked. Nothing is audited here: nobody clicked.
  */
 export function cardForPerson(ctx: AppContext, item: WorkItem, actor: StaffMember, card: CardView): CardView {
   const now = ctx.clock.now();
@@ -151,7 +160,7 @@ export function cardForPerson(ctx: AppContext, item: WorkItem, actor: StaffMembe
     const form = FORMS[a.command];
     if (form) return formRefusal(ctx, item, actor, form, now) === null;
     const command = PLAIN[a.command];
-    return command !== undefined && decide(item, command, actor, ctx.roster, now).ok;
+    return command !== undefined && decide(item, command, actor, decideContext(ctx, now)).ok;
   };
-  return { ...card, actions: card.actions.filter(mayStart) };
+  return { ...card, actions: cardActions(item, ctx.roster).filter(mayStart) };
 }

@@ -1,6 +1,6 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import { channelStaffText } from '../domain/card.ts';
-import { decide, type Command, type CommandType } from '../domain/commands.ts';
+import { decide, type Command, type CommandType, type DecideContext } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import { localTimeLabel } from '../domain/business-time.ts';
@@ -40,8 +40,12 @@ function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppC
     case 'resolve': return `Resolved by ${actor.name}${cmd.note ? free(cmd.note, 'note') : ''}`;
     case 'reroute': return `Moved to ${ctx.roster.queue(cmd.queue)?.name ?? cmd.queue} by ${actor.name}`;
     case 'reopen': return `Reopened by ${actor.name}`;
+    case 'wake': return `Woken by ${actor.name}: back to work`;
   }
 }
+
+/** What `decide` reads from the app's context: the roster, the time, and the organisation's zone for the times it names. */
+export const decideContext = (ctx: AppContext, now: Date): DecideContext => ({ roster: ctx.roster, now, timezone: ctx.sla.calendar.timezone });
 
 /** Records a refused attempt (who, which command, why) in the audit trail and counts it. Shared by every entry point. */
 export async function auditDenial(
@@ -80,7 +84,7 @@ export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOu
     if (!item) return deny(ctx, req, null, fail('item.not_found', 'That item no longer exists.'));
     if (!actor) return deny(ctx, req, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
     const now = ctx.clock.now();
-    const decision = decide(item, req.command, actor, ctx.roster, now);
+    const decision = decide(item, req.command, actor, decideContext(ctx, now));
     if (!decision.ok) return deny(ctx, req, item, decision);
 
     const next = { ...item, ...decision.patch };

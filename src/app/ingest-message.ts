@@ -1,11 +1,11 @@
 import type { AuditRecord } from '../domain/audit.ts';
-import { resumeStateOf } from '../domain/commands.ts';
+import { wakePatch } from '../domain/commands.ts';
 import { patientToken } from '../domain/patient-token.ts';
 import { countedSentAt, sentInFuture } from '../domain/sent-time.ts';
 import { slaPatch } from '../domain/sla.ts';
 import { triage } from '../domain/triage/index.ts';
 import { maxPriority, type Priority } from '../domain/types.ts';
-import { itemRef, type ItemPatch, type WorkItem } from '../domain/work-item.ts';
+import { categoryAfterFollowUp, itemRef, type ItemPatch, type WorkItem } from '../domain/work-item.ts';
 import { queueFor, type AppContext } from './context.ts';
 import { cardPosts, cardUpdates, directMessages, threadNotices } from './outbox-messages.ts';
 import { IngestConflict, type IngestTx, type NewMessage, type OutboxMessage } from './ports.ts';
@@ -234,13 +234,13 @@ function followUp(ctx: AppContext, thread: WorkItem, message: NewMessage, t: Tri
   };
   if (t.clinicalContent && !thread.clinicalContent) patch.clinicalContent = true;
   const redFlags = [...new Set([...thread.redFlags, ...t.redFlags])];
+  // The card's title is the item's category: a red flag in a follow-up retitles it.
+  const category = categoryAfterFollowUp(thread.category, t);
+  if (category !== thread.category) patch.category = category;
   // A follow-up on a resolved item reopens it; a new red flag on unowned work moves it to the clinical queue.
   if (thread.state === 'RESOLVED') Object.assign(patch, { state: 'OPEN', ownerId: null, resolvedAt: null });
   // The patient answered what the item was waiting on: wake it now rather than at the snooze's end.
-  if (thread.state === 'SNOOZED') {
-    const state = resumeStateOf(thread);
-    Object.assign(patch, { state, resumeState: null, snoozedUntil: null, ownerId: state === 'OPEN' ? null : thread.ownerId });
-  }
+  if (thread.state === 'SNOOZED') Object.assign(patch, wakePatch(thread));
   const unowned = (patch.state ?? thread.state) === 'OPEN';
   if (redFlag && unowned) patch.queue = ctx.routing.redFlagQueue;
   const next = { ...thread, ...patch, redFlags };

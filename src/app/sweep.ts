@@ -1,5 +1,5 @@
 import type { AuditRecord } from '../domain/audit.ts';
-import { resumeStateOf } from '../domain/commands.ts';
+import { wakePatch } from '../domain/commands.ts';
 import { formatDuration } from '../domain/card.ts';
 import { planReminders, type ReminderPlan } from '../domain/reminders.ts';
 import { slaPatch, type ReminderTarget } from '../domain/sla.ts';
@@ -78,11 +78,10 @@ export async function sweep(ctx: AppContext, now: Date, limit = 500): Promise<Sw
 }
 
 async function wake(ctx: AppContext, item: WorkItem, now: Date): Promise<boolean> {
-  const state = resumeStateOf(item);
-  const base = { state, resumeState: null, snoozedUntil: null, ownerId: state === 'OPEN' ? null : item.ownerId };
+  const base = wakePatch(item);
   const next = { ...item, ...base };
   const patch = { ...base, ...slaPatch(next, 'wake', ctx.sla, now) };
-  const audit: AuditRecord = { ...SYSTEM, itemId: item.id, action: 'item.wake', fromState: item.state, toState: state, at: now };
+  const audit: AuditRecord = { ...SYSTEM, itemId: item.id, action: 'item.wake', fromState: item.state, toState: next.state, at: now };
   const outbox = cardUpdates(ctx.platforms, item.id, item.queue, item.version + 1, now, 'Snooze ended: back to work');
   return (await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox)) !== null;
 }

@@ -1,3 +1,4 @@
+import { localTimeLabel } from './business-time.ts';
 import { itemRef, type ItemState, type WorkItem } from './work-item.ts';
 import type { Roster } from './roster.ts';
 import { defaultEscalationTarget, reassignTargets } from './targets.ts';
@@ -60,11 +61,17 @@ export interface CardChoice {
 /** Action ids are the command names, shared by every platform (STYLE.md "names are the commands"). */
 export type CardCommand =
   | 'item.claim' | 'item.release' | 'item.reassign' | 'item.snooze' | 'item.escalate'
-  | 'item.return' | 'item.resolve' | 'item.reopen' | 'item.view';
+  | 'item.return' | 'item.resolve' | 'item.reopen' | 'item.wake' | 'item.view';
 
 export interface CardAction {
   command: CardCommand;
   label: string;
+  /**
+   * The card's emphasis, decided here for every platform (Slack `style: 'primary'`, Teams
+   * `positive`, the sandbox's `primary` class): at most one `primary` action per card, the next
+   * step it invites — Claim on unclaimed work, Resolve on owned work. A second filled button
+   * beside Claim would invite resolving what nobody has claimed.
+   */
   style?: 'primary' | 'danger';
   /** Destructive or hard-to-undo actions ask first. */
   confirm?: string;
@@ -109,6 +116,13 @@ export interface CardView {
    * `card.messageText: none`); the card then says "reason recorded".
    */
   escalation: { by: string | null; to: string; reason: string | null } | null;
+  /**
+   * A snoozed item: when it wakes (`until`, ISO; `untilLabel` in the organisation's zone, the
+   * zone its business hours count in: "Thu 3 Dec, 09:00 CST") and what it waits on. `reason` is
+   * staff free text, shown under the same rule as the escalation reason: null where this card
+   * may not show it (the card then says "reason recorded"). Null when not snoozed.
+   */
+  snooze: { until: string; untilLabel: string; reason: string | null } | null;
   /** Message text only when config allows it on the channel card (DESIGN.md §6); else null. */
   text: string | null;
   link: string | null;
@@ -120,6 +134,8 @@ export interface CardView {
 export interface CardOptions {
   roster: Roster;
   now: Date;
+  /** The organisation's IANA zone (`organization.timezone`): times the card names are in it. */
+  timezone: string;
   messageText: 'none' | 'excerpt' | 'full';
   excerptLength: number;
   /** Latest message text; used only when `messageText` allows. */
@@ -132,6 +148,8 @@ export interface CardOptions {
    * that it was recorded.
    */
   staffText?: StaffTextPolicy;
+  /** What a snoozed item waits on (the snooze's reason, staff free text); shown only under `staffText: 'show'`. */
+  snoozeReason?: string | undefined;
 }
 
 export type StaffTextPolicy = 'show' | 'summary';
@@ -142,6 +160,11 @@ export const channelStaffText = (messageText: CardOptions['messageText']): Staff
 /** "Escalated by Dana Reyes, RN to Dr. Elena Alvarez — reason recorded", or with the reason after a colon. */
 export function escalationLine(e: NonNullable<CardView['escalation']>): string {
   return `Escalated${e.by ? ` by ${e.by}` : ''} to ${e.to}${e.reason === null ? ' — reason recorded' : `: ${e.reason}`}`;
+}
+
+/** "Snoozed until Thu 3 Dec, 09:00 CST (waiting on patient)", or "… — reason recorded" where the reason is withheld. */
+export function snoozeLine(s: NonNullable<CardView['snooze']>): string {
+  return `Snoozed until ${s.untilLabel}${s.reason === null ? ' — reason recorded' : ` (${s.reason})`}`;
 }
 
 /** "Red flag: chest pain · low oxygen level" from rule names; each plain name once. */
@@ -170,6 +193,8 @@ function slaOf(item: WorkItem, now: Date): CardView['sla'] {
     : { label: `${what} overdue by ${formatDuration(-left)}`, breached: true, dueAt: due.toISOString() };
 }
 
+const RESOLVE_CONFIRM = 'Mark this item resolved? Reply to the patient in the EHR first.';
+
 const A = {
   claim: { command: 'item.claim', label: 'Claim', style: 'primary' },
   release: { command: 'item.release', label: 'Release' },
@@ -178,20 +203,43 @@ const A = {
   escalate: { command: 'item.escalate', label: 'Escalate to physician', input: 'physician-and-reason' },
   hand: { command: 'item.reassign', label: 'Hand to another physician', input: 'physician' },
   back: { command: 'item.return', label: 'Return to team', input: 'instructions' },
-  resolve: { command: 'item.resolve', label: 'Resolve', style: 'primary', confirm: 'Mark this item resolved? Reply to the patient in the EHR first.' },
+  /** Resolve on owned work: the next step. */
+  resolve: { command: 'item.resolve', label: 'Resolve', style: 'primary', confirm: RESOLVE_CONFIRM },
+  /** Resolve beside Claim (unclaimed work): allowed (a one-line answer), but not the step the card invites. */
+  resolveUnclaimed: { command: 'item.resolve', label: 'Resolve', confirm: RESOLVE_CONFIRM },
   reopen: { command: 'item.reopen', label: 'Reopen' },
+  /**
+   * Ends a snooze early. Not emphasised: the item waits on purpose (a patient, a pharmacy), and a
+   * filled button would invite waking it before what it waits on has come.
+   */
+  wake: { command: 'item.wake', label: 'Wake now' },
   view: { command: 'item.view', label: 'View message' },
 } satisfies Record<string, CardAction>;
 
 /** Buttons offered in each state; each click is still checked against the roster. */
 export function actionsFor(state: ItemState, ownerId: string | null): CardAction[] {
   switch (state) {
-    case 'OPEN': return [A.claim, A.escalate, A.reassign, A.snooze, A.resolve, A.view];
+    case 'OPEN': return [A.claim, A.escalate, A.reassign, A.snooze, A.resolveUnclaimed, A.view];
     case 'CLAIMED': return [A.release, A.escalate, A.reassign, A.snooze, A.resolve, A.view];
-    case 'ESCALATED': return [...(ownerId ? [] : [A.claim]), A.resolve, A.back, A.hand, A.view];
-    case 'SNOOZED': return [A.view];
+    case 'ESCALATED': return ownerId ? [A.resolve, A.back, A.hand, A.view] : [A.claim, A.resolveUnclaimed, A.back, A.hand, A.view];
+    case 'SNOOZED': return [A.wake, A.view];
     case 'RESOLVED': return [A.reopen, A.view];
   }
+}
+
+/**
+ * The card as its queue's channel shows it to everyone at once: a Slack channel message is one
+ * message for all its readers, and Teams' shared card is what everyone without a per-person view
+ * sees. That audience is the queue's team. Escalated work belongs to physicians, who act on it
+ * from their DM or the pool post (those copies keep every action), so the team's card of an
+ * escalated item offers only View message: the nurse who escalated must not be shown Claim,
+ * Return or Hand over, which would only be refused. The lead's and managers' override on an
+ * escalation stays where cards are drawn per person (`cardForPerson`): Teams' refreshed view,
+ * Slack's App Home, the sandbox. In every other state each action is someone's in the channel
+ * (the queue's members, or the owner of claimed work), so the card keeps them all.
+ */
+export function forQueueChannel(card: CardView): CardView {
+  return card.state === 'ESCALATED' ? { ...card, actions: card.actions.filter((a) => a.command === 'item.view') } : card;
 }
 
 /** "Claimed: Dana Reyes" — the owner after the state, or where escalated work waits. */
@@ -217,6 +265,11 @@ function withChoices(actions: CardAction[], item: WorkItem, roster: Roster): Car
         return a;
     }
   });
+}
+
+/** Every action the item's state offers, pickers filled in: what a per-person card is chosen from. */
+export function cardActions(item: WorkItem, roster: Roster): CardAction[] {
+  return withChoices(actionsFor(item.state, item.ownerId), item, roster);
 }
 
 /** One platform-neutral card that every adapter renders (Block Kit, Adaptive Card, HTML). */
@@ -256,9 +309,16 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
           reason: o.staffText === 'show' ? item.escalationReason : null,
         }
       : null,
+    snooze: item.state === 'SNOOZED' && item.snoozedUntil
+      ? {
+          until: item.snoozedUntil.toISOString(),
+          untilLabel: localTimeLabel(item.snoozedUntil, o.timezone),
+          reason: o.staffText === 'show' && o.snoozeReason ? o.snoozeReason : null,
+        }
+      : null,
     text,
     link: item.link,
-    actions: withChoices(actionsFor(item.state, item.ownerId), item, o.roster),
+    actions: cardActions(item, o.roster),
     fallbackText: `${redFlag ? 'RED FLAG: ' : !redFlag && item.clinicalContent ? 'Clinical content: ' : ''}${CATEGORY_LABELS[item.category]} (${item.priority}) in ${queue.name}, ${ref}: ${STATE_LABELS[item.state].toLowerCase()}`,
   };
 }

@@ -44,6 +44,7 @@ export type ItemPatch = Partial<
   Pick<
     WorkItem,
     | 'queue'
+    | 'category'
     | 'state'
     | 'resumeState'
     | 'ownerId'
@@ -68,4 +69,16 @@ export type ItemPatch = Partial<
 /** Human-readable item reference shown on cards and in the audit ("B-42"). No patient data. */
 export function itemRef(item: Pick<WorkItem, 'seq'>): string {
   return `B-${item.seq}`;
+}
+
+/**
+ * The item's category after a patient's follow-up: what the card's title names. A red flag in
+ * the follow-up makes the whole thread a red flag (it routes and pages as one, so the title must
+ * say so, not keep "Scheduling"); a thread nobody could classify takes the follow-up's topic.
+ * Otherwise the first message's topic stands: "thanks!" or "also…" does not retitle a card.
+ */
+export function categoryAfterFollowUp(current: Category, followUp: { category: Category; redFlags: readonly string[] }): Category {
+  if (followUp.redFlags.length > 0) return 'red-flag';
+  if (current === 'unclassified' && followUp.category !== 'unclassified' && followUp.category !== 'ack-fyi') return followUp.category;
+  return current;
 }

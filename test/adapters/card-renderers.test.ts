@@ -7,7 +7,7 @@ import { toPageCard } from '../../adapters/sandbox/cards.ts';
 import { cardMessage } from '../../adapters/slack/blocks.ts';
 import * as slackModals from '../../adapters/slack/modals.ts';
 import { renderCard } from '../../adapters/teams/adaptive-card.ts';
-import { buildCard, type CardAction, type CardChoice, type CardView } from '../../src/domain/card.ts';
+import { buildCard, snoozeLine, type CardAction, type CardChoice, type CardView } from '../../src/domain/card.ts';
 import { Roster, type StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
 import { exampleConfig } from '../support/context.ts';
@@ -30,6 +30,7 @@ const LONG_MA = 'Alexandra Konstantinopoulou-Vanderberg, LPN';
 const LONG_DOC = 'Dr. Maximiliano Fernández de la Cruz-Whitmore';
 const PATIENT_TEXT = 'My chest feels tight when I climb the stairs and my ankles are swollen again.';
 const REASON = 'Ankle swelling with exertional tightness: needs a same-day look?';
+const SNOOZE_REASON = 'waiting on the patient’s home BP log';
 
 /**
  * The example roster, with two long names, and a Refills lead who supervises without being a
@@ -66,12 +67,12 @@ interface Fixture {
 }
 
 const labels = new Map([['chest-pain', 'chest pain'], ['low-oxygen', 'low oxygen level']]);
-function fixture(name: string, i: WorkItem, o: { text?: string; reasonShown?: boolean } = {}): Fixture {
+function fixture(name: string, i: WorkItem, o: { text?: string; reasonShown?: boolean; snoozeReason?: string } = {}): Fixture {
   const card = buildCard(i, {
-    roster, now: NOW, messageText: o.text ? 'full' : 'none', excerptLength: 200, latestText: o.text, redFlagLabels: labels,
-    staffText: o.reasonShown ? 'show' : 'summary',
+    roster, now: NOW, timezone: 'America/Chicago', messageText: o.text ? 'full' : 'none', excerptLength: 200, latestText: o.text, redFlagLabels: labels,
+    staffText: o.reasonShown ? 'show' : 'summary', snoozeReason: o.snoozeReason,
   });
-  return { name, item: i, card, secrets: [i.patientToken, ...(o.text ? [o.text] : []), ...(i.escalationReason ? [i.escalationReason] : [])] };
+  return { name, item: i, card, secrets: [i.patientToken, ...(o.text ? [o.text] : []), ...(i.escalationReason ? [i.escalationReason] : []), ...(o.snoozeReason ? [o.snoozeReason] : [])] };
 }
 
 /** The same card with every word it carries changed: a renderer that draws its own wording shows the old words. */
@@ -90,7 +91,8 @@ const FIXTURES: Fixture[] = [
   poolEscalation,
   fixture('escalated to a named physician, no reason recorded', item('ESCALATED', { seq: 4, queue: 'nursing', ownerId: 'dr-fdlc', escalatedBy: 'jordan-kim', patientPcp: 'dr-fdlc' })),
   fixture('escalated to a physician, reason recorded but not shown', item('ESCALATED', { seq: 5, queue: 'nursing', ownerId: 'dr-cho', escalatedBy: 'jordan-kim', escalationReason: REASON })),
-  fixture('snoozed', item('SNOOZED', { seq: 6, ownerId: 'taylor-brooks', snoozedUntil: new Date('2026-12-01T19:00:00Z'), resumeState: 'CLAIMED' })),
+  fixture('snoozed', item('SNOOZED', { seq: 6, ownerId: 'taylor-brooks', snoozedUntil: new Date('2026-12-01T19:00:00Z'), resumeState: 'CLAIMED' }), { snoozeReason: SNOOZE_REASON }),
+  fixture('snoozed, the reason shown (the owner’s view)', item('SNOOZED', { seq: 11, snoozedUntil: new Date('2026-12-03T15:00:00Z'), resumeState: 'OPEN' }), { snoozeReason: SNOOZE_REASON, reasonShown: true }),
   fixture('resolved', item('RESOLVED', { seq: 8, ownerId: 'taylor-brooks', resolvedAt: NOW })),
   fixture('a STAT red flag', item('OPEN', { seq: 9, queue: 'nursing', category: 'red-flag', priority: 'stat', redFlags: ['chest-pain', 'low-oxygen'], patientPcp: null })),
   fixture('clinical content, with the message text on the card', item('CLAIMED', { seq: 10, queue: 'nursing', category: 'scheduling', priority: 'urgent', clinicalContent: true, ownerId: 'jordan-kim' }), { text: PATIENT_TEXT }),
@@ -109,6 +111,8 @@ interface Drawn {
   notification: string | null;
   /** The labels of the card's buttons. */
   buttons: string[];
+  /** The labels of the buttons drawn filled (the platform's primary style). */
+  primary: string[];
   /** The options of the form each button that needs input opens, by the action's label. */
   pickers: Map<string, Picker>;
 }
@@ -150,7 +154,9 @@ const slack: Renderer = {
   name: 'Slack (Block Kit message and modals)',
   async draw(f) {
     const msg = cardMessage(f.card);
-    const buttons = msg.blocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => ('text' in e && e.text ? e.text.text : '')) : []));
+    const elements = msg.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    const buttons = elements.map((e) => ('text' in e && e.text ? e.text.text : ''));
+    const primary = elements.filter((e) => 'style' in e && e.style === 'primary').map((e) => ('text' in e && e.text ? e.text.text : ''));
     const pickers = new Map<string, Picker>();
     for (const a of f.card.actions.filter(isPicker)) {
       const { block, view } = slackModal(f, a);
@@ -161,12 +167,12 @@ const slack: Renderer = {
         defaultChoice: select?.element.initial_option?.value,
       });
     }
-    return { text: blockText(msg.blocks).join('\n'), notification: msg.text, buttons, pickers };
+    return { text: blockText(msg.blocks).join('\n'), notification: msg.text, buttons, primary, pickers };
   },
 };
 
 type TeamsChoiceSet = { type: 'Input.ChoiceSet'; choices: Array<{ title: string; value: string }>; value?: string };
-type TeamsAction = { type: string; title: string; card?: { body: Array<{ type: string }> } };
+type TeamsAction = { type: string; title: string; style?: string; card?: { body: Array<{ type: string }> } };
 
 const teams: Renderer = {
   name: 'Teams (Adaptive Card)',
@@ -180,7 +186,8 @@ const teams: Renderer = {
       if (set) pickers.set(a.title, { choices: set.choices.map((c) => ({ value: c.value, label: c.title })), defaultChoice: set.value });
     }
     const buttons = all.filter((a) => a.type !== 'Action.OpenUrl').map((a) => a.title);
-    return { text: teamsText({ body: card.body }), notification: card.fallbackText, buttons, pickers };
+    const primary = all.filter((a) => a.style === 'positive').map((a) => a.title);
+    return { text: teamsText({ body: card.body }), notification: card.fallbackText, buttons, primary, pickers };
   },
 };
 
@@ -233,8 +240,9 @@ const sandbox: Renderer = {
         }]);
       }
       const buttons = [...el.querySelectorAll('.actions button')].map((b: any) => b.textContent ?? '');
-      return { text: el.innerText, buttons, pickers };
-    }, json).then((d) => ({ text: d.text, notification: null, buttons: d.buttons, pickers: new Map(d.pickers) }));
+      const primary = [...el.querySelectorAll('.actions button.primary')].map((b: any) => b.textContent ?? '');
+      return { text: el.innerText, buttons, primary, pickers };
+    }, json).then((d) => ({ text: d.text, notification: null, buttons: d.buttons, primary: d.primary, pickers: new Map(d.pickers) }));
   },
 };
 
@@ -276,6 +284,11 @@ describe.each([slack, teams, sandbox])('card renderer: $name', (r) => {
     if (!f.card.redFlag) expect(d.text).not.toMatch(/red flag/i);
   });
   check('action labels', (f, d) => expect([...d.buttons].sort()).toEqual(f.card.actions.map((a) => a.label).sort()));
+  check('emphasis (only its primary actions filled)', (f, d) => expect(d.primary).toEqual(f.card.actions.filter((a) => a.style === 'primary').map((a) => a.label)));
+  check('snoozed line', (f, d) => {
+    if (f.card.snooze) expect(d.text).toContain(snoozeLine(f.card.snooze));
+    else expect(d.text).not.toContain('Snoozed until');
+  });
   for (const input of PICKERS) {
     check(`${input} picker`, (f, d) => {
       for (const a of f.card.actions.filter((x) => x.input === input)) {
@@ -305,5 +318,12 @@ describe('the cards the renderers are checked with', () => {
     const reassign = claimed.card.actions.find((a) => a.input === 'staff')!;
     expect(reassign.choices!.map((c) => c.value)).toContain('chris-park'); // the Refills lead, not a listed member
     expect(FIXTURES.flatMap((f) => f.card.actions).filter((a) => a.input === 'snooze').every((a) => a.choices!.length === 7 && a.defaultChoice === '60')).toBe(true);
+    // The escalate picker defaults to the patient's PCP where one is on the roster, else to the pool: both are drawn.
+    const escalateDefaults = FIXTURES.flatMap((f) => f.card.actions).filter((a) => a.input === 'physician-and-reason').map((a) => a.defaultChoice);
+    expect(escalateDefaults).toEqual(expect.arrayContaining(['dr-cho', 'pool']));
+    // Snoozed cards with Wake now, their reason both withheld and shown; an unclaimed card with Claim, not Resolve, filled.
+    expect(FIXTURES.filter((f) => f.card.snooze).map((f) => f.card.snooze!.reason)).toEqual(expect.arrayContaining([null, SNOOZE_REASON]));
+    expect(FIXTURES.filter((f) => f.card.snooze).every((f) => f.card.actions.some((a) => a.command === 'item.wake'))).toBe(true);
+    expect(FIXTURES[0]!.card.actions.filter((a) => a.style === 'primary').map((a) => a.command)).toEqual(['item.claim']);
   });
 });

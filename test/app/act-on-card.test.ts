@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { actOnCard, checkCardAction, judgeClick, type ClickVerdict, type FormCommand, type SeenState } from '../../src/app/act-on-card.ts';
+import { actOnCard, cardForPerson, checkCardAction, judgeClick, type ClickVerdict, type FormCommand, type SeenState } from '../../src/app/act-on-card.ts';
 import { actOnItem } from '../../src/app/act-on-item.ts';
 import { ingestMessage } from '../../src/app/ingest-message.ts';
+import { cardForItem } from '../../src/app/item-card.ts';
 import type { CommandType } from '../../src/domain/commands.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
 import { memoryContext, portalMessage } from '../support/context.ts';
@@ -107,5 +108,85 @@ describe('a card action', () => {
     await store.applyTransition(itemId, it.version, { reminderLevel: 1 }, [], []);
     const r = await checkCardAction(ctx, { itemId, actorKey: 'jordan-kim', platform: 'slack', command: 'snooze', seen: card });
     expect(r).toMatchObject({ ok: true, item: { version: card.version! + 1 } });
+  });
+});
+
+describe('Wake now', () => {
+  const HOUR = 3_600_000;
+  async function snoozedBy(owner: string) {
+    const m = await claimedItem(['slack']);
+    if (owner !== 'jordan-kim') await actOnItem(m.ctx, { itemId: m.itemId, actorKey: 'chris-park', platform: 'test', command: { type: 'reassign', to: owner } });
+    const snoozed = await actOnItem(m.ctx, { itemId: m.itemId, actorKey: owner, platform: 'test', command: { type: 'snooze', until: new Date(m.clock.now().getTime() + 4 * HOUR), reason: 'waiting on patient' } });
+    if (!snoozed.ok) throw new Error(snoozed.message);
+    return { ...m, snoozed: snoozed.item };
+  }
+
+  it('puts the owner’s item back in their hands, audited, with the card redrawn and a line in its thread', async () => {
+    const { ctx, store, clock, itemId, snoozed } = await snoozedBy('jordan-kim');
+    clock.advance(HOUR);
+    const r = await actOnCard(ctx, { itemId, actorKey: 'jordan-kim', platform: 'slack', command: { type: 'wake' }, seen: seen('SNOOZED', 'jordan-kim', snoozed.version) });
+    expect(r).toMatchObject({ ok: true, item: { state: 'CLAIMED', ownerId: 'jordan-kim', snoozedUntil: null, resumeState: null, nextReminderAt: expect.any(Date) } });
+    expect(store.audit.at(-1)).toMatchObject({ action: 'item.wake', actor: 'jordan-kim', platform: 'slack', fromState: 'SNOOZED', toState: 'CLAIMED' });
+    const rows = store.outbox.filter((o) => o.itemId === itemId && o.kind !== 'card.post').slice(-2);
+    expect(rows.map((o) => o.kind)).toEqual(['card.update', 'thread.note']);
+    expect(rows[1]!.payload.text).toBe('Woken by Jordan Kim, RN: back to work');
+  });
+
+  it('counts only the time asleep: the response deadline moves out by the hour the item slept, as the scheduler’s wake does', async () => {
+    const { ctx, store, clock, itemId } = await snoozedBy('jordan-kim');
+    const before = (await store.findItem(itemId))!;
+    clock.advance(HOUR);
+    await actOnCard(ctx, { itemId, actorKey: 'jordan-kim', platform: 'sandbox', command: { type: 'wake' } });
+    const after = (await store.findItem(itemId))!;
+    expect(after.resolveDueAt!.getTime() - before.resolveDueAt!.getTime()).toBe(HOUR);
+  });
+
+  it('is refused to a teammate on someone else’s item, and the refusal is audited', async () => {
+    const { ctx, store, itemId } = await snoozedBy('taylor-brooks');
+    const r = await actOnCard(ctx, { itemId, actorKey: 'jordan-kim', platform: 'teams', command: { type: 'wake' } });
+    expect(r).toMatchObject({ ok: false, code: 'item.not_authorized', message: 'You are not allowed to wake this item.' });
+    expect(store.audit.at(-1)).toMatchObject({ action: 'item.denied', actor: 'jordan-kim', detail: { command: 'wake', code: 'item.not_authorized' } });
+  });
+
+  it('answers a click from a card drawn before the snooze with until when it sleeps', async () => {
+    const { ctx, itemId, card } = await snoozedBy('jordan-kim');
+    const r = await actOnCard(ctx, { itemId, actorKey: 'jordan-kim', platform: 'teams', command: { type: 'release' }, seen: card });
+    expect(r).toMatchObject({ ok: false, code: 'item.stale', message: 'Nothing was changed: this card was out of date. B-1 is now snoozed until Tue 1 Dec, 13:00 CST.' });
+  });
+});
+
+describe('a card drawn for one person', () => {
+  async function escalatedToPool() {
+    const m = memoryContext();
+    const r = await ingestMessage(m.ctx, portalMessage({ externalId: 'p-1', threadId: 'th-p', body: 'My blood pressure readings are 150 over 95 this week.', subject: 'BP' }));
+    const item0 = (await m.store.findItem(r.itemId))!;
+    const by = m.ctx.roster.queue(item0.queue)!.members.find((k) => k !== m.ctx.roster.queue(item0.queue)!.lead)!;
+    const esc = await actOnItem(m.ctx, { itemId: r.itemId, actorKey: by, platform: 'test', command: { type: 'escalate', reason: 'Needs a physician' } });
+    if (!esc.ok) throw new Error(esc.message);
+    return { ...m, item: esc.item, by };
+  }
+  const commands = (c: { actions: Array<{ command: string }> }) => c.actions.map((a) => a.command);
+
+  it('after escalating, shows the nurse who escalated only View message, a physician Claim and the rest, the lead the override', async () => {
+    const { ctx, item, by } = await escalatedToPool();
+    const shared = await cardForItem(ctx, item, 'channel');
+    expect(commands(shared)).toEqual(['item.view']); // the team's channel card
+    const forPerson = (key: string) => commands(cardForPerson(ctx, item, ctx.roster.member(key)!, shared));
+    expect(forPerson(by)).toEqual(['item.view']);
+    expect(forPerson('dr-baker')).toEqual(['item.claim', 'item.resolve', 'item.return', 'item.reassign', 'item.view']);
+    const lead = ctx.roster.queue(item.queue)!.lead!;
+    expect(forPerson(lead)).toEqual(['item.resolve', 'item.return', 'item.reassign', 'item.view']); // no Claim: leads are no physicians
+  });
+
+  it('offers Wake now only to those who may wake the item', async () => {
+    const { ctx, store, itemId, clock } = await claimedItem();
+    await actOnItem(ctx, { itemId, actorKey: 'jordan-kim', platform: 'test', command: { type: 'snooze', until: new Date(clock.now().getTime() + 3_600_000), reason: 'waiting on patient' } });
+    const item = (await store.findItem(itemId))!;
+    const shared = await cardForItem(ctx, item, 'channel');
+    expect(commands(shared)).toEqual(['item.wake', 'item.view']);
+    expect(commands(cardForPerson(ctx, item, ctx.roster.member('jordan-kim')!, shared))).toEqual(['item.wake', 'item.view']);
+    expect(commands(cardForPerson(ctx, item, ctx.roster.member('chris-park')!, shared))).toEqual(['item.wake', 'item.view']); // the Refills lead
+    expect(commands(cardForPerson(ctx, item, ctx.roster.member('taylor-brooks')!, shared))).toEqual(['item.view']); // a teammate: not theirs to wake
+    expect(commands(cardForPerson(ctx, item, ctx.roster.member('dana-reyes')!, shared))).toEqual(['item.view']); // leads Nursing, not Refills
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actOnItem } from '../../src/app/act-on-item.ts';
 import { ingestMessage } from '../../src/app/ingest-message.ts';
+import { cardForItem } from '../../src/app/item-card.ts';
 import { memoryContext, portalMessage } from '../support/context.ts';
 
 describe('ingesting a portal message', () => {
@@ -62,6 +63,18 @@ describe('ingesting a portal message', () => {
     const first = await ingestMessage(ctx, portalMessage({ externalId: 'a-1', threadId: 't-3' }));
     await ingestMessage(ctx, portalMessage({ externalId: 'a-2', threadId: 't-3', body: 'Now I am short of breath and my lips look blue.' }));
     expect(await store.findItem(first.itemId)).toMatchObject({ queue: 'nursing', priority: 'stat' });
+  });
+
+  it('retitles the card when a follow-up raises a red flag: the title names the current category, not the first one', async () => {
+    const { ctx, store } = memoryContext();
+    const first = await ingestMessage(ctx, portalMessage({ externalId: 'a-1', threadId: 't-4', subject: 'Appointment', body: 'Can I move my appointment to next Tuesday afternoon?' }));
+    expect((await cardForItem(ctx, (await store.findItem(first.itemId))!)).title).toBe('Scheduling');
+    await ingestMessage(ctx, portalMessage({ externalId: 'a-2', threadId: 't-4', subject: 'Appointment', body: 'Now I have crushing chest pain and I am sweating.' }));
+    const item = (await store.findItem(first.itemId))!;
+    expect(item).toMatchObject({ category: 'red-flag', priority: 'stat' });
+    const card = await cardForItem(ctx, item);
+    expect(card).toMatchObject({ title: 'Urgent clinical (red flag)', category: 'red-flag', redFlag: true });
+    expect(card.fallbackText).toMatch(/^RED FLAG: Urgent clinical \(red flag\) \(stat\)/);
   });
 
   it('keeps the audit free of message text and patient names', async () => {

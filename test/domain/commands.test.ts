@@ -5,6 +5,7 @@ import { exampleConfig } from '../support/context.ts';
 
 const { roster } = exampleConfig();
 const now = new Date('2026-12-01T15:00:00Z');
+const ZONE = 'America/Chicago';
 
 function item(state: ItemState, over: Partial<WorkItem> = {}): WorkItem {
   return {
@@ -17,6 +18,7 @@ function item(state: ItemState, over: Partial<WorkItem> = {}): WorkItem {
 }
 
 const later = new Date(now.getTime() + 3_600_000);
+const snoozedClaim = () => item('SNOOZED', { ownerId: 'jordan-kim', resumeState: 'CLAIMED', snoozedUntil: new Date('2026-12-03T15:00:00Z') });
 type Row = [string, WorkItem, string, Command, string | Partial<WorkItem>];
 
 // [case, item, actor, command, expected failure code | expected patch fields]
@@ -56,12 +58,20 @@ const table: Row[] = [
   ['rerouting to an unknown queue is refused', item('OPEN'), 'jordan-kim', { type: 'reroute', queue: 'nowhere' }, 'item.invalid_target'],
   ['a resolved item is reopened by the team', item('RESOLVED', { ownerId: 'jordan-kim' }), 'jordan-kim', { type: 'reopen' }, { state: 'OPEN', ownerId: null }],
   ['a snoozed item cannot be claimed', item('SNOOZED'), 'jordan-kim', { type: 'claim' }, 'item.invalid_transition'],
+  // Wake now: whoever could have snoozed it may wake it, and it resumes as the scheduler's wake does.
+  ['the owner wakes their snoozed item: still theirs', snoozedClaim(), 'jordan-kim', { type: 'wake' }, { state: 'CLAIMED', ownerId: 'jordan-kim', resumeState: null, snoozedUntil: null }],
+  ["the lead wakes a teammate's snoozed item", snoozedClaim(), 'dana-reyes', { type: 'wake' }, { state: 'CLAIMED', ownerId: 'jordan-kim' }],
+  ['a manager wakes any snoozed item', snoozedClaim(), 'morgan-lee', { type: 'wake' }, { state: 'CLAIMED', ownerId: 'jordan-kim' }],
+  ["a teammate cannot wake someone else's snoozed item", item('SNOOZED', { ownerId: 'dana-reyes', resumeState: 'CLAIMED', snoozedUntil: later }), 'jordan-kim', { type: 'wake' }, 'item.not_authorized'],
+  ['anyone in the queue wakes a snoozed unclaimed item: back to the queue', item('SNOOZED', { resumeState: 'OPEN', snoozedUntil: later }), 'jordan-kim', { type: 'wake' }, { state: 'OPEN', ownerId: null, snoozedUntil: null }],
+  ['someone outside the queue cannot wake it', item('SNOOZED', { resumeState: 'OPEN', snoozedUntil: later }), 'sam-ortiz', { type: 'wake' }, 'item.not_authorized'],
+  ['an item that is not snoozed cannot be woken', item('CLAIMED', { ownerId: 'jordan-kim' }), 'jordan-kim', { type: 'wake' }, 'item.invalid_transition'],
 ];
 
 describe('work-item commands', () => {
   it.each(table)('%s', (_name, it0, actorKey, cmd, expected) => {
     const actor = roster.member(actorKey)!;
-    const r = decide(it0, cmd, actor, roster, now);
+    const r = decide(it0, cmd, actor, { roster, now, timezone: ZONE });
     if (typeof expected === 'string') {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.code).toBe(expected);
@@ -71,8 +81,21 @@ describe('work-item commands', () => {
     }
   });
 
+  it.each([
+    ['claimed', { type: 'claim' }],
+    ['reassigned', { type: 'reassign', to: 'dana-reyes' }],
+    ['reopened', { type: 'reopen' }],
+  ] as const)('says until when a snoozed item sleeps, in the organisation’s zone, and to wake it first, when it cannot be %s', (what, cmd) => {
+    const r = decide(snoozedClaim(), cmd, roster.member('jordan-kim')!, { roster, now, timezone: ZONE });
+    expect(r).toEqual({
+      ok: false,
+      code: 'item.invalid_transition',
+      message: `This item is snoozed until Thu 3 Dec, 09:00 CST, so it cannot be ${what}. Press Wake now first.`,
+    });
+  });
+
   it('names the current owner in the already-claimed answer', () => {
-    const r = decide(item('CLAIMED', { ownerId: 'dana-reyes' }), { type: 'claim' }, roster.member('jordan-kim')!, roster, now);
+    const r = decide(item('CLAIMED', { ownerId: 'dana-reyes' }), { type: 'claim' }, roster.member('jordan-kim')!, { roster, now, timezone: ZONE });
     expect(r).toMatchObject({ ok: false, code: 'item.already_claimed', ownerId: 'dana-reyes', message: 'Already claimed by Dana Reyes, RN.' });
   });
 });

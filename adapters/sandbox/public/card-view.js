@@ -37,6 +37,8 @@ function body(card) {
   return [
     // The reason is staff free text: the server sends it only to whom it is addressed (else null: "reason recorded").
     card.escalationLine && h('p', { class: 'escalation' }, card.escalationLine),
+    // "Snoozed until Thu 3 Dec, 09:00 CST (…)": the server's line, in the organisation's zone; the reason under the same rule.
+    card.snoozeLine && h('p', { class: 'snooze' }, card.snoozeLine),
     // The team's notes: only on the copy for the physicians an escalation is addressed to (else empty).
     card.notes?.length ? h('section', { class: 'team-notes', 'aria-label': `Team notes on ${card.ref}` },
       h('p', {}, h('strong', {}, 'Team notes')),

@@ -73,7 +73,7 @@ describe('sandbox actions', () => {
     const open = seenOf(await cardFor(itemId, 'dana-reyes'));
     expect((await act(s, itemId, { as: 'jordan-kim', command: 'item.snooze', minutes: 60, reason: 'Waiting on the pharmacy', seen: open })).status).toBe(200);
     const stale = await act(s, itemId, { as: 'dana-reyes', command: 'item.escalate', to: 'pool', reason: 'Needs a physician', seen: open });
-    expect(stale).toMatchObject({ status: 409, body: { ok: false, code: 'item.stale', message: expect.stringMatching(/^Nothing was changed: this card was out of date\. B-\d+ is now snoozed\.$/) } });
+    expect(stale).toMatchObject({ status: 409, body: { ok: false, code: 'item.stale', message: expect.stringMatching(/^Nothing was changed: this card was out of date\. B-\d+ is now snoozed until Tue 1 Dec, \d\d:\d\d CST\.$/) } });
     expect((await s.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.denied', actor: 'dana-reyes', platform: 'sandbox', detail: { command: 'escalate', code: 'item.stale' } });
 
     const other = await ingest(s, { threadId: `${threadId}-2` });
@@ -194,5 +194,61 @@ describe('sandbox actions', () => {
     expect((await act(s, itemId, { as: 'jo-adams', command: 'item.claim' })).status).toBe(403);
     expect((await act(s, itemId, { as: 'dana-reyes', command: 'item.release' })).body).toMatchObject({ code: 'item.invalid_transition' });
     expect((await act(s, 'no-such-item', { as: 'dana-reyes', command: 'item.claim' })).status).toBe(404);
+  });
+
+  it('Wake now: the snoozed card says until when and offers Wake now; the owner wakes it, still theirs, audited, and open pages hear it', async () => {
+    const itemId = await ingest(s);
+    expect((await act(s, itemId, { as: 'jordan-kim', command: 'item.claim' })).status).toBe(200);
+    const snoozed = await act(s, itemId, { as: 'jordan-kim', command: 'item.snooze', minutes: 60, reason: 'Waiting on the patient' });
+    // The owner's card shows what it waits on (staff free text, theirs); a teammate's says it was recorded.
+    expect(snoozed.body.card.snoozeLine).toMatch(/^Snoozed until \w{3} \d+ \w{3}, \d\d:\d\d CST \(Waiting on the patient\)$/);
+    expect(snoozed.body.card.actions.map((a: any) => a.command)).toEqual(['item.wake', 'item.view']);
+    const lead = await cardFor(itemId, 'dana-reyes');
+    expect(lead.snoozeLine).toMatch(/— reason recorded$/);
+    expect(lead.actions.map((a: any) => a.command)).toEqual(['item.wake', 'item.view']);
+
+    const jordan = await watch('jordan-kim');
+    const woken = await act(s, itemId, { as: 'jordan-kim', command: 'item.wake', seen: seenOf(snoozed.body.card) });
+    expect(woken.status).toBe(200);
+    expect(woken.body.card).toMatchObject({ state: 'CLAIMED', owner: { key: 'jordan-kim' }, snooze: null, snoozeLine: null });
+    await jordan.next((e) => e.event === 'item' && e.data.itemId === itemId);
+    const lines = (await get(s, `/sandbox/api/items/${itemId}/audit?as=jordan-kim`)).body.lines;
+    expect(lines.at(-1)).toMatchObject({ action: 'item.wake', actor: 'Jordan Kim, RN', text: 'Jordan Kim, RN woke it: back to work' });
+  });
+
+  it('refuses a Claim on a snoozed item with when it wakes and what to press', async () => {
+    const itemId = await ingest(s);
+    await act(s, itemId, { as: 'jordan-kim', command: 'item.snooze', minutes: 60, reason: 'Waiting on the patient' });
+    const r = await act(s, itemId, { as: 'dana-reyes', command: 'item.claim' });
+    expect(r.status).toBe(409);
+    expect(r.body.message).toMatch(/^This item is snoozed until \w{3} \d+ \w{3}, \d\d:\d\d CST, so it cannot be claimed\. Press Wake now first\.$/);
+    expect(JSON.stringify(r.body)).not.toContain('Waiting on the patient');
+  });
+
+  it('after escalating, the nurse’s card shows no physician buttons; the physicians’ and the lead’s show theirs', async () => {
+    const itemId = await ingest(s);
+    const esc = await act(s, itemId, { as: 'jordan-kim', command: 'item.escalate', to: 'pool', reason: 'Needs a physician today' });
+    expect(esc.status).toBe(200);
+    const commands = (card: any) => card.actions.map((a: any) => a.command);
+    expect(commands(esc.body.card)).toEqual(['item.view']);
+    expect(commands(await cardFor(itemId, 'jordan-kim'))).toEqual(['item.view']);
+    expect(commands(await cardFor(itemId, 'dr-alvarez'))).toEqual(['item.claim', 'item.resolve', 'item.return', 'item.reassign', 'item.view']);
+    expect(commands(await cardFor(itemId, 'dana-reyes'))).toEqual(['item.resolve', 'item.return', 'item.reassign', 'item.view']); // the lead: no Claim
+  });
+
+  it('a follow-up that raises a red flag retitles the card with the current category (stored in the database)', async () => {
+    const threadId = `t-${Date.now()}`;
+    const itemId = await ingest(s, { threadId, subject: 'Appointment', body: 'Can I move my appointment to next Tuesday afternoon?' });
+    // Morgan Lee manages every queue: the card is theirs to see before and after it moves to Nursing.
+    expect((await cardFor(itemId, 'morgan-lee')).title).toBe('Scheduling');
+    expect(await ingest(s, { threadId, subject: 'Appointment', body: 'Now I have crushing chest pain and I am sweating.' })).toBe(itemId);
+    expect(await cardFor(itemId, 'morgan-lee')).toMatchObject({ title: 'Urgent clinical (red flag)', category: 'red-flag', redFlag: true, priority: 'stat', queue: { key: 'nursing' } });
+  });
+
+  it('an unclaimed card fills only Claim; its escalate picker defaults to the patient’s PCP', async () => {
+    const itemId = await ingest(s);
+    const card = await cardFor(itemId, 'jordan-kim');
+    expect(card.actions.filter((a: any) => a.style === 'primary').map((a: any) => a.label)).toEqual(['Claim']);
+    expect(card.actions.find((a: any) => a.command === 'item.escalate').defaultChoice).toBe('dr-cho');
   });
 });

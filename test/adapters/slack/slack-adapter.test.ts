@@ -55,6 +55,10 @@ describe('cards', () => {
     expect(JSON.parse(claim.value)).toEqual({ i: itemId, v: 1, s: 'OPEN', o: null });
     const resolve = card.blocks.find((b) => b.type === 'actions').elements.find((e: any) => e.action_id === 'item.resolve');
     expect(resolve.confirm.text.text).toMatch(/resolved/);
+    // One filled button on unclaimed work, the card's emphasis: Claim. Resolve (and its confirm) stay plain.
+    expect(claim.style).toBe('primary');
+    expect(resolve.style).toBeUndefined();
+    expect(resolve.confirm.style).toBeUndefined();
     expect(card.text).toMatch(/^Prescription refill \(routine\) in Refills, B-\d+: unclaimed$/);
     expect(card.text).not.toContain('Testa');
     expect(blocksText(card)).not.toContain(PATIENT_NAME);
@@ -281,6 +285,8 @@ describe('forms', () => {
     expect(notes).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho — reason recorded');
     expect(notes).not.toContain('Dose change');
     expect(blocksText(await h.card(itemId))).toContain('With a physician: Dr. Grace Cho');
+    // One channel message for the whole team: nobody reading it may claim, return or hand over the escalation.
+    expect(buttons(await h.card(itemId))).toEqual(['item.view']);
     expect(blocksText(await h.card(itemId))).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho* — reason recorded');
     expect(blocksText(await h.card(itemId))).not.toContain('Dose change');
 
@@ -363,14 +369,57 @@ describe('forms', () => {
     expect((await item(itemId))!.snoozedUntil!.toISOString()).toBe(new Date(h.clock.now().getTime() + 4 * 3_600_000).toISOString());
     await h.deliver();
     const now = await h.card(itemId);
-    expect(buttons(now)).toEqual(['item.view']);
-    expect(blocksText(now)).toContain('Snoozed');
+    expect(buttons(now)).toEqual(['item.wake', 'item.view']);
+    // When it wakes, in the organisation's zone (09:00 CST + 4 h); the reason only "recorded" on the channel card.
+    expect(blocksText(now)).toContain('Snoozed until Tue 1 Dec, 13:00 CST — reason recorded');
+    expect(blocksText(now)).not.toContain('pharmacy fax');
+    expect(now.text).not.toContain('pharmacy fax');
     // The thread says a reason was recorded, not the reason (staff free text, card.messageText: none).
     const thread = h.fake.replies(card.channel, card.ts).map((m) => JSON.stringify(m.blocks)).join();
     expect(thread).toContain('Snoozed by Taylor Brooks, MA until');
     expect(thread).toContain('— reason recorded');
     expect(thread).not.toContain('pharmacy fax');
     expect((await h.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.snooze', reason: 'Waiting on the pharmacy fax' });
+  });
+
+  it('wake now: a snoozed card’s Claim is refused with what to do; the owner’s Wake now puts it back in their hands and the card redraws', async () => {
+    const { itemId, card } = await claimed('U0TAYLOR');
+    const view = await openForm('U0TAYLOR', card, 'item.snooze');
+    await h.submitView('U0TAYLOR', view, { duration: choice('60'), reason: text('Waiting on the patient') });
+    await waitFor(async () => (await item(itemId))?.state === 'SNOOZED');
+    await h.deliver();
+    const snoozed = await h.card(itemId);
+
+    // Someone else who works the queue may not wake the owner's item; the refusal is private and audited.
+    const other = await h.click('U0JORDAN', snoozed, 'item.wake');
+    await waitFor(() => h.fake.responsesFor(other.tag).length === 1, 5_000, 'refusal');
+    expect(answerText(other.tag)).toContain('You are not allowed to wake this item.');
+    expect((await audit(itemId)).at(-1)).toMatchObject({ action: 'item.denied', actor: 'jordan-kim', detail: { command: 'wake', code: 'item.not_authorized' } });
+
+    const r = await h.click('U0TAYLOR', snoozed, 'item.wake');
+    expect(r.status).toBe(200);
+    await waitFor(async () => (await item(itemId))?.state === 'CLAIMED', 5_000, 'woken');
+    expect(await item(itemId)).toMatchObject({ ownerId: 'taylor-brooks', snoozedUntil: null, resumeState: null });
+    expect((await audit(itemId)).at(-1)).toMatchObject({ action: 'item.wake', actor: 'taylor-brooks', platform: 'slack', fromState: 'SNOOZED', toState: 'CLAIMED' });
+    await h.deliver();
+    const after = await h.card(itemId);
+    expect(after.ts).toBe(snoozed.ts);
+    expect(buttons(after)).toContain('item.resolve');
+    expect(blocksText(after)).toContain('Claimed: Taylor Brooks, MA');
+    expect(blocksText(after)).not.toContain('Snoozed until');
+    expect(h.fake.replies(card.channel, card.ts).map((m) => JSON.stringify(m.blocks)).join()).toContain('Woken by Taylor Brooks, MA: back to work');
+  });
+
+  it('a Claim from a card drawn before the snooze is refused, saying until when the item sleeps', async () => {
+    const { itemId, card } = await h.newItem();
+    const view = await openForm('U0TAYLOR', card, 'item.snooze');
+    await h.submitView('U0TAYLOR', view, { duration: choice('60'), reason: text('Waiting on the patient') });
+    await waitFor(async () => (await item(itemId))?.state === 'SNOOZED');
+    // A card drawn before the snooze, still showing Claim: judged against the item as it is now.
+    const r = await h.click('U0JORDAN', card, 'item.claim');
+    await waitFor(() => h.fake.responsesFor(r.tag).length === 1, 5_000, 'answer');
+    expect(answerText(r.tag)).toMatch(/this card was out of date\. B-\d+ is now snoozed until Tue 1 Dec, 10:00 CST/);
+    expect((await item(itemId))!.state).toBe('SNOOZED');
   });
 });
 
@@ -436,7 +485,7 @@ describe('App Home and /baton', () => {
 });
 
 describe('outbound', () => {
-  const cardOf = async (itemId: string) => buildCard((await item(itemId))!, { roster: h.ctx.roster, now: h.clock.now(), messageText: 'none', excerptLength: 120 });
+  const cardOf = async (itemId: string) => buildCard((await item(itemId))!, { roster: h.ctx.roster, now: h.clock.now(), timezone: h.ctx.sla.calendar.timezone, messageText: 'none', excerptLength: 120 });
 
   it('a follow-up patient message appears in the card’s thread and the card shows it', async () => {
     const { itemId, card } = await h.newItem({ threadId: 'thread-followup-1' });

@@ -47,8 +47,10 @@ describe('a physician’s DM copy', () => {
     expect(h.fake.message(dm!.channel, dm!.ts)!.updates).toBe(0);
     expect(blocksText(dm!)).toContain('Escalated to you: Dose change outside the refill protocol');
 
-    // The physician resolves it from the channel card: the outbox redraws the DM copy too.
-    await h.click('U0DRCHO', await h.card(itemId), 'item.resolve');
+    // The channel's card is the team's: its readers cannot act on an escalation, so it offers only View message.
+    expect(buttons(await h.card(itemId))).toEqual(['item.view']);
+    // The physician resolves it from the DM copy: the copy is redrawn, and the channel card updated.
+    await h.click('U0DRCHO', dm!, 'item.resolve');
     await waitFor(async () => (await item(itemId))?.state === 'RESOLVED', 5_000, 'resolved');
     await h.deliver();
     const update = h.fake.callsOf('chat.update').filter((c) => c.params.channel === 'D0DRCHO' && c.params.ts === dm!.ts).at(-1)!;
@@ -106,7 +108,7 @@ describe('the pool fan-out (no pool channel)', () => {
     const cho = dmsOf('D0DRCHO', itemId)[0]!;
     // Four 503s: the call's own three quick retries are used up, so the outbox row must retry.
     h.fake.program('chat.update', { status: 503, times: 4, match: (p) => p.channel === 'D0DRBAK' && p.ts === bak.ts });
-    await h.click('U0DRALV', await h.card(itemId), 'item.claim');
+    await h.click('U0DRALV', dmsOf('D0DRALV', itemId)[0]!, 'item.claim');
     await waitFor(async () => (await item(itemId))?.ownerId === 'dr-alvarez', 5_000, 'claimed');
     await h.deliver();
     expect(blocksText(h.fake.message(cho.channel, cho.ts)!)).toContain('With a physician: Dr. Elena Alvarez'); // not held up

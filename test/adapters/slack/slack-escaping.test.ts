@@ -69,6 +69,7 @@ function hostileCard(over: Partial<CardView> = {}): CardView {
     sla: { label: `Response overdue ${HOSTILE}`, breached: true, dueAt: '2026-12-01T20:00:00Z' },
     messageCount: 2,
     escalation: { by: `Dana ${HOSTILE}`, to: `Dr. ${HOSTILE}`, reason: `Reason ${HOSTILE}` },
+    snooze: { until: '2026-12-03T15:00:00Z', untilLabel: 'Thu 3 Dec, 09:00 CST', reason: `Waiting on ${HOSTILE}` },
     text: `Patient wrote ${HOSTILE}`,
     link: 'https://ehr.example.org/inbox/1?a=1&b=<2>',
     actions: actionsFor('ESCALATED', 'x'),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../../adapters/slack/index.ts';
+import { actOnItem } from '../../../src/app/act-on-item.ts';
 import { cardForItem } from '../../../src/app/item-card.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { CHANNELS, SIGNING_SECRET, sign, startHarness, waitFor, type Harness } from './harness.ts';
@@ -104,6 +105,28 @@ describe('App Home', () => {
     expect(h.fake.calls.slice(before).map((c) => c.method).filter((m) => m === 'chat.postEphemeral')).toEqual([]);
     expect(h.fake.calls.slice(before).some((c) => c.method === 'conversations.open' && c.params.users === 'U0JORDAN')).toBe(true);
     await waitFor(() => publishes('U0JORDAN', t0).length, 5_000, 'jordan redrawn');
+  });
+
+  it('draws each item’s buttons for its reader: Wake now on the owner’s snoozed item, the lead’s override on escalated work', async () => {
+    const snoozed = await h.newItem();
+    await actOnItem(h.ctx, { itemId: snoozed.itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'claim' } });
+    await actOnItem(h.ctx, { itemId: snoozed.itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'snooze', until: new Date(h.clock.now().getTime() + 3_600_000), reason: 'Waiting on the patient' } });
+    const escalated = await h.newItem();
+    await actOnItem(h.ctx, { itemId: escalated.itemId, actorKey: 'taylor-brooks', platform: 'slack', command: { type: 'escalate', reason: 'Dose question', to: 'dr-cho' } });
+    await h.deliver();
+    const buttonsFor = (view: any, itemId: string) => buttonsOf(view).filter((b: any) => JSON.parse(b.value).i === itemId).map((b: any) => b.action_id);
+    const homeOf = async (user: string) => {
+      const t0 = Date.now();
+      await open(user);
+      return waitFor(() => publishes(user, t0).at(-1)?.params.view, 5_000, `${user} home`);
+    };
+    const taylor = await homeOf('U0TAYLOR');
+    expect(buttonsFor(taylor, snoozed.itemId)).toEqual(['item.wake', 'item.view']);
+    expect(buttonsFor(taylor, escalated.itemId)).toEqual([]); // with a physician: not hers to act on, not listed
+    // The Refills lead: the escalation under My queues, with what a lead may do (no Claim: leads are no physicians).
+    const chris = await homeOf('U0CHRIS');
+    expect(buttonsFor(chris, escalated.itemId)).toEqual(['item.resolve', 'item.return', 'item.reassign', 'item.view']);
+    expect(buttonsFor(chris, snoozed.itemId)).toEqual([]); // snoozed items wait in Mine of their owner
   });
 
   it('who opened their Home survives a restart: a new process republishes it on change', async () => {

@@ -26,10 +26,27 @@ const OWNER: Partial<Record<ItemState, string | null>> = { CLAIMED: 'taylor-broo
 
 function viewOf(state: ItemState, over: Partial<WorkItem> = {}, roster = teamsRoster(), text?: string): CardView {
   const i = item({ state, ownerId: OWNER[state] ?? null, ...(state === 'ESCALATED' ? { escalatedBy: 'taylor-brooks', escalationReason: 'dose check', everEscalated: true } : {}), ...over });
-  return buildCard(i, { roster, now: NOW, messageText: text ? 'full' : 'none', excerptLength: 200, latestText: text });
+  return buildCard(i, { roster, now: NOW, timezone: ZONE, messageText: text ? 'full' : 'none', excerptLength: 200, latestText: text });
 }
 
 describe('Adaptive Card rendering', () => {
+  it('fills only the card’s primary action: Claim on an unclaimed card (Resolve plain beside it), Resolve on a claimed one', () => {
+    const styles = (state: ItemState) => Object.fromEntries((renderCard(viewOf(state), { timeZone: ZONE }).actions as any[]).map((a) => [a.title, a.style ?? null]));
+    expect(styles('OPEN')).toMatchObject({ Claim: 'positive', Resolve: null });
+    expect(Object.values(styles('OPEN')).filter((s) => s === 'positive')).toHaveLength(1);
+    expect(styles('CLAIMED')).toMatchObject({ Resolve: 'positive', Release: null });
+    const resolveForm = (renderCard(viewOf('CLAIMED'), { timeZone: ZONE }).actions as any[]).find((a) => a.title === 'Resolve');
+    expect(resolveForm.card.actions[0]).toMatchObject({ verb: 'item.resolve', style: 'positive' });
+  });
+
+  it('a snoozed card says until when in the organisation’s zone, with Wake now', () => {
+    const view = viewOf('SNOOZED', { resumeState: 'CLAIMED', snoozedUntil: new Date('2026-12-03T15:00:00Z') });
+    const card = renderCard(view, { timeZone: ZONE });
+    expectValidCard(card);
+    expect(cardText(card)).toContain('Snoozed until Thu 3 Dec, 09:00 CST — reason recorded');
+    expect(executeActions(card).map((a) => a.verb)).toEqual(['item.view', 'item.wake']);
+  });
+
   it.each([...ITEM_STATES])('a %s card is a valid Adaptive Card 1.5 under 28 KB', (state) => {
     const view = viewOf(state);
     const card = renderCard(view, { timeZone: ZONE });
@@ -117,7 +134,7 @@ describe('Adaptive Card rendering', () => {
 
   it('shows the escalation reason only on the assignee’s copy (or where config shows text); the channel card says it was recorded', () => {
     const i = item({ state: 'ESCALATED', ownerId: 'dr-cho', escalatedBy: 'taylor-brooks', escalationReason: 'BP 190/110 with a headache', everEscalated: true });
-    const view = (o: Partial<Parameters<typeof buildCard>[1]>) => cardText(renderCard(buildCard(i, { roster: teamsRoster(), now: NOW, messageText: 'none', excerptLength: 200, ...o }), { timeZone: ZONE }));
+    const view = (o: Partial<Parameters<typeof buildCard>[1]>) => cardText(renderCard(buildCard(i, { roster: teamsRoster(), now: NOW, timezone: ZONE, messageText: 'none', excerptLength: 200, ...o }), { timeZone: ZONE }));
     const channel = view({});
     expect(channel).toContain('Escalated by Taylor Brooks, MA to Dr. Grace Cho — reason recorded');
     expect(channel).not.toContain('190/110');

@@ -75,9 +75,11 @@ describe('Teams: times in the organisation\'s zone', () => {
     const { card } = await h.newItem();
     const r = await h.click('taylor-brooks', card, 'item.snooze', { snoozeFor: '240', snoozeReason: 'pharmacy callback' });
     // 15:00 UTC on Tuesday 1 December is 09:00 in Chicago; four hours later, 13:00 CST.
-    expect(cardText(r.card)).toContain('Snoozed until\nTue 1 Dec, 13:00 CST');
+    // The reason is staff free text: the team's channel card says only that one was recorded.
+    expect(cardText(r.card)).toContain('Snoozed until Tue 1 Dec, 13:00 CST — reason recorded');
     await h.deliver();
-    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Snoozed until\nTue 1 Dec, 13:00 CST');
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Snoozed until Tue 1 Dec, 13:00 CST — reason recorded');
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).not.toContain('pharmacy callback');
   });
 
   it('View message stamps each message in the organisation\'s zone', async () => {

@@ -144,6 +144,24 @@ describe('Teams: channels and cards', () => {
     expect((await h.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.snooze', reason: 'pharmacy callback' });
   });
 
+  it('Wake now: the snoozed card says until when, and the owner’s Action.Execute puts the item back in their hands, audited, the card redrawn', async () => {
+    const { itemId, card } = await h.newItem();
+    await h.click('jordan-kim', card, 'item.claim');
+    const s = await h.click('jordan-kim', { ...card, activity: h.fake.messages.get(card.id)!.activity }, 'item.snooze', { snoozeFor: '60', snoozeReason: 'Waiting on the patient' });
+    // In the organisation's zone; the reason is staff free text: recorded, not shown to the channel.
+    expect(cardText(s.card)).toMatch(/Snoozed until \w{3} \d+ Dec, \d\d:\d\d CST — reason recorded/);
+    expect(cardText(s.card)).not.toContain('Waiting on the patient');
+    expect(executeActions(s.card).map((a) => a.verb)).toContain('item.wake');
+    const w = await h.click('jordan-kim', { ...card, activity: h.fake.messages.get(card.id)!.activity }, 'item.wake');
+    expect(cardText(w.card)).toContain('Claimed: Jordan Kim, RN');
+    expect(cardText(w.card)).not.toContain('Snoozed until');
+    expect(await h.ctx.store.findItem(itemId)).toMatchObject({ state: 'CLAIMED', ownerId: 'jordan-kim', snoozedUntil: null });
+    expect((await h.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.wake', actor: 'jordan-kim', platform: 'teams', fromState: 'SNOOZED', toState: 'CLAIMED' });
+    await h.deliver();
+    expect(cardText(cardOf(h.fake.messages.get(card.id)!))).toContain('Claimed: Jordan Kim, RN');
+    expect(h.fake.messagesIn(CHANNELS.refills).some((m) => m.conversationId.endsWith(`messageid=${card.id}`) && m.activity.text === 'Woken by Jordan Kim, RN: back to work')).toBe(true);
+  });
+
   it('an escalation without a reason is refused with the domain\'s message (and audited)', async () => {
     const { itemId, card } = await h.newItem();
     const r = await h.click('taylor-brooks', card, 'item.escalate', { escalateTo: 'pool', escalateReason: '  ' });

@@ -91,9 +91,11 @@ describe('Teams: physicians', () => {
   });
 
   it('a physician who is not the assignee cannot resolve it; the refusal is private and audited', async () => {
-    const { itemId, card } = await escalatedToCho('Dose');
-    const channelCard = h.fake.messages.get(card.id)!; // now showing the escalation, with Resolve
-    const r = await h.click('dr-alvarez', channelCard, 'item.resolve');
+    const { itemId, card, chatId } = await escalatedToCho('Dose');
+    // The team's shared channel card offers nobody there an escalated item's actions: only View message.
+    expect(executeActions({ ...cardOf(h.fake.messages.get(card.id)!), refresh: undefined }).map((a) => a.verb)).toEqual(['item.view']);
+    // A click sent from a card that is not theirs (Dr. Cho's copy, forwarded) is still judged against the roster.
+    const r = await h.click('dr-alvarez', latestDm(chatId), 'item.resolve');
     expect(cardText(r.card)).toContain('You are not allowed to resolve this item.');
     expect((await h.ctx.store.findItem(itemId))!.state).toBe('ESCALATED');
     expect((await h.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.denied', actor: 'dr-alvarez', detail: { code: 'item.not_authorized' } });

@@ -88,10 +88,35 @@ describe('Teams: per-user buttons (Universal Actions refresh)', () => {
     await h.deliver();
     const shared = h.fake.messages.get(card.id)!;
     expect(cardOf(shared).refresh.userIds).toEqual(['29:dr-alvarez', '29:dr-cho', '29:chris-park', '29:morgan-lee']);
+    // The shared card, which the team sees (the MA who escalated included): nothing there for them to press but View message.
+    expect(verbs(cardOf(shared))).toEqual(['item.view']);
     const doctor = await refresh('dr-cho', shared);
     expect(verbs(doctor.card)).toEqual(['item.claim', 'item.reassign', 'item.resolve', 'item.return', 'item.view']);
     const ma = await refresh('taylor-brooks', shared);
     expect(verbs(ma.card)).toEqual(['item.view']);
+    // The lead's own view keeps the override the shared card leaves out (no Claim: leads are no physicians).
+    const lead = await refresh('chris-park', shared);
+    expect(verbs(lead.card)).toEqual(['item.reassign', 'item.resolve', 'item.return', 'item.view']);
+  });
+
+  it('after escalating, the card in the escalating MA’s answer shows no physician buttons', async () => {
+    const { card } = await h.newItem();
+    const r = await h.click('taylor-brooks', card, 'item.escalate', { escalateTo: 'dr-cho', escalateReason: 'Dose question' });
+    expect(cardText(r.card)).toContain('With a physician: Dr. Grace Cho');
+    expect(verbs(r.card)).toEqual(['item.view']);
+  });
+
+  it('a snoozed item: Wake now for its owner and the lead, not for a teammate', async () => {
+    const { card } = await h.newItem();
+    await h.click('taylor-brooks', card, 'item.claim');
+    await h.deliver();
+    await h.click('taylor-brooks', h.fake.messages.get(card.id)!, 'item.snooze', { snoozeFor: '60', snoozeReason: 'Waiting on the patient' });
+    await h.deliver();
+    const shared = h.fake.messages.get(card.id)!;
+    expect(verbs(cardOf(shared))).toEqual(['item.view', 'item.wake']);
+    expect(verbs((await refresh('taylor-brooks', shared)).card)).toEqual(['item.view', 'item.wake']);
+    expect(verbs((await refresh('chris-park', shared)).card)).toEqual(['item.view', 'item.wake']);
+    expect(verbs((await refresh('jordan-kim', shared)).card)).toEqual(['item.view']);
   });
 
   it('the in-turn answer to a click carries the refresh list, so the others\' views follow the new state', async () => {
