@@ -45,11 +45,18 @@ export interface ReservedServer extends RunningServer {
 
 /**
  * Binds the port before anything slow happens (opening and migrating the database, importing the
- * Teams SDK), so a port in use is said at once. Until `attach`, every request is answered 503
- * with Retry-After: a load balancer or the EHR's interface engine retries, nothing is lost.
+ * Teams SDK), so a port in use is said at once. Until `attach`, `/healthz` answers 200
+ * `{"status":"starting"}` and every other request 503 with Retry-After: a load balancer or the
+ * EHR's interface engine retries, nothing is lost.
  */
 export async function reserve(host: string, port: number): Promise<ReservedServer> {
-  let handler: http.RequestListener = (_req, res) => {
+  let handler: http.RequestListener = (req, res) => {
+    // The process is up (liveness), just not ready: /readyz and everything else wait.
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'starting' }));
+      return;
+    }
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
     res.end(JSON.stringify({ error: { code: 'starting', message: 'Baton is starting; try again in a moment.' } }));
   };
