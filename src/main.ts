@@ -36,6 +36,7 @@ export const digestSettings = (c: BatonConfig): DigestSettings => ({
   organization: c.raw.organization.name,
   timezone: c.raw.organization.timezone,
   physicianMinutesPerMessage: c.raw.digest.physicianMinutesPerMessage,
+  catchUpMinutes: c.raw.digest.catchUpWithin,
 });
 
 /** Platforms that get outbox rows: the sandbox always (a live mirror), plus each configured chat platform. */

@@ -11,7 +11,11 @@ export interface DigestSettings {
   organization: string;
   timezone: string;
   physicianMinutesPerMessage: number;
+  /** A digest missed at its time (Baton was down) still goes out this many minutes later, not after (default 240). */
+  catchUpMinutes?: number;
 }
+
+const DEFAULT_CATCH_UP_MINUTES = 240;
 
 export async function digestModel(ctx: AppContext, s: DigestSettings, now: Date): Promise<DigestModel> {
   const items = await ctx.store.digestItems(new Date(now.getTime() - WEEK_MS));
@@ -36,7 +40,11 @@ export function dueManagers(ctx: AppContext, s: DigestSettings, now: Date, all =
       continue;
     }
     if (!m.digest || !m.digest.days.includes(today.weekday)) continue;
-    if (instantAtLocal(today.date, m.digest.at, zone) <= now) out.push({ manager: m, date: today.date });
+    // Due from its time until the catch-up window closes: Baton started at 14:00 sends the 13:45
+    // digest it missed, but one started in the evening does not send the morning's digest then.
+    const at = instantAtLocal(today.date, m.digest.at, zone);
+    const lateMs = now.getTime() - at.getTime();
+    if (lateMs >= 0 && lateMs <= (s.catchUpMinutes ?? DEFAULT_CATCH_UP_MINUTES) * 60_000) out.push({ manager: m, date: today.date });
   }
   return out;
 }

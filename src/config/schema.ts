@@ -95,8 +95,12 @@ export const configSchema = z.strictObject({
     })
     .default({ patientToken: 'initials-mrn4', messageText: 'none', excerptLength: 120 }),
   digest: z
-    .strictObject({ physicianMinutesPerMessage: z.number().positive().default(2.3) })
-    .default({ physicianMinutesPerMessage: 2.3 }),
+    .strictObject({
+      physicianMinutesPerMessage: z.number().positive().default(2.3),
+      /** How late a missed digest may still go out (Baton was down at its time); later, that day's is skipped. */
+      catchUpWithin: durationSchema.default(240),
+    })
+    .default({ physicianMinutesPerMessage: 2.3, catchUpWithin: 240 }),
   scheduler: z
     .strictObject({
       /** How often the leader sweeps SLAs and checks for due digests (cron, default every minute). */

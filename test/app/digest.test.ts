@@ -52,6 +52,19 @@ describe('sending digests', () => {
     expect(digests()).toHaveLength(1);
     await startAt('2026-12-02T15:00:00Z'); // Wednesday 09:00: Wednesday's is not due yet
     expect(digests()).toHaveLength(1);
+    await startAt('2026-12-03T00:00:00Z'); // Wednesday 18:00, 4h15m past 13:45: too late to catch up (default 4h)
+    expect(digests()).toHaveLength(1);
+    await startAt('2026-12-03T19:46:00Z'); // Thursday 13:46: on time again
+    expect(digests()).toEqual(['digest:sandbox:morgan-lee:2026-12-01', 'digest:sandbox:morgan-lee:2026-12-03']);
+  });
+
+  it('takes its catch-up window from the config (digest.catchUpWithin)', async () => {
+    const { ctx, store } = memoryContext();
+    ctx.roster = new Roster(ctx.roster.staff.map((m) => (m.manager ? { ...m, digest: { at: '13:45', days: ['tue'] } } : m)), ctx.roster.queues);
+    const at = new Date('2026-12-01T20:15:00Z'); // Tuesday 14:15 Chicago: 30 minutes late
+    expect((await sendDigests(ctx, { ...settings, catchUpMinutes: 15 }, at)).queued).toBe(0);
+    expect((await sendDigests(ctx, { ...settings, catchUpMinutes: 30 }, at)).queued).toBeGreaterThan(0);
+    expect(store.outbox.some((o) => o.kind === 'digest')).toBe(true);
   });
 });
 
