@@ -20,7 +20,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export function buildContext(config: BatonConfig, db: Database, platforms: string[], clock: Clock = systemClock): AppContext {
   return {
-    store: new PrismaStore(db.prisma),
+    store: new PrismaStore(db),
     clock,
     roster: config.roster,
     triageRules: config.triageRules,

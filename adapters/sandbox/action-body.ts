@@ -45,9 +45,11 @@ const seen = z.strictObject({
 
 /**
  * The action request. Every problem is reported at once, including fields the command does not
- * take. `now` bounds `until` like `minutes`: in the future, at most 30 days ahead.
+ * take. `now` (read at each parse) bounds `until` like `minutes`: in the future, at most 30 days
+ * ahead. Build it once per roster: zod builds a schema far slower than it
+ * parses one, and this one is on every click.
  */
-export function actionBodySchema(roster: Roster, now: Date = new Date()) {
+export function actionBodySchema(roster: Roster, now: () => Date = () => new Date()) {
   return z
     .strictObject({
       as: z.string({ error: 'required: the staff key of the person acting' }).refine((k) => roster.member(k) !== undefined, 'not a staff key on the roster'),
@@ -77,8 +79,9 @@ export function actionBodySchema(roster: Roster, now: Date = new Date()) {
         }
         const until = typeof v.until === 'string' ? Date.parse(v.until) : NaN;
         if (!Number.isNaN(until)) {
-          if (until <= now.getTime()) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be in the future' });
-          else if (until > now.getTime() + MAX_SNOOZE_MINUTES * 60_000) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be at most 30 days ahead' });
+          const at = now().getTime();
+          if (until <= at) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be in the future' });
+          else if (until > at + MAX_SNOOZE_MINUTES * 60_000) ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be at most 30 days ahead' });
         }
       },
       // Run even when a field failed its own check, so one answer lists every problem.
@@ -87,6 +90,7 @@ export function actionBodySchema(roster: Roster, now: Date = new Date()) {
 }
 
 export type ActionBody = z.output<ReturnType<typeof actionBodySchema>>;
+
 
 /** The domain command for a validated body; `view` is not a command (it changes nothing). */
 export function toCommand(b: ActionBody, now: Date): Command | 'view' {

@@ -45,6 +45,12 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
   const r = Router();
   const viewer = (req: express.Request) => viewerOf(req, ctx.roster, view.readOnly);
   const clock = () => ({ now: ctx.clock.now(), zone: ctx.sla.calendar.timezone });
+  // Built once per roster, not per click (zod builds a schema far slower than it parses).
+  let action: { roster: typeof ctx.roster; schema: ReturnType<typeof actionBodySchema> } | undefined;
+  const actionSchema = () => {
+    if (action?.roster !== ctx.roster) action = { roster: ctx.roster, schema: actionBodySchema(ctx.roster, () => ctx.clock.now()) };
+    return action.schema;
+  };
   /** The item and where this viewer sees it, or null when it does not exist or is not theirs to see (alike). */
   const lookUp = async (who: ReturnType<typeof viewer>, id: string) => {
     const item = ITEM_ID.test(id) ? await ctx.store.findItem(id) : null;
@@ -105,7 +111,7 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
     asyncRoute(async (req, res) => {
       if (view.readOnly) throw new HttpError(403, 'sandbox.read_only', READ_ONLY_REASON);
       // JSON content type only: a cross-site form post cannot send it without a CORS preflight, which this API never grants.
-      const body = parseWith(actionBodySchema(ctx.roster, ctx.clock.now()), readJsonBody(req, undefined, ctx.clock.now().getTime()));
+      const body = parseWith(actionSchema(), readJsonBody(req, undefined, ctx.clock.now().getTime()));
       const itemId = String(req.params.id);
       const command = toCommand(body, ctx.clock.now());
       if (command === 'view') {

@@ -79,8 +79,9 @@ const deny = (ctx: AppContext, req: ActRequest, item: WorkItem | null, f: Failur
  */
 export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOutcome> {
   const actor = ctx.roster.member(req.actorKey);
+  // A lost race answers with the item as it is now: the next attempt decides on that, without reading again.
+  let item = await ctx.store.findItem(req.itemId);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const item = await ctx.store.findItem(req.itemId);
     if (!item) return deny(ctx, req, null, fail('item.not_found', 'That item no longer exists.'));
     if (!actor) return deny(ctx, req, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
     const now = ctx.clock.now();
@@ -110,12 +111,13 @@ export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOu
     if (req.command.type === 'return' && after.ownerId) {
       outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Returned to you by ${actor.name}: ${req.command.instructions}`, now));
     }
-    const updated = await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox);
-    if (updated) {
+    const outcome = await ctx.store.applyTransitionOrCurrent(item.id, item.version, patch, [audit], outbox);
+    if (outcome.applied) {
       ctx.telemetry?.acted(req.command.type, 'ok');
       if (req.command.type === 'claim' && item.state === 'OPEN') ctx.telemetry?.claimed(item.queue, (now.getTime() - item.createdAt.getTime()) / 1000);
-      return { ok: true, item: updated };
+      return { ok: true, item: outcome.item };
     }
+    item = outcome.current;
   }
   return fail('item.stale', 'This item is changing quickly; refresh and try again.');
 }

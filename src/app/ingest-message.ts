@@ -114,12 +114,15 @@ async function ingestInto(ctx: AppContext, tx: IngestTx, msg: IncomingMessage): 
   // Under the locks nothing else ingests into this thread; a click on its item may still move it
   // on between the read and the write (the store holds the row, so this is rare): re-read then.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await tx.findMessageItem(msg.source, msg.externalId);
+    // Most messages name their thread themselves: then the duplicate check and the thread are one read.
+    const direct = threadKeyGiven(msg);
+    const both = direct ? await tx.findMessageAndThread(msg.source, msg.externalId, direct) : null;
+    const existing = both ? both.message : await tx.findMessageItem(msg.source, msg.externalId);
     if (existing) return summary(existing, true);
     const now = ctx.clock.now();
-    const threadKey = await threadKeyOf(tx, msg);
+    const threadKey = direct ?? (await threadKeyOf(tx, msg));
     const t = triage({ subject: msg.subject, body: msg.body, categoryHint: msg.category }, ctx.triageRules);
-    const thread = await tx.findItemByThread(threadKey);
+    const thread = both ? both.thread : await tx.findItemByThread(threadKey);
     if (thread && thread.patientId !== msg.patient.id) throw new ThreadOfAnotherPatient(msg.threadId ? 'threadId' : 'inResponseTo');
     const message: NewMessage = {
       id: ctx.newId(),
@@ -163,10 +166,16 @@ function predictedThreadKey(msg: IncomingMessage): string {
   return `${msg.source}:${msg.resourceId ?? msg.externalId}`;
 }
 
+/** The thread key when the message alone settles it (a thread id, or no reply to look up); else null. */
+function threadKeyGiven(msg: IncomingMessage): string | null {
+  return msg.threadId || (!msg.inResponseTo && !msg.inResponseToMessage) ? predictedThreadKey(msg) : null;
+}
+
 /** Thread id if given; else the thread of the message it answers; else the message starts its own thread. */
 async function threadKeyOf(tx: IngestTx, msg: IncomingMessage): Promise<string> {
   const predicted = predictedThreadKey(msg);
-  if (msg.threadId || (!msg.inResponseTo && !msg.inResponseToMessage)) return predicted;
+  const given = threadKeyGiven(msg);
+  if (given) return given;
   const known = msg.inResponseTo
     ? await tx.findThreadOfResource(msg.source, msg.inResponseTo)
     : ((await tx.findMessageItem(msg.source, msg.inResponseToMessage!))?.threadKey ?? null);

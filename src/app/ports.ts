@@ -60,6 +60,8 @@ export interface IngestTx {
   findMessageItem(source: string, externalId: string): Promise<WorkItem | null>;
   /** The thread's item, held against concurrent changes (clicks) until the transaction ends. */
   findItemByThread(threadKey: string): Promise<WorkItem | null>;
+  /** Both look-ups of a message whose thread key is known up front, in one round trip: `findMessageItem` and `findItemByThread`. */
+  findMessageAndThread(source: string, externalId: string, threadKey: string): Promise<{ message: WorkItem | null; thread: WorkItem | null }>;
   findThreadOfResource(source: string, resourceId: string): Promise<string | null>;
   /**
    * Takes the ingestion locks on these keys (threads, message ids) until the transaction ends,
@@ -94,6 +96,9 @@ export interface PlatformPostRef {
   messageId: string;
 }
 
+/** `applied`: the item as updated. Otherwise the item as it is now (null when it does not exist), read in the same round trip. */
+export type TransitionOutcome = { applied: true; item: WorkItem } | { applied: false; current: WorkItem | null };
+
 /** The database, as the use cases need it. Implemented with Prisma in `src/store`, and in memory for tests. */
 export interface Store {
   findMessageItem(source: string, externalId: string): Promise<WorkItem | null>;
@@ -115,6 +120,8 @@ export interface Store {
   ingestAtomically<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T>;
   /** Applies `patch` only if the item is still at `expectedVersion` (optimistic concurrency); null when it moved on. */
   applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<WorkItem | null>;
+  /** `applyTransition` that, when the version moved on, answers with the current item: a losing click re-decides without reading again. */
+  applyTransitionOrCurrent(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<TransitionOutcome>;
   appendAudit(records: AuditRecord[]): Promise<void>;
   /** Queues rows; returns how many were new (a repeated dedupe key adds nothing). */
   enqueue(outbox: OutboxMessage[]): Promise<number>;

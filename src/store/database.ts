@@ -5,6 +5,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
 import { explainConnectionError } from './connection-errors.ts';
 import { acquireLock } from './data-dir-lock.ts';
+import { pgHotSql, pgliteHotSql, type HotSql } from './hot-sql.ts';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations, pendingMigrations, type SqlRunner } from './migrate.ts';
 
@@ -18,6 +19,8 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   prisma: PrismaClient;
   sql: SqlRunner;
+  /** The hot paths' statements, on the same pool or session as `prisma` (see hot-sql.ts). */
+  hot: HotSql;
   /** Where the embedded database lives (for messages), or the host of PostgreSQL. */
   where: string;
   migrate(): Promise<string[]>;
@@ -63,6 +66,7 @@ async function openPostgres(url: string): Promise<Database> {
     kind: 'postgres',
     prisma,
     sql,
+    hot: pgHotSql(pool),
     where: host,
     // The advisory lock and the transaction need one session, not whichever pooled connection.
     migrate: async () => {
@@ -115,6 +119,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     kind: 'pglite',
     prisma,
     sql,
+    hot: pgliteHotSql(db),
     where: dataDir,
     migrate: () => applyMigrations(sql),
     pending: () => pendingMigrations(sql),

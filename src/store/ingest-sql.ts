@@ -56,12 +56,8 @@ function auditValues(audit: AuditRecord[], itemIdFrom: Prisma.Sql): Prisma.Sql {
   );
 }
 
-/**
- * A state change as ONE statement: the item is updated only if it is still at `version`
- * (optimistic concurrency), and the audit events and outbox rows are written only if it was.
- * Returns the updated row, or nothing when the version had moved on.
- */
-export function transitionSql(itemId: string, version: number, patch: Record<string, unknown>, audit: AuditRecord[], outbox: OutboxMessage[], now: Date): Prisma.Sql {
+/** The conditional update and the audit and outbox rows it brings, as CTEs: `upd` holds the updated row, if any. */
+function transitionCtes(itemId: string, version: number, patch: Record<string, unknown>, audit: AuditRecord[], outbox: OutboxMessage[], now: Date): Prisma.Sql {
   const sets = Object.entries(patch)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => Prisma.sql`${Prisma.raw(`"${k.replace(/"/g, '')}"`)} = ${v}${Prisma.raw(CASTS[k] ?? '')}`);
@@ -83,8 +79,44 @@ export function transitionSql(itemId: string, version: number, patch: Record<str
       UPDATE "WorkItem" SET ${Prisma.join([...sets, Prisma.sql`"updatedAt" = ${now}`, Prisma.sql`version = version + 1`], ', ')}
       WHERE id = ${itemId} AND version = ${version}
       RETURNING *
-    )${audits}${rows}
+    )${audits}${rows}`;
+}
+
+/**
+ * A state change as ONE statement: the item is updated only if it is still at `version`
+ * (optimistic concurrency), and the audit events and outbox rows are written only if it was.
+ * Returns the updated row, or nothing when the version had moved on.
+ */
+export function transitionSql(itemId: string, version: number, patch: Record<string, unknown>, audit: AuditRecord[], outbox: OutboxMessage[], now: Date): Prisma.Sql {
+  return Prisma.sql`${transitionCtes(itemId, version, patch, audit, outbox, now)}
     SELECT * FROM upd`;
+}
+
+/**
+ * `transitionSql`, and when the version had moved on, the item as it is now (`_applied` false):
+ * a losing click needs no second read. FOR SHARE makes READ COMMITTED return the row's latest
+ * committed version (waiting for a writer still at it), not the one the statement's snapshot saw
+ * before the winner committed (https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED).
+ */
+export function transitionOrCurrentSql(itemId: string, version: number, patch: Record<string, unknown>, audit: AuditRecord[], outbox: OutboxMessage[], now: Date): Prisma.Sql {
+  return Prisma.sql`${transitionCtes(itemId, version, patch, audit, outbox, now)},
+    cur AS (SELECT * FROM "WorkItem" WHERE id = ${itemId} AND NOT EXISTS (SELECT 1 FROM upd) FOR SHARE)
+    SELECT true AS "_applied", upd.* FROM upd
+    UNION ALL
+    SELECT false, cur.* FROM cur`;
+}
+
+/**
+ * Ingestion's two look-ups as one statement: the item of the message (source, externalId), if
+ * already stored (`_found` 'message'), and the thread's item, locked FOR UPDATE so a click
+ * waits for the follow-up instead of moving its version underneath it (`_found` 'thread').
+ */
+export function messageAndThreadSql(source: string, externalId: string, threadKey: string): Prisma.Sql {
+  return Prisma.sql`
+    WITH thread AS (SELECT * FROM "WorkItem" WHERE "threadKey" = ${threadKey} FOR UPDATE)
+    SELECT 'thread' AS "_found", thread.* FROM thread
+    UNION ALL
+    SELECT 'message', w.* FROM "PortalMessage" m JOIN "WorkItem" w ON w.id = m."itemId" WHERE m.source = ${source} AND m."externalId" = ${externalId}`;
 }
 
 export function insertAuditSql(audit: AuditRecord[]): Prisma.Sql {

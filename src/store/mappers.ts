@@ -1,30 +1,12 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { Category, Priority } from '../domain/types.ts';
-import type { ItemPatch, WorkItem } from '../domain/work-item.ts';
+import type { WorkItem } from '../domain/work-item.ts';
 import type { OutboxMessage, OutboxRow, StoredMessage } from '../app/ports.ts';
 import type { Prisma } from './generated/client.ts';
 import type { AuditEvent, Outbox, PortalMessage, WorkItem as WorkItemRow } from './generated/client.ts';
 
 export function toItem(r: WorkItemRow): WorkItem {
   return { ...r, category: r.category as Category, priority: r.priority as Priority };
-}
-
-export function patchData(p: ItemPatch, now: Date): Prisma.WorkItemUpdateManyMutationInput {
-  return { ...p, updatedAt: now, version: { increment: 1 } };
-}
-
-export function auditData(a: AuditRecord): Prisma.AuditEventCreateManyInput {
-  return {
-    itemId: a.itemId,
-    actor: a.actor,
-    platform: a.platform,
-    action: a.action,
-    fromState: a.fromState ?? null,
-    toState: a.toState ?? null,
-    reason: a.reason ?? null,
-    detail: (a.detail ?? undefined) as Prisma.InputJsonValue | undefined,
-    at: a.at,
-  };
 }
 
 export function toAudit(e: AuditEvent): AuditRecord {

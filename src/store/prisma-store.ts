@@ -1,128 +1,40 @@
 import type { AuditRecord } from '../domain/audit.ts';
-import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
-import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../app/ports.ts';
+import type { ItemPatch, ItemState } from '../domain/work-item.ts';
+import type { IngestOutcome, IngestTx, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, PlatformPostRef, Store, TransitionOutcome } from '../app/ports.ts';
+import type { Database } from './database.ts';
 import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
-import { insertAuditSql, insertMessageSql, insertNewItemSql, transitionSql } from './ingest-sql.ts';
+import type { HotSql } from './hot-sql.ts';
+import { insertAuditSql, insertMessageSql, insertNewItemSql, transitionOrCurrentSql, transitionSql } from './ingest-sql.ts';
+import { messageItemSql, SqlIngestTx } from './ingest-tx.ts';
 import { takeOutboxSql, type OutboxRecord } from './outbox-sql.ts';
-import { auditData, outboxData, patchData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
+import { outboxData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
+import { isTransientConflict, isUniqueViolation } from './store-errors.ts';
 
-type Tx = Prisma.TransactionClient;
-
-/** Thrown inside a transaction to roll it back when an optimistic-concurrency check fails. */
-class VersionMoved extends Error {}
-
-/** A unique-key race lost to another writer: Prisma's P2002, or the raw driver error some adapters (PGlite) surface. */
-function isUniqueViolation(e: unknown): boolean {
-  if (e instanceof Prisma.PrismaClientKnownRequestError) {
-    if (e.code === 'P2002') return true;
-    // Raw queries (P2010) carry the driver's error in meta.
-    if (e.code === 'P2010') return isUniqueViolation((e.meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError);
-    return false;
-  }
-  const cause = (e as { cause?: { kind?: string; code?: string; originalCode?: string } } | null)?.cause;
-  return (e as Error)?.name === 'DriverAdapterError' && (cause?.kind === 'UniqueConstraintViolation' || cause?.code === '23505' || cause?.originalCode === '23505');
-}
-
-/** What PostgreSQL (or a driver adapter) says went wrong: the SQLSTATE or the adapter's kind, wherever Prisma put it. */
-function driverCodes(e: unknown): string[] {
-  const codes: string[] = [];
-  const seen = new Set<unknown>();
-  type E = { code?: unknown; originalCode?: unknown; kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
-  for (let x = e as E | undefined; x && typeof x === 'object' && !seen.has(x); x = (x.meta?.driverAdapterError ?? x.cause) as E | undefined) {
-    seen.add(x);
-    for (const c of [x.code, x.originalCode, x.kind]) if (typeof c === 'string') codes.push(c);
-  }
-  return codes;
-}
-
-/**
- * Conflicts that a fresh run of the same transaction settles: a lost unique-key race, a
- * deadlock or serialization failure, or the ingestion code's own IngestConflict.
- */
-function isTransientConflict(e: unknown): boolean {
-  if (e instanceof IngestConflict) return true;
-  return driverCodes(e).some((c) => ['P2002', 'P2034', '23505', '40001', '40P01', 'UniqueConstraintViolation', 'TransactionWriteConflict'].includes(c));
-}
-
-/** The item a message (source, externalId) belongs to: ingestion's idempotency look-up, in and out of a transaction. */
-const messageItemSql = (source: string, externalId: string) =>
-  Prisma.sql`SELECT w.* FROM "PortalMessage" m JOIN "WorkItem" w ON w.id = m."itemId" WHERE m.source = ${source} AND m."externalId" = ${externalId}`;
-
-/** Namespace of the ingestion locks (`pg_advisory_xact_lock(int, int)`); the migration lock is 72616001. */
-const INGEST_LOCK_CLASS = 72616002;
-
-/** Ingestion's reads and writes inside one transaction (IngestTx): plain SQL on the transaction's connection. */
-class PrismaIngestTx implements IngestTx {
-  constructor(private readonly tx: Tx) {}
-
-  async findMessageItem(source: string, externalId: string) {
-    const rows = await this.tx.$queryRaw<WorkItemRow[]>(messageItemSql(source, externalId));
-    return rows[0] ? toItem(rows[0]) : null;
-  }
-
-  async findItemByThread(threadKey: string) {
-    // FOR UPDATE: a click on this item waits for the follow-up instead of moving its version underneath it.
-    const rows = await this.tx.$queryRaw<WorkItemRow[]>`SELECT * FROM "WorkItem" WHERE "threadKey" = ${threadKey} FOR UPDATE`;
-    return rows[0] ? toItem(rows[0]) : null;
-  }
-
-  async findThreadOfResource(source: string, resourceId: string) {
-    const rows = await this.tx.$queryRaw<Array<{ threadKey: string }>>`
-      SELECT "threadKey" FROM "PortalMessage" WHERE source = ${source} AND "resourceId" = ${resourceId} LIMIT 1`;
-    return rows[0]?.threadKey ?? null;
-  }
-
-  async lock(keys: string[]) {
-    const unique = [...new Set(keys)];
-    if (!unique.length) return;
-    // One round trip for all of them, in hash order: every request takes its locks in the same order.
-    await this.tx.$queryRaw`
-      SELECT count(pg_advisory_xact_lock(${INGEST_LOCK_CLASS}::int4, h))::int AS n
-      FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${unique}::text[]) AS k ORDER BY h) AS locks`;
-  }
-
-  async saveIngest(w: IngestWrite): Promise<IngestOutcome> {
-    const now = w.message.receivedAt;
-    if (w.kind === 'new') {
-      const rows = await this.tx.$queryRaw<WorkItemRow[]>(insertNewItemSql(w.item, w.message, w.audit, w.outbox, now));
-      return { status: 'stored', item: toItem(rows[0]!) };
-    }
-    // The item update, its audit event and outbox rows as one statement, only if the item is still at the version read.
-    const rows = await this.tx.$queryRaw<WorkItemRow[]>(transitionSql(w.itemId, w.expectedVersion, w.patch, w.audit, w.outbox, now));
-    if (!rows[0]) return { status: 'conflict' };
-    await this.tx.$executeRaw(insertMessageSql(w.message));
-    return { status: 'stored', item: toItem(rows[0]) };
-  }
-}
-
-async function writeSideEffects(tx: Tx, audit: AuditRecord[], outbox: OutboxMessage[], now: Date) {
-  if (audit.length) await tx.auditEvent.createMany({ data: audit.map(auditData) });
-  // skipDuplicates: the dedupe key makes a repeated change enqueue nothing new.
-  if (outbox.length) await tx.outbox.createMany({ data: outbox.map((o) => outboxData(o, now)), skipDuplicates: true });
-}
-
-async function conditionalUpdate(tx: Tx, id: string, version: number, patch: ItemPatch, now: Date) {
-  const { count } = await tx.workItem.updateMany({ where: { id, version }, data: patchData(patch, now) });
-  if (count !== 1) throw new VersionMoved();
-}
+/** The database as the store needs it: Prisma for the cold paths, the driver directly for the hot ones (hot-sql.ts). */
+export type StoreDatabase = Pick<Database, 'prisma' | 'hot'>;
 
 export class PrismaStore implements Store {
-  constructor(private readonly db: PrismaClient) {}
+  private readonly db: PrismaClient;
+  private readonly hot: HotSql;
+  constructor(database: StoreDatabase) {
+    this.db = database.prisma;
+    this.hot = database.hot;
+  }
 
-  // The hot reads of ingestion and clicks are plain SQL: Prisma's query compiler costs a few
-  // milliseconds per model query, several times the database's own work here.
+  // The hot paths (ingestion, clicks, the outbox) go to the driver directly (hot-sql.ts): Prisma
+  // costs a few milliseconds per query, several times the database's own work here.
   async findMessageItem(source: string, externalId: string) {
-    const rows = await this.db.$queryRaw<WorkItemRow[]>(messageItemSql(source, externalId));
+    const rows = await this.hot.rows<WorkItemRow>(messageItemSql(source, externalId));
     return rows[0] ? toItem(rows[0]) : null;
   }
 
   async findItem(id: string) {
-    const rows = await this.db.$queryRaw<WorkItemRow[]>`SELECT * FROM "WorkItem" WHERE id = ${id}`;
+    const rows = await this.hot.rows<WorkItemRow>(Prisma.sql`SELECT * FROM "WorkItem" WHERE id = ${id}`);
     return rows[0] ? toItem(rows[0]) : null;
   }
 
   async findItemByThread(threadKey: string) {
-    const rows = await this.db.$queryRaw<WorkItemRow[]>`SELECT * FROM "WorkItem" WHERE "threadKey" = ${threadKey}`;
+    const rows = await this.hot.rows<WorkItemRow>(Prisma.sql`SELECT * FROM "WorkItem" WHERE "threadKey" = ${threadKey}`);
     return rows[0] ? toItem(rows[0]) : null;
   }
 
@@ -160,18 +72,17 @@ export class PrismaStore implements Store {
     const now = w.message.receivedAt;
     try {
       if (w.kind === 'new') {
-        const rows = await this.db.$queryRaw<WorkItemRow[]>(insertNewItemSql(w.item, w.message, w.audit, w.outbox, now));
+        const rows = await this.hot.rows<WorkItemRow>(insertNewItemSql(w.item, w.message, w.audit, w.outbox, now));
         return { status: 'stored', item: toItem(rows[0]!) };
       }
-      const item = await this.db.$transaction(async (tx) => {
-        await conditionalUpdate(tx, w.itemId, w.expectedVersion, w.patch, now);
-        await tx.portalMessage.create({ data: w.message });
-        await writeSideEffects(tx, w.audit, w.outbox, now);
-        return tx.workItem.findUniqueOrThrow({ where: { id: w.message.itemId } });
+      const item = await this.hot.transaction(async (tx) => {
+        // The update, its audit and outbox rows as one statement; nothing when the version moved on.
+        const [row] = await tx.rows<WorkItemRow>(transitionSql(w.itemId, w.expectedVersion, w.patch, w.audit, w.outbox, now));
+        if (row) await tx.rows(insertMessageSql(w.message));
+        return row;
       });
-      return { status: 'stored', item: toItem(item) };
+      return item ? { status: 'stored', item: toItem(item) } : { status: 'conflict' };
     } catch (e) {
-      if (e instanceof VersionMoved) return { status: 'conflict' };
       if (isUniqueViolation(e)) {
         const dup = await this.findMessageItem(w.message.source, w.message.externalId);
         return dup ? { status: 'duplicate' } : { status: 'conflict' };
@@ -183,9 +94,8 @@ export class PrismaStore implements Store {
   async ingestAtomically<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // maxWait: requests queue for a connection (PostgreSQL) or the single session (PGlite)
-        // while others hold a thread's lock; timeout: a 500-message batch on PGlite takes seconds.
-        return await this.db.$transaction((tx) => fn(new PrismaIngestTx(tx)), { maxWait: 30_000, timeout: 120_000 });
+        // Requests queue for a connection (PostgreSQL) or the single session (PGlite) while others hold a thread's lock.
+        return await this.hot.transaction((tx) => fn(new SqlIngestTx(tx)));
       } catch (e) {
         if (attempt >= 5 || !isTransientConflict(e)) throw e;
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
@@ -196,12 +106,20 @@ export class PrismaStore implements Store {
   async applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]) {
     const now = audit[0]?.at ?? new Date();
     // One statement (see transitionSql): clicks are the latency that people feel.
-    const rows = await this.db.$queryRaw<WorkItemRow[]>(transitionSql(itemId, expectedVersion, patch, audit, outbox, now));
+    const rows = await this.hot.rows<WorkItemRow>(transitionSql(itemId, expectedVersion, patch, audit, outbox, now));
     return rows[0] ? toItem(rows[0]) : null;
   }
 
+  async applyTransitionOrCurrent(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<TransitionOutcome> {
+    const now = audit[0]?.at ?? new Date();
+    const [row] = await this.hot.rows<WorkItemRow & { _applied: boolean }>(transitionOrCurrentSql(itemId, expectedVersion, patch, audit, outbox, now));
+    if (!row) return { applied: false, current: null };
+    const { _applied, ...item } = row;
+    return _applied ? { applied: true, item: toItem(item) } : { applied: false, current: toItem(item) };
+  }
+
   async appendAudit(records: AuditRecord[]) {
-    if (records.length) await this.db.$executeRaw(insertAuditSql(records));
+    if (records.length) await this.hot.rows(insertAuditSql(records));
   }
 
   async enqueue(outbox: OutboxMessage[]) {
@@ -226,15 +144,15 @@ export class PrismaStore implements Store {
   async takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers = limit): Promise<OutboxRow[]> {
     // Two takes, each the classic SKIP LOCKED shape so concurrent workers (several instances)
     // each take different rows: first the updates and notes of cards already posted, then the rest.
-    const first = await this.db.$queryRaw<OutboxRecord[]>(takeOutboxSql(now, limit, leaseMs, true));
+    const first = await this.hot.rows<OutboxRecord>(takeOutboxSql(now, limit, leaseMs, true));
     const others = Math.min(maxOthers, limit - first.length);
-    const rest = others > 0 ? await this.db.$queryRaw<OutboxRecord[]>(takeOutboxSql(now, others, leaseMs, false)) : [];
+    const rest = others > 0 ? await this.hot.rows<OutboxRecord>(takeOutboxSql(now, others, leaseMs, false)) : [];
     const byId = (a: OutboxRow, b: OutboxRow) => (a.id < b.id ? -1 : 1);
     return [...first.map(toOutboxRow).sort(byId), ...rest.map(toOutboxRow).sort(byId)];
   }
 
   async completeOutbox(id: bigint, now: Date) {
-    await this.db.$executeRaw`UPDATE "Outbox" SET "doneAt" = ${now}, "lockedUntil" = NULL, "lastError" = NULL WHERE id = ${id}`;
+    await this.hot.rows(Prisma.sql`UPDATE "Outbox" SET "doneAt" = ${now}, "lockedUntil" = NULL, "lastError" = NULL WHERE id = ${id}`);
   }
 
   async retryOutbox(id: bigint, error: string, nextAttemptAt: Date) {
@@ -288,14 +206,14 @@ export class PrismaStore implements Store {
   }
 
   async findPlatformPost(itemId: string, platform: string, kind: string) {
-    const rows = await this.db.$queryRaw<PlatformPostRef[]>`
-      SELECT "itemId", platform, kind, channel, "messageId" FROM "PlatformPost" WHERE "itemId" = ${itemId} AND platform = ${platform} AND kind = ${kind}`;
+    const rows = await this.hot.rows<PlatformPostRef>(Prisma.sql`
+      SELECT "itemId", platform, kind, channel, "messageId" FROM "PlatformPost" WHERE "itemId" = ${itemId} AND platform = ${platform} AND kind = ${kind}`);
     return rows[0] ?? null;
   }
 
   async platformPostsOf(itemId: string, platform: string, kindPrefix: string) {
-    return this.db.$queryRaw<PlatformPostRef[]>`
+    return this.hot.rows<PlatformPostRef>(Prisma.sql`
       SELECT "itemId", platform, kind, channel, "messageId" FROM "PlatformPost"
-      WHERE "itemId" = ${itemId} AND platform = ${platform} AND starts_with(kind, ${kindPrefix}) ORDER BY id`;
+      WHERE "itemId" = ${itemId} AND platform = ${platform} AND starts_with(kind, ${kindPrefix}) ORDER BY id`);
   }
 }

@@ -1,6 +1,6 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
 import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
-import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../../src/app/ports.ts';
+import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store, type TransitionOutcome } from '../../src/app/ports.ts';
 
 interface Row extends OutboxRow {
   doneAt: Date | null;
@@ -82,6 +82,7 @@ export class MemoryStore implements Store {
           return await fn({
             findMessageItem: (s, e) => this.findMessageItem(s, e),
             findItemByThread: (k) => this.findItemByThread(k),
+            findMessageAndThread: async (s, e, k) => ({ message: await this.findMessageItem(s, e), thread: await this.findItemByThread(k) }),
             findThreadOfResource: (s, r) => this.findThreadOfResource(s, r),
             lock: async () => {},
             saveIngest: (w) => this.saveIngest(w),
@@ -104,6 +105,10 @@ export class MemoryStore implements Store {
     this.items.set(itemId, next);
     this.writeSideEffects(audit, outbox, now);
     return structuredClone(next);
+  }
+  async applyTransitionOrCurrent(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<TransitionOutcome> {
+    const item = await this.applyTransition(itemId, expectedVersion, patch, audit, outbox);
+    return item ? { applied: true, item } : { applied: false, current: await this.findItem(itemId) };
   }
   async appendAudit(records: AuditRecord[]) {
     this.audit.push(...structuredClone(records));

@@ -22,7 +22,7 @@ describe('outbox delivery drills (PGlite)', () => {
 
   it('delivers every card exactly once while the platform fails 30% of calls with 500s, 429s and timeouts', async () => {
     const clock = new FixedClock();
-    const ctx = contextFor(new PrismaStore(db.db.prisma), clock, ['sandbox']);
+    const ctx = contextFor(new PrismaStore(db.db), clock, ['sandbox']);
     const chat = new FakeChat('sandbox', { failureRate: 0.3, random: seeded(7) });
     const worker = new OutboxWorker(ctx, new Map([['sandbox', chat]]));
     const ids: string[] = [];
@@ -43,7 +43,7 @@ describe('outbox delivery drills (PGlite)', () => {
 
   it('coalesces several queued updates of one card into one platform call showing the latest state', async () => {
     const clock = new FixedClock();
-    const ctx = contextFor(new PrismaStore(db.db.prisma), clock, ['sandbox']);
+    const ctx = contextFor(new PrismaStore(db.db), clock, ['sandbox']);
     const chat = new FakeChat('sandbox');
     const worker = new OutboxWorker(ctx, new Map([['sandbox', chat]]));
     const { itemId } = await ingestMessage(ctx, portalMessage({ externalId: 'coalesce-1', threadId: 'coalesce-t' }));
@@ -58,7 +58,7 @@ describe('outbox delivery drills (PGlite)', () => {
 
   it('paces each channel to the platform limit without one channel holding up another', async () => {
     const clock = new FixedClock();
-    const ctx = contextFor(new PrismaStore(db.db.prisma), clock, ['slack']);
+    const ctx = contextFor(new PrismaStore(db.db), clock, ['slack']);
     const chat = new FakeChat('slack', { perChannelPerSecond: 20 });
     const worker = new OutboxWorker(ctx, new Map([['slack', chat]]), { paceMs: { slack: 50 } });
     const bodies = ['Please refill my inhaler', 'Question about my bill', 'Can I reschedule my appointment?'];

@@ -19,8 +19,8 @@ describe.each(DB_KINDS)('scheduler on %s', (kind) => {
 
   it('lets exactly one of two instances lead, and hands over when the leader stops', async () => {
     const clock = new FixedClock();
-    const a = new Scheduler(contextFor(new PrismaStore(db.db.prisma), clock), { digest: settings, logger: silent });
-    const b = new Scheduler(contextFor(new PrismaStore(db.db.prisma), clock), { digest: settings, logger: silent });
+    const a = new Scheduler(contextFor(new PrismaStore(db.db), clock), { digest: settings, logger: silent });
+    const b = new Scheduler(contextFor(new PrismaStore(db.db), clock), { digest: settings, logger: silent });
     await Promise.all([a.tick(), b.tick()]);
     expect([a.leader, b.leader].filter(Boolean)).toHaveLength(1);
     const leader = a.leader ? a : b;
@@ -32,7 +32,7 @@ describe.each(DB_KINDS)('scheduler on %s', (kind) => {
   });
 
   it('starts and stops its cron task cleanly', async () => {
-    const s = new Scheduler(contextFor(new PrismaStore(db.db.prisma), new FixedClock()), { digest: settings, logger: silent, cronExpression: '*/5 * * * *' });
+    const s = new Scheduler(contextFor(new PrismaStore(db.db), new FixedClock()), { digest: settings, logger: silent, cronExpression: '*/5 * * * *' });
     s.start();
     await s.tick();
     expect(s.leader).toBe(true);
@@ -41,10 +41,10 @@ describe.each(DB_KINDS)('scheduler on %s', (kind) => {
 
   it('never sends a reminder twice when two sweepers run at once on the same items', async () => {
     const clock = new FixedClock();
-    const ctx = contextFor(new PrismaStore(db.db.prisma), clock);
+    const ctx = contextFor(new PrismaStore(db.db), clock);
     for (let i = 0; i < 10; i++) await ingestMessage(ctx, portalMessage({ externalId: `lead-${kind}-${i}`, subject: 'question', body: 'Is this rash normal? It has been a week.' }));
     clock.advance(2 * 3_600_000);
-    const other = contextFor(new PrismaStore(db.db.prisma), clock);
+    const other = contextFor(new PrismaStore(db.db), clock);
     const [x, y] = await Promise.all([sweep(ctx, clock.now()), sweep(other, clock.now())]);
     expect(x.reminded + y.reminded).toBe(10);
     const rows = await db.db.sql.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action = 'reminder.sent'`);

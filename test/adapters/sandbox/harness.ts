@@ -28,7 +28,7 @@ export interface SandboxServer {
 export async function startSandboxServer(opts: { readOnly?: boolean; pollMs?: number; heartbeatMs?: number } = {}): Promise<SandboxServer> {
   const { db, cleanup } = await openTestDb('pglite');
   const config = exampleConfig();
-  const ctx: AppContext = { ...contextFor(new PrismaStore(db.prisma), { now: () => new Date() }, ['sandbox']), newId: randomUUID };
+  const ctx: AppContext = { ...contextFor(new PrismaStore(db), { now: () => new Date() }, ['sandbox']), newId: randomUUID };
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const metrics = createMetrics();

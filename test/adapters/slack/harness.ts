@@ -112,7 +112,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const fake = await new FakeSlack().start();
   const tdb: TestDb = await openTestDb('pglite');
   const clock = new FixedClock();
-  const base = contextFor(new PrismaStore(tdb.db.prisma), opts.live ? { now: () => new Date() } : clock, ['slack']);
+  const base = contextFor(new PrismaStore(tdb.db), opts.live ? { now: () => new Date() } : clock, ['slack']);
   const ctx: AppContext = { ...base, roster: testRoster(opts.extraRefills ?? 0, opts.roster), card: { ...base.card, messageText: opts.messageText ?? base.card.messageText } };
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });

@@ -170,7 +170,7 @@ export async function startTeamsHarness(o: { platforms?: string[]; options?: Par
   const fake = await new FakeConnector().start();
   const testDb: TestDb = await (o.openDb ?? (() => openTestDb('pglite')))();
   const clock = new FixedClock();
-  const base = contextFor(new PrismaStore(testDb.db.prisma), clock, o.platforms ?? ['teams']);
+  const base = contextFor(new PrismaStore(testDb.db), clock, o.platforms ?? ['teams']);
   const ctx: AppContext = { ...base, roster: teamsRoster(o.extraRefills ?? 0, o.editQueue), card: { ...base.card, messageText: o.messageText ?? base.card.messageText } };
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
