@@ -45,10 +45,23 @@ function values(vs: readonly unknown[]): unknown[] {
  */
 const MAX_NAMES = 500;
 const names = new Map<string, string>();
+let named = 0;
 function nameOf(text: string): string | undefined {
   let name = names.get(text);
-  if (name === undefined && names.size < MAX_NAMES) names.set(text, (name = `baton_${names.size + 1}`));
+  if (name === undefined && names.size < MAX_NAMES) names.set(text, (name = `baton_${++named}`));
   return name;
+}
+
+/**
+ * A prepared `SELECT *` / `RETURNING *` whose table gained a column since (another instance
+ * migrated it during a rolling upgrade) fails with "cached plan must not change result type".
+ * The statement is then prepared afresh under a new name; the failed one did nothing, so outside
+ * a transaction it is simply run again.
+ */
+const isStalePlan = (e: unknown) => (e as { code?: unknown }).code === '0A000' && /cached plan must not change result type/.test(String((e as Error).message));
+function renamed(text: string): string | undefined {
+  names.delete(text);
+  return nameOf(text);
 }
 
 const PG_TYPES = {
@@ -63,19 +76,26 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** Over `openPostgres`'s pool: the same connections Prisma's adapter uses. */
 export function pgHotSql(pool: pg.Pool): HotSql {
-  const on = (c: Queryable): HotSql['rows'] => async <R>(s: Statement) => {
-    const name = nameOf(s.text);
-    const r = await c.query({ ...(name ? { name } : {}), text: s.text, values: values(s.values), types: PG_TYPES });
-    return r.rows as R[];
+  const run = async <R>(c: Queryable, s: Statement, name: string | undefined) =>
+    (await c.query({ ...(name ? { name } : {}), text: s.text, values: values(s.values), types: PG_TYPES })).rows as R[];
+  const on = (c: Queryable, inTransaction: boolean): HotSql['rows'] => async <R>(s: Statement) => {
+    try {
+      return await run<R>(c, s, nameOf(s.text));
+    } catch (e) {
+      if (!isStalePlan(e)) throw e;
+      const name = renamed(s.text);
+      if (inTransaction) throw e;
+      return run<R>(c, s, name);
+    }
   };
   return {
-    rows: on(pool),
+    rows: on(pool, false),
     transaction: async (fn) => {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await fn({ rows: on(client), transaction: () => Promise.reject(new Error('nested transaction')) });
+        const result = await fn({ rows: on(client, true), transaction: () => Promise.reject(new Error('nested transaction')) });
         await client.query('COMMIT');
         return result;
       } catch (e) {

@@ -47,6 +47,14 @@ describe.each(DB_KINDS)('hot SQL errors on %s', (kind) => {
     expect(await t.db.hot.transaction((tx) => tx.rows(stmt('SELECT 1::int4 AS n')))).toEqual([{ n: 1 }]);
   });
 
+  it('prepares a statement afresh when its table gained a column since (another instance migrated during a rolling upgrade)', async () => {
+    await t.db.hot.rows(stmt('INSERT INTO hot_probe VALUES ($1, 1)', ['plan']));
+    const read = () => t.db.hot.rows(stmt('SELECT * FROM hot_probe WHERE k = $1', ['plan']));
+    for (let i = 0; i < 5; i++) await Promise.all([read(), read(), read()]);
+    await t.db.sql.exec('ALTER TABLE hot_probe ADD COLUMN extra text');
+    for (const rows of await Promise.all([read(), read(), read(), read()])) expect(rows).toEqual([{ k: 'plan', n: 1, extra: null }]);
+  });
+
   it('reads timestamps as UTC Dates and bigints as BigInt, as Prisma does', async () => {
     const at = new Date('2026-03-08T07:30:00.123Z'); // a DST change day in the US
     expect(await t.db.hot.rows(stmt('SELECT $1::timestamp(3) AS at, 9007199254740993::int8 AS big', [at]))).toEqual([{ at, big: 9007199254740993n }]);
