@@ -37,7 +37,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A request waits at most 30 s for a free connection (Prisma's transaction maxWait), then fails as unavailable (503).
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 30_000 });
   // An idle connection dropped by the server (restart, failover) must not crash the process:
   // the pool replaces it, and /readyz reports not-ready until queries succeed again.
   pool.on('error', () => {});

@@ -94,7 +94,11 @@ export function pgHotSql(pool: pg.Pool): HotSql {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        // The limits Prisma's $transaction had (maxWait 30 s is the pool's connectionTimeoutMillis):
+        // a statement stuck on a lock fails after 60 s, and a session left idle inside the
+        // transaction (the client's process or network died) is ended by the server after 60 s,
+        // so its row locks never hold a thread's next message for longer. One round trip.
+        await client.query("BEGIN; SET LOCAL statement_timeout = '60s'; SET LOCAL idle_in_transaction_session_timeout = '60s'");
         const result = await fn({ rows: on(client, true), transaction: () => Promise.reject(new Error('nested transaction')) });
         await client.query('COMMIT');
         return result;
