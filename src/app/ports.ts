@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
+import type { DigestAggregates } from '../domain/digest-aggregates.ts';
 
 /** Time is injected; use cases never read the system clock themselves. */
 export interface Clock {
@@ -122,6 +123,11 @@ export interface Store {
   outboxHas(dedupeKey: string): Promise<boolean>;
   /** Open items plus items created or resolved since `since` (digest input). */
   digestItems(since: Date): Promise<WorkItem[]>;
+  /**
+   * The digest's numbers at `now`, as `aggregateDigest(digestItems(since), now, oldestCount)`
+   * would compute them, without reading the items (the SQL store aggregates in the database).
+   */
+  digestAggregates(now: Date, since: Date, oldestCount: number): Promise<DigestAggregates>;
   /**
    * Takes up to `limit` due outbox rows, leasing them for `leaseMs` so no other worker takes them.
    * Card updates and thread notes of cards already posted come first; at most `maxOthers`

@@ -1,8 +1,10 @@
 import type { AuditRecord } from '../domain/audit.ts';
+import type { DigestAggregates } from '../domain/digest-aggregates.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
 import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../app/ports.ts';
 import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
 import { insertAuditSql, insertMessageSql, insertNewItemSql, transitionSql } from './ingest-sql.ts';
+import { backlogSql, oldestSql, toBacklog, toWindow, windowSql, type BacklogRow, type WindowRow } from './digest-sql.ts';
 import { takeOutboxSql, type OutboxRecord } from './outbox-sql.ts';
 import { auditData, outboxData, patchData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 
@@ -221,6 +223,20 @@ export class PrismaStore implements Store {
       where: { OR: [{ state: { not: 'RESOLVED' } }, { createdAt: { gte: since } }, { resolvedAt: { gte: since } }] },
     });
     return rows.map(toItem);
+  }
+
+  async digestAggregates(now: Date, since: Date, oldestCount: number): Promise<DigestAggregates> {
+    // Four aggregate reads instead of the whole backlog: the open items by queue and age band,
+    // the oldest few, and one query per window (see digest-sql.ts).
+    const day = new Date(now.getTime() - 24 * 3_600_000);
+    const week = new Date(now.getTime() - 7 * 24 * 3_600_000);
+    const [backlog, oldest, last24h, last7d] = await Promise.all([
+      this.db.$queryRaw<BacklogRow[]>(backlogSql(now)),
+      this.db.$queryRaw<DigestAggregates['oldest']>(oldestSql(now, oldestCount)),
+      this.db.$queryRaw<WindowRow[]>(windowSql(day, now, since)),
+      this.db.$queryRaw<WindowRow[]>(windowSql(week, now, since)),
+    ]);
+    return { ...toBacklog(backlog), last24h: toWindow(last24h[0]!), last7d: toWindow(last7d[0]!), oldest };
   }
 
   async takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers = limit): Promise<OutboxRow[]> {

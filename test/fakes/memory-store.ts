@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
+import { aggregateDigest } from '../../src/domain/digest-aggregates.ts';
 import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
 import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../../src/app/ports.ts';
 
@@ -122,6 +123,9 @@ export class MemoryStore implements Store {
     return [...this.items.values()]
       .filter((i) => i.state !== 'RESOLVED' || i.createdAt >= since || (i.resolvedAt !== null && i.resolvedAt >= since))
       .map((i) => structuredClone(i));
+  }
+  async digestAggregates(now: Date, since: Date, oldestCount: number) {
+    return aggregateDigest(await this.digestItems(since), now, oldestCount);
   }
   async takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers = limit) {
     // As the SQL store: updates and notes of cards already posted first, then at most maxOthers others, each oldest first.
