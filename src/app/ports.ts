@@ -46,6 +46,15 @@ export interface OutboxRow extends OutboxMessage {
   attempts: number;
 }
 
+/** A planned change of one item, applied only if the item is still at `expectedVersion`. */
+export interface Transition {
+  itemId: string;
+  expectedVersion: number;
+  patch: ItemPatch;
+  audit: AuditRecord[];
+  outbox: OutboxMessage[];
+}
+
 export type IngestWrite =
   | { kind: 'new'; message: NewMessage; item: WorkItem; audit: AuditRecord[]; outbox: OutboxMessage[] }
   | { kind: 'follow-up'; message: NewMessage; itemId: string; expectedVersion: number; patch: ItemPatch; audit: AuditRecord[]; outbox: OutboxMessage[] };
@@ -116,6 +125,13 @@ export interface Store {
   ingestAtomically<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T>;
   /** Applies `patch` only if the item is still at `expectedVersion` (optimistic concurrency); null when it moved on. */
   applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<WorkItem | null>;
+  /**
+   * Applies a batch of transitions in one go, each as `applyTransition` would: only if its item
+   * is still at `expectedVersion`, with its audit events and outbox rows only if it was. Returns
+   * each updated item, or null where it was not applied (the version moved on, or another writer
+   * holds the item right now), in batch order. `now` stamps `updatedAt`. Each item once per batch.
+   */
+  applyTransitions(batch: Transition[], now: Date): Promise<Array<WorkItem | null>>;
   appendAudit(records: AuditRecord[]): Promise<void>;
   /** Queues rows; returns how many were new (a repeated dedupe key adds nothing). */
   enqueue(outbox: OutboxMessage[]): Promise<number>;

@@ -1,10 +1,11 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { DigestAggregates } from '../domain/digest-aggregates.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
-import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../app/ports.ts';
+import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store, type Transition } from '../app/ports.ts';
 import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
 import { insertAuditSql, insertMessageSql, insertNewItemSql, transitionSql } from './ingest-sql.ts';
 import { backlogSql, oldestSql, toBacklog, toWindow, windowSql, type BacklogRow, type WindowRow } from './digest-sql.ts';
+import { applyTransitionsSql } from './sweep-sql.ts';
 import { takeOutboxSql, type OutboxRecord } from './outbox-sql.ts';
 import { auditData, outboxData, patchData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 
@@ -200,6 +201,16 @@ export class PrismaStore implements Store {
     // One statement (see transitionSql): clicks are the latency that people feel.
     const rows = await this.db.$queryRaw<WorkItemRow[]>(transitionSql(itemId, expectedVersion, patch, audit, outbox, now));
     return rows[0] ? toItem(rows[0]) : null;
+  }
+
+  async applyTransitions(batch: Transition[], now: Date) {
+    if (!batch.length) return [];
+    // One statement for the whole batch (see applyTransitionsSql): a sweep of 100 due items is
+    // one round trip, not 100.
+    const rows = await this.db.$queryRaw<Array<WorkItemRow & { batchOrd: number }>>(applyTransitionsSql(batch, now));
+    const out: Array<WorkItem | null> = batch.map(() => null);
+    for (const { batchOrd, ...row } of rows) out[batchOrd] = toItem(row);
+    return out;
   }
 
   async appendAudit(records: AuditRecord[]) {

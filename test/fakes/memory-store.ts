@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
 import { aggregateDigest } from '../../src/domain/digest-aggregates.ts';
 import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
-import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store } from '../../src/app/ports.ts';
+import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store, type Transition } from '../../src/app/ports.ts';
 
 interface Row extends OutboxRow {
   doneAt: Date | null;
@@ -105,6 +105,21 @@ export class MemoryStore implements Store {
     this.items.set(itemId, next);
     this.writeSideEffects(audit, outbox, now);
     return structuredClone(next);
+  }
+  async applyTransitions(batch: Transition[], now: Date) {
+    const out: Array<WorkItem | null> = [];
+    for (const t of batch) {
+      const cur = this.items.get(t.itemId);
+      if (!cur || cur.version !== t.expectedVersion) {
+        out.push(null);
+        continue;
+      }
+      const next = { ...cur, ...structuredClone(t.patch), version: cur.version + 1, updatedAt: now };
+      this.items.set(t.itemId, next);
+      this.writeSideEffects(t.audit, t.outbox, now);
+      out.push(structuredClone(next));
+    }
+    return out;
   }
   async appendAudit(records: AuditRecord[]) {
     this.audit.push(...structuredClone(records));
