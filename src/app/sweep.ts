@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import { wakePatch } from '../domain/commands.ts';
 import { formatDuration } from '../domain/card.ts';
-import { planReminders, type ReminderPlan } from '../domain/reminders.ts';
+import { reminderPlanner, type ReminderPlan } from '../domain/reminders.ts';
 import { slaPatch, type ReminderTarget } from '../domain/sla.ts';
 import { itemRef, type WorkItem } from '../domain/work-item.ts';
 import type { AppContext } from './context.ts';
@@ -35,9 +35,10 @@ export type SweepStep =
  */
 export async function planSweep(ctx: AppContext, now: Date, limit = 500): Promise<SweepStep[]> {
   const due = await ctx.store.listItems({ states: ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'], dueBefore: now, limit });
+  const planOf = reminderPlanner(ctx.sla, now);
   return due.map((item): SweepStep => {
     if (item.state === 'SNOOZED') return { kind: 'wake', item };
-    const plan = planReminders(item, ctx.sla, now);
+    const plan = planOf(item);
     return plan ? { kind: 'remind', item, plan, ...remind(ctx, item, plan, now) } : { kind: 'settle', item };
   });
 }
