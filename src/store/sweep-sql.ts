@@ -64,3 +64,10 @@ export function applyTransitionsSql(batch: Transition[], now: Date): Prisma.Sql 
     )
     SELECT * FROM upd`;
 }
+
+/** The items a sweep handles: open, due by `now`, soonest first (the nextReminderAt index). */
+export function dueItemsSql(states: string[], now: Date, limit: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT * FROM "WorkItem" WHERE state::text = ANY(${states}::text[]) AND "nextReminderAt" <= ${now}
+    ORDER BY "nextReminderAt" LIMIT ${limit}`;
+}
