@@ -1,5 +1,6 @@
 import { benchClicks } from './click-latency.ts';
 import { benchDelivery } from './delivery.ts';
+import { benchDigest } from './digest.ts';
 import { benchIngest } from './ingest.ts';
 import { benchSlackBurst } from './slack-burst-latency.ts';
 import { benchSlackClicks } from './slack-click-latency.ts';
@@ -8,7 +9,7 @@ import { benchTeamsInvokes } from './teams-invoke-latency.ts';
 import { benchTriage } from './triage.ts';
 
 /** `npm run bench [-- name …]`: prints figures; asserts nothing. */
-const all: Record<string, () => Promise<void>> = { triage: benchTriage, ingest: benchIngest, clicks: benchClicks, delivery: benchDelivery, sweep: benchSweep, slack: () => benchSlackClicks(), burst: () => benchSlackBurst(), teams: () => benchTeamsInvokes(20) };
+const all: Record<string, () => Promise<void>> = { triage: benchTriage, ingest: benchIngest, clicks: benchClicks, delivery: benchDelivery, sweep: benchSweep, digest: benchDigest, slack: () => benchSlackClicks(), burst: () => benchSlackBurst(), teams: () => benchTeamsInvokes(20) };
 const chosen = process.argv.slice(2).filter((a) => a !== '--');
 for (const name of chosen.length ? chosen : Object.keys(all)) {
   const fn = all[name];

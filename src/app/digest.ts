@@ -1,11 +1,12 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import { instantAtLocal, localDate } from '../domain/business-time.ts';
-import { buildDigest, type DigestModel } from '../domain/digest.ts';
+import { digestFromAggregates, type DigestModel } from '../domain/digest.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import type { AppContext } from './context.ts';
 import type { OutboxMessage } from './ports.ts';
 
 const WEEK_MS = 7 * 24 * 3_600_000;
+const OLDEST_COUNT = 5;
 
 export interface DigestSettings {
   organization: string;
@@ -18,9 +19,9 @@ export interface DigestSettings {
 const DEFAULT_CATCH_UP_MINUTES = 240;
 
 export async function digestModel(ctx: AppContext, s: DigestSettings, now: Date): Promise<DigestModel> {
-  const items = await ctx.store.digestItems(new Date(now.getTime() - WEEK_MS));
-  return buildDigest({
-    items,
+  // Aggregated by the store (in SQL for the database): the digest never reads the backlog itself.
+  const aggregates = await ctx.store.digestAggregates(now, new Date(now.getTime() - WEEK_MS), OLDEST_COUNT);
+  return digestFromAggregates(aggregates, {
     now,
     organization: s.organization,
     queues: ctx.roster.queues.map((q) => ({ key: q.key, name: q.name })),

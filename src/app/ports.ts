@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
+import type { DigestAggregates } from '../domain/digest-aggregates.ts';
 
 /** Time is injected; use cases never read the system clock themselves. */
 export interface Clock {
@@ -43,6 +44,15 @@ export interface OutboxMessage {
 export interface OutboxRow extends OutboxMessage {
   id: bigint;
   attempts: number;
+}
+
+/** A planned change of one item, applied only if the item is still at `expectedVersion`. */
+export interface Transition {
+  itemId: string;
+  expectedVersion: number;
+  patch: ItemPatch;
+  audit: AuditRecord[];
+  outbox: OutboxMessage[];
 }
 
 export type IngestWrite =
@@ -122,6 +132,13 @@ export interface Store {
   applyTransition(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<WorkItem | null>;
   /** `applyTransition` that, when the version moved on, answers with the current item: a losing click re-decides without reading again. */
   applyTransitionOrCurrent(itemId: string, expectedVersion: number, patch: ItemPatch, audit: AuditRecord[], outbox: OutboxMessage[]): Promise<TransitionOutcome>;
+  /**
+   * Applies a batch of transitions in one go, each as `applyTransition` would: only if its item
+   * is still at `expectedVersion`, with its audit events and outbox rows only if it was. Returns
+   * each updated item, or null where it was not applied (the version moved on, or another writer
+   * holds the item right now), in batch order. `now` stamps `updatedAt`. Each item once per batch.
+   */
+  applyTransitions(batch: Transition[], now: Date): Promise<Array<WorkItem | null>>;
   appendAudit(records: AuditRecord[]): Promise<void>;
   /** Queues rows; returns how many were new (a repeated dedupe key adds nothing). */
   enqueue(outbox: OutboxMessage[]): Promise<number>;
@@ -129,6 +146,11 @@ export interface Store {
   outboxHas(dedupeKey: string): Promise<boolean>;
   /** Open items plus items created or resolved since `since` (digest input). */
   digestItems(since: Date): Promise<WorkItem[]>;
+  /**
+   * The digest's numbers at `now`, as `aggregateDigest(digestItems(since), now, oldestCount)`
+   * would compute them, without reading the items (the SQL store aggregates in the database).
+   */
+  digestAggregates(now: Date, since: Date, oldestCount: number): Promise<DigestAggregates>;
   /**
    * Takes up to `limit` due outbox rows, leasing them for `leaseMs` so no other worker takes them.
    * Card updates and thread notes of cards already posted come first; at most `maxOthers`

@@ -1,12 +1,12 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import { wakePatch } from '../domain/commands.ts';
 import { formatDuration } from '../domain/card.ts';
-import { planReminders, type ReminderPlan } from '../domain/reminders.ts';
+import { reminderPlanner, type ReminderPlan } from '../domain/reminders.ts';
 import { slaPatch, type ReminderTarget } from '../domain/sla.ts';
 import { itemRef, type WorkItem } from '../domain/work-item.ts';
 import type { AppContext } from './context.ts';
 import { cardUpdates, directMessages, threadNotices } from './outbox-messages.ts';
-import type { OutboxMessage } from './ports.ts';
+import type { OutboxMessage, Transition } from './ports.ts';
 
 export interface SweepResult {
   due: number;
@@ -35,9 +35,10 @@ export type SweepStep =
  */
 export async function planSweep(ctx: AppContext, now: Date, limit = 500): Promise<SweepStep[]> {
   const due = await ctx.store.listItems({ states: ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'], dueBefore: now, limit });
+  const planOf = reminderPlanner(ctx.sla, now);
   return due.map((item): SweepStep => {
     if (item.state === 'SNOOZED') return { kind: 'wake', item };
-    const plan = planReminders(item, ctx.sla, now);
+    const plan = planOf(item);
     return plan ? { kind: 'remind', item, plan, ...remind(ctx, item, plan, now) } : { kind: 'settle', item };
   });
 }
@@ -52,38 +53,39 @@ export async function sweep(ctx: AppContext, now: Date, limit = 500): Promise<Sw
   const result: SweepResult = { due: 0, woken: 0, reminded: 0, notifications: 0, skipped: 0 };
   const steps = await planSweep(ctx, now, limit);
   result.due = steps.length;
-  for (const step of steps) {
-    const { item } = step;
-    if (step.kind === 'wake') {
-      if (await wake(ctx, item, now)) result.woken++;
-      else result.skipped++;
-      continue;
-    }
-    if (step.kind === 'settle') {
-      const cleared = await ctx.store.applyTransition(item.id, item.version, { nextReminderAt: null }, [], []);
-      if (!cleared) result.skipped++;
-      continue;
-    }
-    const { plan, audit, outbox } = step;
-    const updated = await ctx.store.applyTransition(item.id, item.version, { reminderLevel: plan.reminderLevel, nextReminderAt: plan.nextReminderAt }, audit, outbox);
-    if (!updated) {
+  if (!steps.length) return result;
+  // All of them in one batch (one statement in the SQL store), each still guarded by its version.
+  const applied = await ctx.store.applyTransitions(steps.map((step) => transitionOf(ctx, step, now)), now);
+  steps.forEach((step, k) => {
+    if (!applied[k]) {
       result.skipped++;
-      continue;
+      return;
     }
-    if (plan.fire.length) result.reminded++;
-    if (plan.fire.some((f) => f.level === 1 && !f.repeat)) ctx.telemetry?.slaBreached(item.queue, plan.phase);
+    if (step.kind === 'wake') result.woken++;
+    if (step.kind !== 'remind') return;
+    if (step.plan.fire.length) result.reminded++;
+    if (step.plan.fire.some((f) => f.level === 1 && !f.repeat)) ctx.telemetry?.slaBreached(step.item.queue, step.plan.phase);
     result.notifications += notificationsOf(step);
-  }
+  });
   return result;
 }
 
-async function wake(ctx: AppContext, item: WorkItem, now: Date): Promise<boolean> {
+/** The write a step makes: a settled item stops being found; a reminder moves its level on. */
+function transitionOf(ctx: AppContext, step: SweepStep, now: Date): Transition {
+  const { item } = step;
+  const guard = { itemId: item.id, expectedVersion: item.version };
+  if (step.kind === 'wake') return { ...guard, ...wake(ctx, item, now) };
+  if (step.kind === 'settle') return { ...guard, patch: { nextReminderAt: null }, audit: [], outbox: [] };
+  return { ...guard, patch: { reminderLevel: step.plan.reminderLevel, nextReminderAt: step.plan.nextReminderAt }, audit: step.audit, outbox: step.outbox };
+}
+
+function wake(ctx: AppContext, item: WorkItem, now: Date) {
   const base = wakePatch(item);
   const next = { ...item, ...base };
   const patch = { ...base, ...slaPatch(next, 'wake', ctx.sla, now) };
   const audit: AuditRecord = { ...SYSTEM, itemId: item.id, action: 'item.wake', fromState: item.state, toState: next.state, at: now };
   const outbox = cardUpdates(ctx.platforms, item.id, item.queue, item.version + 1, now, 'Snooze ended: back to work');
-  return (await ctx.store.applyTransition(item.id, item.version, patch, [audit], outbox)) !== null;
+  return { patch, audit: [audit], outbox };
 }
 
 function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) {

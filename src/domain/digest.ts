@@ -1,13 +1,8 @@
 import { formatDuration } from './card.ts';
+import { AGE_BANDS, aggregateDigest, type DigestAggregates, type DurationStats } from './digest-aggregates.ts';
 import { itemRef, type WorkItem } from './work-item.ts';
 
-/** Age bands of the open backlog, in hours (upper bounds; the last band is open-ended). */
-export const AGE_BANDS = [
-  { label: '< 4h', maxHours: 4 },
-  { label: '4–24h', maxHours: 24 },
-  { label: '1–3d', maxHours: 72 },
-  { label: '> 3d', maxHours: Infinity },
-] as const;
+export { AGE_BANDS, percentile } from './digest-aggregates.ts';
 
 export interface Percentiles {
   count: number;
@@ -41,74 +36,39 @@ export interface DigestInput {
   oldestCount?: number;
 }
 
-/** Nearest-rank percentile: defined for any non-empty list, no interpolation surprises. */
-export function percentile(sortedMinutes: number[], p: number): number | null {
-  if (!sortedMinutes.length) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sortedMinutes.length));
-  return sortedMinutes[rank - 1]!;
+export type DigestLabels = Omit<DigestInput, 'items' | 'oldestCount'>;
+
+function minutes(s: DurationStats): Percentiles {
+  const m = (ms: number | null) => (ms === null ? null : ms / 60_000);
+  return { count: s.count, medianMinutes: m(s.medianMs), p90Minutes: m(s.p90Ms) };
 }
 
-function stats(durationsMs: number[]): Percentiles {
-  const m = durationsMs.map((d) => d / 60_000).sort((a, b) => a - b);
-  return { count: m.length, medianMinutes: percentile(m, 50), p90Minutes: percentile(m, 90) };
+/** The digest from its numbers (computed by the store, or by aggregateDigest): names, labels, formatting. */
+export function digestFromAggregates(a: DigestAggregates, input: DigestLabels): DigestModel {
+  const t = input.now.getTime();
+  const bandsOf = new Map(a.backlog.map((b) => [b.queue, b.bands]));
+  const day = new Map(a.last24h.resolvedBy.map((p) => [p.staff, p.count]));
+  const { created, createdEscalated } = a.last7d;
+  return {
+    at: input.now.toISOString(),
+    organization: input.organization,
+    backlog: input.queues.map((q) => {
+      const bands = [...(bandsOf.get(q.key) ?? AGE_BANDS.map(() => 0))];
+      return { queue: q.key, queueName: q.name, bands, total: bands.reduce((x, y) => x + y, 0) };
+    }),
+    bandLabels: AGE_BANDS.map((b) => b.label),
+    pastSla: a.pastSla,
+    timeToClaim: { last24h: minutes(a.last24h.claim), last7d: minutes(a.last7d.claim) },
+    timeToResolve: { last24h: minutes(a.last24h.resolve), last7d: minutes(a.last7d.resolve) },
+    resolvedPerPerson: a.last7d.resolvedBy
+      .map((p) => ({ staff: p.staff, name: input.staffName(p.staff), last24h: day.get(p.staff) ?? 0, last7d: p.count }))
+      .sort((x, y) => y.last7d - x.last7d || x.staff.localeCompare(y.staff)),
+    escalation: { items: created, escalated: createdEscalated, rate: created ? createdEscalated / created : null },
+    oldest: a.oldest.map((i) => ({ ref: itemRef(i), itemId: i.itemId, queue: i.queue, age: formatDuration(t - i.firstMessageAt.getTime()), patientToken: i.patientToken })),
+    physicianMinutesSaved: Math.round(a.last7d.resolvedWithoutPhysician * input.physicianMinutesPerMessage),
+  };
 }
-
-const HOUR = 3_600_000;
 
 export function buildDigest(input: DigestInput): DigestModel {
-  const { items, now } = input;
-  const t = now.getTime();
-  const since = (ms: number) => (d: Date | null) => d !== null && d.getTime() > t - ms && d.getTime() <= t;
-  const in24h = since(24 * HOUR);
-  const in7d = since(7 * 24 * HOUR);
-  const open = items.filter((i) => i.state !== 'RESOLVED' && i.createdAt.getTime() <= t);
-
-  const backlog = input.queues.map((q) => {
-    const bands = AGE_BANDS.map(() => 0);
-    for (const i of open.filter((x) => x.queue === q.key)) {
-      const hours = (t - i.firstMessageAt.getTime()) / HOUR;
-      bands[AGE_BANDS.findIndex((b) => hours < b.maxHours)]! += 1;
-    }
-    return { queue: q.key, queueName: q.name, bands, total: bands.reduce((a, b) => a + b, 0) };
-  });
-
-  const deadlineOf = (i: WorkItem) => (i.state === 'OPEN' ? i.claimDueAt : i.state === 'SNOOZED' ? null : i.resolveDueAt);
-  const pastSla = open.filter((i) => {
-    const d = deadlineOf(i);
-    return d !== null && d.getTime() < t;
-  }).length;
-
-  const claimTimes = (window: (d: Date | null) => boolean) => items.filter((i) => window(i.claimedAt)).map((i) => i.claimedAt!.getTime() - i.createdAt.getTime());
-  const resolveTimes = (window: (d: Date | null) => boolean) =>
-    items.filter((i) => i.state === 'RESOLVED' && window(i.resolvedAt)).map((i) => i.resolvedAt!.getTime() - i.createdAt.getTime());
-
-  const people = new Map<string, { last24h: number; last7d: number }>();
-  for (const i of items) {
-    if (i.state !== 'RESOLVED' || !i.ownerId || !in7d(i.resolvedAt)) continue;
-    const p = people.get(i.ownerId) ?? { last24h: 0, last7d: 0 };
-    p.last7d++;
-    if (in24h(i.resolvedAt)) p.last24h++;
-    people.set(i.ownerId, p);
-  }
-
-  const recent = items.filter((i) => in7d(i.createdAt));
-  const escalated = recent.filter((i) => i.everEscalated).length;
-  const resolvedWithoutPhysician = items.filter((i) => i.state === 'RESOLVED' && !i.everEscalated && in7d(i.resolvedAt)).length;
-
-  return {
-    at: now.toISOString(),
-    organization: input.organization,
-    backlog,
-    bandLabels: AGE_BANDS.map((b) => b.label),
-    pastSla,
-    timeToClaim: { last24h: stats(claimTimes(in24h)), last7d: stats(claimTimes(in7d)) },
-    timeToResolve: { last24h: stats(resolveTimes(in24h)), last7d: stats(resolveTimes(in7d)) },
-    resolvedPerPerson: [...people].map(([staff, c]) => ({ staff, name: input.staffName(staff), ...c })).sort((a, b) => b.last7d - a.last7d || a.staff.localeCompare(b.staff)),
-    escalation: { items: recent.length, escalated, rate: recent.length ? escalated / recent.length : null },
-    oldest: [...open]
-      .sort((a, b) => a.firstMessageAt.getTime() - b.firstMessageAt.getTime())
-      .slice(0, input.oldestCount ?? 5)
-      .map((i) => ({ ref: itemRef(i), itemId: i.id, queue: i.queue, age: formatDuration(t - i.firstMessageAt.getTime()), patientToken: i.patientToken })),
-    physicianMinutesSaved: Math.round(resolvedWithoutPhysician * input.physicianMinutesPerMessage),
-  };
+  return digestFromAggregates(aggregateDigest(input.items, input.now, input.oldestCount ?? 5), input);
 }

@@ -1,11 +1,14 @@
 import type { AuditRecord } from '../domain/audit.ts';
-import type { ItemPatch, ItemState } from '../domain/work-item.ts';
-import type { IngestOutcome, IngestTx, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, PlatformPostRef, Store, TransitionOutcome } from '../app/ports.ts';
+import type { DigestAggregates } from '../domain/digest-aggregates.ts';
+import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
+import type { IngestOutcome, IngestTx, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, PlatformPostRef, Store, Transition, TransitionOutcome } from '../app/ports.ts';
 import type { Database } from './database.ts';
 import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
 import type { HotSql } from './hot-sql.ts';
 import { insertAuditSql, insertMessageSql, insertNewItemSql, transitionOrCurrentSql, transitionSql } from './ingest-sql.ts';
 import { messageItemSql, SqlIngestTx } from './ingest-tx.ts';
+import { backlogSql, oldestSql, toBacklog, toWindow, windowSql, type BacklogRow, type WindowRow } from './digest-sql.ts';
+import { applyTransitionsSql, dueItemsSql } from './sweep-sql.ts';
 import { takeOutboxSql, type OutboxRecord } from './outbox-sql.ts';
 import { outboxData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 import { isTransientConflict, isUniqueViolation } from './store-errors.ts';
@@ -44,6 +47,11 @@ export class PrismaStore implements Store {
   }
 
   async listItems(q: ItemQuery) {
+    // The sweep's read, every minute: plain SQL (Prisma's model query costs more than the read itself).
+    if (q.dueBefore && q.states && q.queue === undefined && q.ownerId === undefined) {
+      const rows = await this.db.$queryRaw<WorkItemRow[]>(dueItemsSql(q.states, q.dueBefore, q.limit ?? 200));
+      return rows.map(toItem);
+    }
     // dueBefore uses the nextReminderAt index: a sweep costs what is due, not what is open.
     const rows = await this.db.workItem.findMany({
       where: { state: q.states ? { in: q.states } : undefined, queue: q.queue, ownerId: q.ownerId, nextReminderAt: q.dueBefore ? { lte: q.dueBefore } : undefined },
@@ -118,6 +126,16 @@ export class PrismaStore implements Store {
     return _applied ? { applied: true, item: toItem(item) } : { applied: false, current: toItem(item) };
   }
 
+  async applyTransitions(batch: Transition[], now: Date) {
+    if (!batch.length) return [];
+    // One statement for the whole batch (see applyTransitionsSql): a sweep of 100 due items is
+    // one round trip, not 100.
+    const rows = await this.hot.rows<WorkItemRow & { batchOrd: number }>(applyTransitionsSql(batch, now));
+    const out: Array<WorkItem | null> = batch.map(() => null);
+    for (const { batchOrd, ...row } of rows) out[batchOrd] = toItem(row);
+    return out;
+  }
+
   async appendAudit(records: AuditRecord[]) {
     if (records.length) await this.hot.rows(insertAuditSql(records));
   }
@@ -139,6 +157,20 @@ export class PrismaStore implements Store {
       where: { OR: [{ state: { not: 'RESOLVED' } }, { createdAt: { gte: since } }, { resolvedAt: { gte: since } }] },
     });
     return rows.map(toItem);
+  }
+
+  async digestAggregates(now: Date, since: Date, oldestCount: number): Promise<DigestAggregates> {
+    // Four aggregate reads instead of the whole backlog: the open items by queue and age band,
+    // the oldest few, and one query per window (see digest-sql.ts).
+    const day = new Date(now.getTime() - 24 * 3_600_000);
+    const week = new Date(now.getTime() - 7 * 24 * 3_600_000);
+    const [backlog, oldest, last24h, last7d] = await Promise.all([
+      this.db.$queryRaw<BacklogRow[]>(backlogSql(now)),
+      this.db.$queryRaw<DigestAggregates['oldest']>(oldestSql(now, oldestCount)),
+      this.db.$queryRaw<WindowRow[]>(windowSql(day, now, since)),
+      this.db.$queryRaw<WindowRow[]>(windowSql(week, now, since)),
+    ]);
+    return { ...toBacklog(backlog), last24h: toWindow(last24h[0]!), last7d: toWindow(last7d[0]!), oldest };
   }
 
   async takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers = limit): Promise<OutboxRow[]> {

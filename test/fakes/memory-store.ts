@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
+import { aggregateDigest } from '../../src/domain/digest-aggregates.ts';
 import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
-import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store, type TransitionOutcome } from '../../src/app/ports.ts';
+import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store, type Transition, type TransitionOutcome } from '../../src/app/ports.ts';
 
 interface Row extends OutboxRow {
   doneAt: Date | null;
@@ -110,6 +111,21 @@ export class MemoryStore implements Store {
     const item = await this.applyTransition(itemId, expectedVersion, patch, audit, outbox);
     return item ? { applied: true, item } : { applied: false, current: await this.findItem(itemId) };
   }
+  async applyTransitions(batch: Transition[], now: Date) {
+    const out: Array<WorkItem | null> = [];
+    for (const t of batch) {
+      const cur = this.items.get(t.itemId);
+      if (!cur || cur.version !== t.expectedVersion) {
+        out.push(null);
+        continue;
+      }
+      const next = { ...cur, ...structuredClone(t.patch), version: cur.version + 1, updatedAt: now };
+      this.items.set(t.itemId, next);
+      this.writeSideEffects(t.audit, t.outbox, now);
+      out.push(structuredClone(next));
+    }
+    return out;
+  }
   async appendAudit(records: AuditRecord[]) {
     this.audit.push(...structuredClone(records));
   }
@@ -127,6 +143,9 @@ export class MemoryStore implements Store {
     return [...this.items.values()]
       .filter((i) => i.state !== 'RESOLVED' || i.createdAt >= since || (i.resolvedAt !== null && i.resolvedAt >= since))
       .map((i) => structuredClone(i));
+  }
+  async digestAggregates(now: Date, since: Date, oldestCount: number) {
+    return aggregateDigest(await this.digestItems(since), now, oldestCount);
   }
   async takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers = limit) {
     // As the SQL store: updates and notes of cards already posted first, then at most maxOthers others, each oldest first.
