@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { parseEnv } from '../src/config/env.ts';
 import { loadConfig } from '../src/config/load.ts';
@@ -8,10 +9,24 @@ import { createLogger } from '../src/observability/logger.ts';
 import { openDatabase, type Database } from '../src/store/database.ts';
 import { benchPostgresUrl, load, scratchDatabase, table, tmpDir } from './support.ts';
 
-const N = Number(process.env.BENCH_INGEST_N ?? 400);
+import type { SenderJob } from './ingest-sender.ts';
 
-const message = (i: number, run: string) =>
-  JSON.stringify({ source: 'bench', externalId: `${run}-${i}`, sentAt: new Date().toISOString(), patient: { id: `p${i % 97}`, name: 'Bench Patient', mrn: '12345678' }, subject: 'Refill', body: 'I ran out of my lisinopril, please send a refill to my pharmacy.' });
+type Figures = Awaited<ReturnType<typeof load>>;
+
+/** Sends the messages from a worker thread and returns its figures. */
+function send(job: SenderJob): Promise<Figures> {
+  // A worker does not inherit the tsx loader (Node 20): it registers tsx itself, then loads the sender.
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(new URL('./ingest-sender.ts', import.meta.url).href)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData: job });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (figures: Figures) => {
+      resolve(figures);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`ingest sender exited with ${code}`)));
+  });
+}
 
 /** The same rows one ingest writes (item, message, audit event, card outbox row) in one transaction, with no Baton code in between: the floor. */
 async function rawInsert(exec: (sql: string, params: unknown[]) => Promise<unknown>, i: number, run: string) {
@@ -32,23 +47,20 @@ async function rawInsert(exec: (sql: string, params: unknown[]) => Promise<unkno
   await exec('COMMIT', []);
 }
 
-async function viaBaton(env: Record<string, string>, concurrency: number, run: string) {
+async function viaBaton(N: number, env: Record<string, string>, concurrency: number, run: string) {
   const parsed = parseEnv({ PORT: '0', LOG_LEVEL: 'silent', ...env });
   const config = loadConfig();
   if (!parsed.ok || !config.ok) throw new Error('bad bench setup');
   const baton = await startBaton({ env: parsed.env, config: config.config, logger: createLogger({ level: 'silent' }) });
   await baton.worker.stop(); // measure ingestion alone; no sandbox adapter drains the outbox here
   try {
-    return await load(N, concurrency, async (i) => {
-      const res = await fetch(`${baton.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: message(i, run) });
-      if (res.status !== 202) throw new Error(`unexpected ${res.status}`);
-    });
+    return await send({ url: baton.url, total: N, concurrency, run });
   } finally {
     await baton.stop();
   }
 }
 
-async function floor(db: Database | pg.Pool, concurrency: number, run: string) {
+async function floor(N: number, db: Database | pg.Pool, concurrency: number, run: string) {
   if (db instanceof pg.Pool) {
     return load(N, concurrency, async (i) => {
       const c = await db.connect();
@@ -64,7 +76,9 @@ async function floor(db: Database | pg.Pool, concurrency: number, run: string) {
   return load(N, concurrency, (i) => (chain = chain.then(() => rawInsert((sql, p) => db.sql.query(sql, p), i, run))));
 }
 
-export async function benchIngest(): Promise<void> {
+/** `n` messages per figure (BENCH_INGEST_N overrides it). */
+export async function benchIngest(n = 400): Promise<void> {
+  const N = Number(process.env.BENCH_INGEST_N ?? n);
   const rows: Array<Record<string, string | number>> = [];
   const pgUrl = await benchPostgresUrl();
   for (const kind of ['pglite', ...(pgUrl ? ['postgres'] : [])] as const) {
@@ -74,15 +88,15 @@ export async function benchIngest(): Promise<void> {
       const scratch = kind === 'postgres' ? await scratchDatabase(pgUrl!, `baton_bench_ingest`) : null;
       try {
         const env: Record<string, string> = scratch ? { DATABASE_URL: scratch.url } : { BATON_DATA_DIR: dir };
-        const b = await viaBaton(env, concurrency, run);
+        const b = await viaBaton(N, env, concurrency, run);
         let f;
         if (scratch) {
           const pool = new pg.Pool({ connectionString: scratch.url, max: 16 });
-          f = await floor(pool, concurrency, run);
+          f = await floor(N, pool, concurrency, run);
           await pool.end();
         } else {
           const db = await openDatabase({ dataDir: dir });
-          f = await floor(db, concurrency, run);
+          f = await floor(N, db, concurrency, run);
           await db.close();
         }
         rows.push({ database: kind, concurrency, 'Baton msg/s': b.perSecond, 'p50 ms': b.p50, 'p99 ms': b.p99, 'raw SQL msg/s': f.perSecond, 'Baton / floor': b.perSecond / f.perSecond });
@@ -92,5 +106,5 @@ export async function benchIngest(): Promise<void> {
       }
     }
   }
-  table(`Ingest through POST /v1/messages (${N} messages each; floor = the same inserts as raw SQL)`, rows);
+  table(`Ingest through POST /v1/messages (${N} messages each, sent from a worker thread; floor = the same inserts as raw SQL, same run)`, rows);
 }

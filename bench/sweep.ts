@@ -22,7 +22,7 @@ async function seed(exec: (sql: string) => Promise<unknown>, open: number, due: 
   await exec('ANALYZE "WorkItem"');
 }
 
-export async function benchSweep(): Promise<void> {
+export async function benchSweep(sizes = [1_000, 10_000, 100_000]): Promise<void> {
   const url = await benchPostgresUrl();
   if (!url) {
     console.log('\nSweep: skipped (no PostgreSQL reachable; set BENCH_DATABASE_URL)');
@@ -31,7 +31,7 @@ export async function benchSweep(): Promise<void> {
   const c = loadConfig();
   if (!c.ok) throw new Error(c.problems.join('\n'));
   const rows: Array<Record<string, string | number>> = [];
-  for (const open of [1_000, 10_000, 100_000]) {
+  for (const open of sizes) {
     const scratch = await scratchDatabase(url, 'baton_bench_sweep');
     const db = await openDatabase({ url: scratch.url, dataDir: '' });
     try {

@@ -10,7 +10,7 @@ import { table } from './support.ts';
  * Floor, in the same run: lower-casing each message and looking up each of its words in a set —
  * the least any word-based triage must do. Each figure is the best of four rounds.
  */
-export async function benchTriage(): Promise<void> {
+export async function benchTriage(n = 20_000): Promise<void> {
   const c = loadConfig();
   if (!c.ok) throw new Error(c.problems.join('\n'));
   const rules = c.config.triageRules;
@@ -45,7 +45,6 @@ export async function benchTriage(): Promise<void> {
     }
     return best * 4;
   };
-  const n = 20_000;
   const baton = time((m) => triage(m, rules), n);
   const base = time(floor, n);
   const before = time((m) => triage(m, rules), n, earlier);

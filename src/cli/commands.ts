@@ -1,13 +1,12 @@
 import { ingestMessage } from '../app/ingest-message.ts';
 import type { Env } from '../config/env.ts';
-import { EXAMPLE_CONFIG, loadConfig } from '../config/load.ts';
 import { signRequest } from '../http/signature.ts';
 import { UNSIGNED_API_WARNING } from '../config/env.ts';
 import { createLogger } from '../observability/logger.ts';
-import { cliConfig as config, cliEnv as env, list, onStdoutGone, UsageError } from './cli-support.ts';
+import { cliConfig as config, cliEnv as env } from './cli-support.ts';
+import { list, onStdoutGone, UsageError } from './usage.ts';
 import { startServing, withBaton, withDatabase, type Baton } from './setup.ts';
 import { readMessageFile, type FileMessages } from './read-messages.ts';
-import { exampleProblems, triageCheck } from './triage-commands.ts';
 
 export { UsageError };
 
@@ -97,17 +96,4 @@ async function ingestViaServer(url: string, e: Env, messages: FileMessages['mess
     if (res.status >= 300) throw new UsageError(`${where}: the server answered ${res.status}: ${await res.text()}`);
     count(res.status === 200);
   }
-}
-
-/** Every problem of every layer in one run: the config's own, then the triage rules' failing examples. */
-export function configCheck(file: string | undefined): void {
-  const r = loadConfig(file ?? process.env.BATON_CONFIG ?? EXAMPLE_CONFIG);
-  if (!r.ok) {
-    const problems = [...r.problems, ...(r.triageRules ? exampleProblems(r.triageRules) : [])];
-    throw new UsageError(`Config ${r.file} has ${problems.length} problem(s):\n${list(problems)}`);
-  }
-  const c = r.config;
-  const triageLine = triageCheck(c);
-  out(`OK: ${c.file} — ${c.roster.staff.length} staff, ${c.roster.queues.length} queues, ${c.sla.length} SLA policies.`);
-  out(triageLine);
 }

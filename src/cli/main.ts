@@ -1,8 +1,9 @@
 import { errorSummary } from '../observability/error-facts.ts';
-import { cliConfig, quietWhenStdoutCloses } from './cli-support.ts';
-import { configCheck, ingestFile, migrate, serve, UsageError } from './commands.ts';
-import { triageFile } from './triage-commands.ts';
-import { digestCommand, sweepCommand } from './schedule-commands.ts';
+import { quietWhenStdoutCloses, UsageError } from './usage.ts';
+
+// Each command's modules are imported when it runs: `baton --help` or `baton triage` must not
+// load express, pg, Prisma and PGlite first (issue #14: that was most of a second per start).
+const commands = () => import('./commands.ts');
 
 const HELP = `Usage: baton <command>
 
@@ -30,26 +31,28 @@ export async function run(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'serve':
-        await serve();
+        await (await commands()).serve();
         return -1; // keeps running
       case 'migrate':
-        await migrate();
+        await (await commands()).migrate();
         return 0;
       case 'ingest':
-        await ingestFile(args[0]);
+        await (await commands()).ingestFile(args[0]);
         return 0;
-      case 'triage':
+      case 'triage': {
+        const [{ triageFile }, { cliConfig }] = await Promise.all([import('./triage-commands.ts'), import('./cli-support.ts')]);
         triageFile(args, cliConfig());
         return 0;
+      }
       case 'sweep':
-        await sweepCommand(args);
+        await (await import('./schedule-commands.ts')).sweepCommand(args);
         return 0;
       case 'digest':
-        await digestCommand(args);
+        await (await import('./schedule-commands.ts')).digestCommand(args);
         return 0;
       case 'config':
         if (args[0] !== 'check') throw new UsageError('Usage: baton config check [<file>]', 2);
-        configCheck(args[1]);
+        (await import('./config-check.ts')).configCheck(args[1]);
         return 0;
       case undefined:
       case 'help':

@@ -3,7 +3,7 @@ import { digestModel, dueManagers, sendDigests } from '../app/digest.ts';
 import { notificationsOf, planSweep, sweep } from '../app/sweep.ts';
 import { describeSweepStep } from '../app/sweep-plan-text.ts';
 import { digestText } from '../domain/digest-text.ts';
-import { UsageError } from './cli-support.ts';
+import { UsageError } from './usage.ts';
 import { withBaton } from './setup.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);

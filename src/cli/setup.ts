@@ -7,7 +7,8 @@ import type { Logger } from '../observability/logger.ts';
 import { DatabaseUnavailable } from '../store/connection-errors.ts';
 import { DataDirBusyError, type LockInfo } from '../store/data-dir-lock.ts';
 import { openDatabase, type Database } from '../store/database.ts';
-import { cliConfig, cliEnv, UsageError } from './cli-support.ts';
+import { cliConfig, cliEnv } from './cli-support.ts';
+import { UsageError } from './usage.ts';
 
 export type { Baton };
 

@@ -1,7 +1,7 @@
 import { queueFor } from '../app/context.ts';
 import { runRuleExamples, triage, type TriageResult, type TriageRules } from '../domain/triage/index.ts';
 import type { BatonConfig } from '../config/load.ts';
-import { list, UsageError } from './cli-support.ts';
+import { list, UsageError } from './usage.ts';
 import { readMessageFile } from './read-messages.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);

@@ -7,12 +7,18 @@ import { explainConnectionError } from './connection-errors.ts';
 import { acquireLock } from './data-dir-lock.ts';
 import { pgHotSql, pgliteHotSql, type HotSql } from './hot-sql.ts';
 import { PrismaClient } from './generated/client.ts';
+import { defaultTemplateDir, seedFromTemplate } from './pglite-template.ts';
 import { applyMigrations, pendingMigrations, type SqlRunner } from './migrate.ts';
 
 export interface DatabaseOptions {
   /** `postgres://…`; unset → embedded PGlite in `dataDir`. */
   url?: string | undefined;
   dataDir: string;
+  /**
+   * The initialised cluster a new embedded data directory is copied from (pglite-template.ts),
+   * default the user's cache; `null`: PGlite initialises each new directory itself.
+   */
+  templateDir?: string | null | undefined;
 }
 
 export interface Database {
@@ -33,7 +39,7 @@ export interface Database {
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url);
-  return openPglite(path.resolve(opts.dataDir));
+  return openPglite(path.resolve(opts.dataDir), opts.templateDir === undefined ? defaultTemplateDir() : opts.templateDir);
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -102,10 +108,12 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, templateDir: string | null): Promise<Database> {
   const lock = acquireLock(dataDir);
   let db: PGlite;
   try {
+    // Under the lock: only this process may fill the directory.
+    if (templateDir) await seedFromTemplate(dataDir, templateDir);
     db = await PGlite.create(dataDir);
   } catch (e) {
     lock.release();

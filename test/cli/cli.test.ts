@@ -44,6 +44,15 @@ describe('baton CLI', () => {
     expect(Object.keys(lines[1])).toEqual(['id', 'category', 'queue', 'priority', 'redFlags']);
   });
 
+  it('--help prints the commands without loading the server, database or Prisma packages', async () => {
+    // ESM importing a CommonJS package (express, pg, pino, Prisma's runtime) goes through require.cache.
+    const loaded = file('loaded.cjs', "process.on('exit', () => require('fs').writeSync(2, Object.keys(require.cache).join('\\n')));");
+    const r = await run(process.execPath, ['--require', loaded, BIN, '--help']);
+    expect(r.stdout).toMatch(/^Usage: baton <command>\n[\s\S]*\n  serve {2,}run the server/);
+    const packages = r.stderr.split('\n').flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []);
+    expect(packages.filter((p) => /^(express|pg|pg-pool|@prisma\/.*|@electric-sql\/pglite|pino|prom-client|yaml|zod)$/.test(p))).toEqual([]);
+  });
+
   it('triage into a reader that stops early (| head) exits quietly with code 0', async () => {
     const f = file('many.ndjson', Array.from({ length: 3000 }, (_, i) => msg(`p${i}`, 'Please refill my metformin, I ran out')).join('\n'));
     const child = spawn(process.execPath, [BIN, 'triage', f], { env: { ...process.env, LOG_LEVEL: 'silent' } });
