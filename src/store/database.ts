@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
-import { explainConnectionError } from './connection-errors.ts';
+import { explainConnectionError, targetOf } from './connection-errors.ts';
 import { acquireLock } from './data-dir-lock.ts';
 import { pgHotSql, pgliteHotSql, type HotSql } from './hot-sql.ts';
 import { PrismaClient } from './generated/client.ts';
@@ -61,20 +61,13 @@ async function openPostgres(url: string): Promise<Database> {
     query: async (text, params = []) => (await pool.query(text, params)).rows,
   };
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const host = (() => {
-    try {
-      const u = new URL(url);
-      return `${u.hostname}:${u.port || 5432}${u.pathname}`; // never the password
-    } catch {
-      return 'PostgreSQL';
-    }
-  })();
+  const target = targetOf(url); // never the password
   return {
     kind: 'postgres',
     prisma,
     sql,
     hot: pgHotSql(pool),
-    where: host,
+    where: `${target.host}:${target.port}/${target.database}`,
     // The advisory lock and the transaction need one session, not whichever pooled connection.
     migrate: async () => {
       const client = await pool.connect().catch((e: unknown) => {

@@ -1,25 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMessage } from '../../src/app/ingest-message.ts';
 import type { Store, Transition } from '../../src/app/ports.ts';
-import { PrismaStore } from '../../src/store/prisma-store.ts';
-import { MemoryStore } from '../fakes/memory-store.ts';
 import { contextFor, FixedClock, portalMessage } from '../support/context.ts';
-import { DB_KINDS, openTestDb, type TestDb } from '../support/databases.ts';
+import { openStore, STORE_KINDS, type OpenedStore } from '../support/stores.ts';
 
 const NOW = new Date('2026-12-01T17:00:00.123Z');
 const LATER = new Date('2026-12-02T09:30:00.456Z');
 
-describe.each(['memory', ...DB_KINDS] as const)('a batch of transitions on %s', (kind) => {
+describe.each(STORE_KINDS)('a batch of transitions on %s', (kind) => {
   let store: Store;
-  let db: TestDb | undefined;
+  let opened: OpenedStore | undefined;
   beforeAll(async () => {
-    if (kind === 'memory') store = new MemoryStore();
-    else {
-      db = await openTestDb(kind);
-      store = new PrismaStore(db.db);
-    }
+    opened = await openStore(kind);
+    store = opened.store;
   });
-  afterAll(async () => db?.cleanup());
+  afterAll(async () => opened?.cleanup());
 
   const newItem = async (n: string) => (await store.findItem((await ingestMessage(contextFor(store, new FixedClock(), ['sandbox']), portalMessage({ externalId: `bt-${n}` }))).itemId))!;
   const row = (itemId: string, key: string) => ({ dedupeKey: key, kind: 'dm' as const, itemId, platform: 'sandbox', payload: { to: 'dana-reyes', text: `t ${key}` }, nextAttemptAt: NOW });

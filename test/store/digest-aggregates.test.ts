@@ -4,10 +4,8 @@ import type { Store } from '../../src/app/ports.ts';
 import { aggregateDigest, percentile } from '../../src/domain/digest-aggregates.ts';
 import { buildDigest } from '../../src/domain/digest.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
-import { PrismaStore } from '../../src/store/prisma-store.ts';
-import { MemoryStore } from '../fakes/memory-store.ts';
 import { contextFor, FixedClock } from '../support/context.ts';
-import { DB_KINDS, openTestDb, type TestDb } from '../support/databases.ts';
+import { openStore, STORE_KINDS, type OpenedStore } from '../support/stores.ts';
 
 const NOW = new Date('2026-12-01T18:00:00Z');
 const MIN = 60_000;
@@ -73,18 +71,15 @@ async function seed(store: Store) {
   }
 }
 
-describe.each(['memory', ...DB_KINDS] as const)('digest aggregates on %s', (kind) => {
+describe.each(STORE_KINDS)('digest aggregates on %s', (kind) => {
   let store: Store;
-  let db: TestDb | undefined;
+  let opened: OpenedStore | undefined;
   beforeAll(async () => {
-    if (kind === 'memory') store = new MemoryStore();
-    else {
-      db = await openTestDb(kind);
-      store = new PrismaStore(db.db);
-    }
+    opened = await openStore(kind);
+    store = opened.store;
     await seed(store);
   }, 120_000);
-  afterAll(async () => db?.cleanup());
+  afterAll(async () => opened?.cleanup());
 
   const since = at(7 * DAY);
 
@@ -123,7 +118,7 @@ describe.each(['memory', ...DB_KINDS] as const)('digest aggregates on %s', (kind
   });
 
   it.runIf(kind !== 'memory')("percentile_disc picks the same rank as the domain's nearest-rank percentile for every count from 1 to 200", async () => {
-    const rows = await db!.db.sql.query(`SELECT n, percentile_disc(0.5::float8) WITHIN GROUP (ORDER BY g) AS p50, percentile_disc(0.9::float8) WITHIN GROUP (ORDER BY g) AS p90
+    const rows = await opened!.db!.db.sql.query(`SELECT n, percentile_disc(0.5::float8) WITHIN GROUP (ORDER BY g) AS p50, percentile_disc(0.9::float8) WITHIN GROUP (ORDER BY g) AS p90
       FROM generate_series(1, 200) n, generate_series(1, n) g GROUP BY n ORDER BY n`);
     const list = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
     expect(rows.map((r) => [Number(r.n), Number(r.p50), Number(r.p90)])).toEqual(list(200).map((n) => [n, percentile(list(n), 50), percentile(list(n), 90)]));

@@ -2,28 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnItem } from '../../src/app/act-on-item.ts';
 import { ingestMessage } from '../../src/app/ingest-message.ts';
 import type { Store } from '../../src/app/ports.ts';
-import { PrismaStore } from '../../src/store/prisma-store.ts';
-import { MemoryStore } from '../fakes/memory-store.ts';
 import { contextFor, FixedClock, portalMessage } from '../support/context.ts';
-import { DB_KINDS, openTestDb, type TestDb } from '../support/databases.ts';
+import { openStore, STORE_KINDS, type OpenedStore } from '../support/stores.ts';
 
 /**
  * One contract, three implementations: the in-memory fake used by use-case tests, Prisma on
  * PGlite, and Prisma on PostgreSQL (when TEST_DATABASE_URL is set). They cannot drift apart.
  */
-const kinds = ['memory', ...DB_KINDS] as const;
+const kinds = STORE_KINDS;
 
 describe.each(kinds)('Store contract on %s', (kind) => {
   let store: Store;
-  let db: TestDb | undefined;
+  let opened: OpenedStore | undefined;
   beforeAll(async () => {
-    if (kind === 'memory') store = new MemoryStore();
-    else {
-      db = await openTestDb(kind);
-      store = new PrismaStore(db.db);
-    }
+    opened = await openStore(kind);
+    store = opened.store;
   });
-  afterAll(async () => db?.cleanup());
+  afterAll(async () => opened?.cleanup());
 
   const ctx = () => contextFor(store, new FixedClock(), ['sandbox']);
 
