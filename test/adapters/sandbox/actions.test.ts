@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localTimeLabel } from '../../../src/domain/business-time.ts';
+import { itemRef } from '../../../src/domain/work-item.ts';
 import { startSandboxServer, type SandboxServer } from './harness.ts';
 import { act, get, ingest, settle } from './helpers.ts';
 import { openEvents, type SseStream } from './sse-client.ts';
@@ -73,7 +75,11 @@ describe('sandbox actions', () => {
     const open = seenOf(await cardFor(itemId, 'dana-reyes'));
     expect((await act(s, itemId, { as: 'jordan-kim', command: 'item.snooze', minutes: 60, reason: 'Waiting on the pharmacy', seen: open })).status).toBe(200);
     const stale = await act(s, itemId, { as: 'dana-reyes', command: 'item.escalate', to: 'pool', reason: 'Needs a physician', seen: open });
-    expect(stale).toMatchObject({ status: 409, body: { ok: false, code: 'item.stale', message: expect.stringMatching(/^Nothing was changed: this card was out of date\. B-\d+ is now snoozed until Tue 1 Dec, \d\d:\d\d CST\.$/) } });
+    // The server runs on the real clock: the wake time (and its date, near midnight in Chicago) is the item's own.
+    const snoozed = (await s.ctx.store.findItem(itemId))!;
+    const until = localTimeLabel(snoozed.snoozedUntil!, 'America/Chicago');
+    expect(until).toMatch(/^\w{3} \d{1,2} \w{3}, \d\d:\d\d CST$/);
+    expect(stale).toMatchObject({ status: 409, body: { ok: false, code: 'item.stale', message: `Nothing was changed: this card was out of date. ${itemRef(snoozed)} is now snoozed until ${until}.` } });
     expect((await s.ctx.store.auditOf(itemId)).at(-1)).toMatchObject({ action: 'item.denied', actor: 'dana-reyes', platform: 'sandbox', detail: { command: 'escalate', code: 'item.stale' } });
 
     const other = await ingest(s, { threadId: `${threadId}-2` });
