@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import wordListPath from 'word-list';
 import { buildRulesSpelling, patternProblem, protectedWords, VALUE_NAMES, type TriageRules } from '../domain/triage/index.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
+import { cachedProtectedWords } from './spelling-cache.ts';
 import { expandLexicon } from './triage-lexicon.ts';
 import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments, type RulesDocument } from './triage-merge.ts';
 
@@ -240,10 +241,11 @@ function spanishOnlyPatterns(docs: readonly RulesDocument[], merged: unknown): s
  * one typo away from a rule word, so spelling tolerance never rewrites a correctly spelt word:
  * "night" stays "night" though "tight" is a rule word.
  */
-let dictionary: string[] | undefined;
+let dictionary: string | undefined;
 
 export function withDictionary(rules: TriageRules): TriageRules {
-  dictionary ??= fs.readFileSync(wordListPath, 'utf8').split('\n');
-  const keep = protectedWords(dictionary, buildRulesSpelling(rules));
+  dictionary ??= fs.readFileSync(wordListPath, 'utf8');
+  const table = buildRulesSpelling(rules);
+  const keep = cachedProtectedWords(dictionary, table, () => protectedWords(dictionary!.split('\n'), table));
   return { ...rules, spelling: { ...rules.spelling, keep: [...new Set([...rules.spelling.keep, ...keep])] } };
 }

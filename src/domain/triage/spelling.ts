@@ -81,6 +81,12 @@ function mayBeNear(w: string, t: SpellingTable): boolean {
   return false;
 }
 
+/**
+ * The code `protectedWords`' answer depends on, as text: with the dictionary and the table it
+ * keys the answer's cache (src/config/spelling-cache.ts), so an edit here never reads a stale one.
+ */
+export const protectedWordsCode = (): string => [protectedWords, nearestWord, mayBeNear, deletionsOf, withinOneEdit, buildSpellingTable].map(String).join('\n');
+
 /** Which real dictionary words would otherwise be "corrected": the table's `keep` list, worked out once. */
 export function protectedWords(dictionary: Iterable<string>, t: SpellingTable): string[] {
   const out: string[] = [];
