@@ -92,6 +92,7 @@ export async function benchIngest(n = 400): Promise<void> {
         let f;
         if (scratch) {
           const pool = new pg.Pool({ connectionString: scratch.url, max: 16 });
+          pool.on('error', () => {}); // an idle connection closed by the server is replaced, as in Baton's own pool
           f = await floor(N, pool, concurrency, run);
           await pool.end();
         } else {

@@ -49,7 +49,7 @@ export class PrismaStore implements Store {
   async listItems(q: ItemQuery) {
     // The sweep's read, every minute: plain SQL (Prisma's model query costs more than the read itself).
     if (q.dueBefore && q.states && q.queue === undefined && q.ownerId === undefined) {
-      const rows = await this.db.$queryRaw<WorkItemRow[]>(dueItemsSql(q.states, q.dueBefore, q.limit ?? 200));
+      const rows = await this.hot.rows<WorkItemRow>(dueItemsSql(q.states, q.dueBefore, q.limit ?? 200));
       return rows.map(toItem);
     }
     // dueBefore uses the nextReminderAt index: a sweep costs what is due, not what is open.
