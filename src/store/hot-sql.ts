@@ -22,6 +22,11 @@ export interface HotSql {
   rows<R>(s: Statement): Promise<R[]>;
   /** `fn` as one transaction on one connection: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (sql: HotSql) => Promise<T>): Promise<T>;
+  /**
+   * True when no two transactions ever run at once (PGlite: one session, and `transaction` runs
+   * each exclusively — `_runExclusiveTransaction` in its source), so locks between them are moot.
+   */
+  readonly exclusive: boolean;
 }
 
 const TIMESTAMP = 1114;
@@ -90,6 +95,7 @@ export function pgHotSql(pool: pg.Pool): HotSql {
   };
   return {
     rows: on(pool, false),
+    exclusive: false,
     transaction: async (fn) => {
       const client = await pool.connect();
       let broken: Error | undefined;
@@ -99,7 +105,7 @@ export function pgHotSql(pool: pg.Pool): HotSql {
         // transaction (the client's process or network died) is ended by the server after 60 s,
         // so its row locks never hold a thread's next message for longer. One round trip.
         await client.query("BEGIN; SET LOCAL statement_timeout = '60s'; SET LOCAL idle_in_transaction_session_timeout = '60s'");
-        const result = await fn({ rows: on(client, true), transaction: () => Promise.reject(new Error('nested transaction')) });
+        const result = await fn({ rows: on(client, true), exclusive: false, transaction: () => Promise.reject(new Error('nested transaction')) });
         await client.query('COMMIT');
         return result;
       } catch (e) {
@@ -121,6 +127,7 @@ export function pgliteHotSql(db: PGlite): HotSql {
     (await q.query<R>(s.text, values(s.values), { parsers: PGLITE_PARSERS })).rows;
   return {
     rows: on(db),
-    transaction: (fn) => db.transaction((tx) => fn({ rows: on(tx), transaction: () => Promise.reject(new Error('nested transaction')) })),
+    exclusive: true,
+    transaction: (fn) => db.transaction((tx) => fn({ rows: on(tx), exclusive: true, transaction: () => Promise.reject(new Error('nested transaction')) })),
   };
 }

@@ -42,7 +42,8 @@ export class SqlIngestTx implements IngestTx {
 
   async lock(keys: string[]) {
     const unique = [...new Set(keys)];
-    if (!unique.length) return;
+    // PGlite runs one transaction at a time: nothing else can take these keys meanwhile.
+    if (!unique.length || this.sql.exclusive) return;
     // One round trip for all of them, in hash order: every request takes its locks in the same order.
     await this.sql.rows(Prisma.sql`
       SELECT count(pg_advisory_xact_lock(${INGEST_LOCK_CLASS}::int4, h))::int AS n
