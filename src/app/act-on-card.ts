@@ -88,7 +88,7 @@ export async function actOnCard(ctx: AppContext, req: CardActRequest): Promise<C
     if (verdict === 'already-yours') return { ok: true, item, unchanged: true };
     if (verdict === 'stale') return denied(ctx, req, req.command.type, item, staleFailure(ctx, item));
   }
-  return actOnItem(ctx, req);
+  return actOnItem(ctx, req, item);
 }
 
 export type FormCommand = 'escalate' | 'reassign' | 'snooze' | 'return';

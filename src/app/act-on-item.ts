@@ -77,10 +77,11 @@ const deny = (ctx: AppContext, req: ActRequest, item: WorkItem | null, f: Failur
  * lets exactly one win; the other re-reads and gets the domain's answer for the new state
  * (e.g. `item.already_claimed` naming the owner). Denials are audited.
  */
-export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOutcome> {
+export async function actOnItem(ctx: AppContext, req: ActRequest, read?: WorkItem | null): Promise<ActOutcome> {
   const actor = ctx.roster.member(req.actorKey);
-  // A lost race answers with the item as it is now: the next attempt decides on that, without reading again.
-  let item = await ctx.store.findItem(req.itemId);
+  // `read`: the item as the caller just read it (a card click), so it is not read twice. A lost
+  // race answers with the item as it is now: the next attempt decides on that, without reading again.
+  let item = read !== undefined ? read : await ctx.store.findItem(req.itemId);
   for (let attempt = 0; attempt < 5; attempt++) {
     if (!item) return deny(ctx, req, null, fail('item.not_found', 'That item no longer exists.'));
     if (!actor) return deny(ctx, req, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
