@@ -3,6 +3,8 @@ import { actOnItem } from '../../src/app/act-on-item.ts';
 import { assignmentSweep } from '../../src/app/auto-assign.ts';
 import { ingestMessage } from '../../src/app/ingest-message.ts';
 import type { AssignmentSettings } from '../../src/domain/roster.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { memoryContext, portalMessage } from '../support/context.ts';
 import { withAssignment } from '../support/assignment.ts';
 
@@ -193,5 +195,19 @@ describe('a failure while assigning', () => {
     store.assignUnderCap = real;
     expect(await assignmentSweep(ctx, ctx.clock.now())).toMatchObject({ assigned: 1 });
     expect(counted).toEqual(['auto-assign error', 'claim ok']);
+  });
+});
+
+describe('the scheduler', () => {
+  it('runs the assignment pass on each tick it leads, and wakes the outbox when it assigned something', async () => {
+    const { ctx, ingest, owner } = setup('refills', { policy: 'manual' });
+    const id = await ingest();
+    ctx.roster = withAssignment(ctx.roster, 'refills', { policy: 'least-loaded' });
+    let kicked = 0;
+    const scheduler = new Scheduler(ctx, { digest: { organization: 'Riverside', timezone: 'America/Chicago', physicianMinutesPerMessage: 2.3 }, logger: createLogger({ level: 'silent' }), onWork: () => kicked++ });
+    await scheduler.tick();
+    expect(await owner(id)).toBe('chris-park');
+    expect(kicked).toBe(1);
+    await scheduler.stop();
   });
 });
