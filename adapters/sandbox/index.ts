@@ -7,6 +7,7 @@ import { apiRoutes } from './api-routes.ts';
 import { digestRoute } from './digest-route.ts';
 import { EventHub } from './event-hub.ts';
 import { localOnly } from './local-only.ts';
+import { nextRoute } from './next-route.ts';
 import { pageRoutes } from './page.ts';
 import { SandboxAdapter } from './sandbox-adapter.ts';
 import { READ_ONLY_REASON } from './viewer.ts';
@@ -52,6 +53,7 @@ export function createSandbox(o: SandboxOptions): Sandbox {
   router.use('/sandbox', localOnly);
   router.use(pageRoutes(o.ctx.roster, o.readOnly, o.organization ?? o.digest?.organization ?? 'Baton', o.ctx.sla.calendar.timezone));
   router.use(apiRoutes({ ctx: o.ctx, hub, view }));
+  router.use(nextRoute(o.ctx, hub, o.readOnly));
   if (o.digest) router.use(digestRoute(o.ctx, o.digest, o.readOnly));
   o.logger.info({ readOnly: o.readOnly }, o.readOnly ? 'browser sandbox: read-only mirror for leads and managers' : 'browser sandbox: serving cards at /');
   return { adapter, router, openStreams: () => hub.size };

@@ -56,7 +56,11 @@ function shell(roster: Roster, readOnly: boolean, selected: string | undefined, 
 </header>
 ${readOnly ? `<p class="banner" role="note"><strong>Read-only mirror.</strong> ${escape(READ_ONLY_REASON)}</p>` : ''}
 <div class="layout">
-  <nav aria-labelledby="channels-title"><h2 id="channels-title">Channels</h2><ul id="channels" class="channels"></ul></nav>
+  <nav aria-labelledby="channels-title"><h2 id="channels-title">Channels</h2>
+    ${readOnly ? '' : '<p class="next"><button type="button" id="next-item" class="primary" hidden>Next item</button></p>'}
+    <ul id="channels" class="channels"></ul>
+    <section id="workload" class="workload" aria-labelledby="workload-title" hidden><h2 id="workload-title">Workload</h2><ul id="workload-list"></ul><p class="muted">Open = claimed + snoozed, in any queue.</p></section>
+  </nav>
   <main id="main" tabindex="-1">
     <h2 id="channel-title">Loading…</h2>
     <p id="channel-about" class="muted"></p>

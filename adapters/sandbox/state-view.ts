@@ -1,4 +1,6 @@
 import type { AppContext } from '../../src/app/context.ts';
+import { nextItemQueues } from '../../src/app/next-item.ts';
+import { queueWorkload } from '../../src/app/workload.ts';
 import type { StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
 import { byUrgency, pageCard, type PageCard } from './cards.ts';
@@ -48,5 +50,9 @@ export async function stateFor(ctx: AppContext, viewer: StaffMember, o: ViewOpti
     readOnly: o.readOnly,
     readOnlyReason: o.readOnlyReason,
     channels,
+    /** Whether "Next item" has queues to take from for this person. */
+    canTakeNext: !o.readOnly && nextItemQueues(ctx, viewer.key).length > 0,
+    /** Open items per person of the queues this person sees (managers: all), most loaded first. */
+    workload: await queueWorkload(ctx, ctx.roster.queuesOf(viewer.key).map((q) => q.key)),
   };
 }

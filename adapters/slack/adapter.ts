@@ -257,10 +257,12 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
    * channel — or, without one, a DM to every physician. Each is a copy of the card, recorded
    * (`copy:` platform posts) so `updateCard` keeps it true.
    */
-  async sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {
+  async sendDirect(to: StaffMember | null, card: CardView, text: string, opts: { notice?: string | undefined } = {}): Promise<void> {
     const escalated = card.state === 'ESCALATED';
     if (to?.slackUserId) {
-      const msg = cardMessage(card, { intro: text, notes: await this.notesFor(to.key, card), notice: escalated ? 'Escalated to you' : 'Baton reminder' });
+      // A DM from the app notifies its recipient (Slack's default for direct messages): the
+      // notification line is `text` of chat.postMessage, here the notice and the card's PHI-free fallback.
+      const msg = cardMessage(card, { intro: text, notes: await this.notesFor(to.key, card), notice: opts.notice ?? (escalated ? 'Escalated to you' : 'Baton reminder') });
       await this.sendCopy(card, to.key, text, () => this.dm(to.slackUserId!, msg).then((r) => ({ channel: r.channel, messageId: r.ts })));
       return;
     }

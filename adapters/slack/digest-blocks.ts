@@ -35,6 +35,8 @@ export function digestMessage(d: DigestModel): SlackMessage {
   });
   const people = d.resolvedPerPerson.map((p) => `${mrkdwn(p.name, 80)}: ${p.last24h} / ${p.last7d}`);
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plain(`*Resolved per person (24h / 7d)*\n${people.join('\n') || 'none'}`, LIMITS.sectionText) } });
+  const load = d.workload.map((w) => `${mrkdwn(w.name, 80)}: ${w.open} open (${w.claimed} claimed, ${w.snoozed} snoozed)${w.escalated ? `, ${w.escalated} escalated` : ''}`);
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plain(`*Open items per person now*\n${load.join('\n') || 'none'}`, LIMITS.sectionText) } });
   const oldest = d.oldest.map((o) => `${mrkdwn(o.ref, 20)} · ${mrkdwn(o.queue, 60)} · ${mrkdwn(o.age, 20)} · ${mrkdwn(o.patientToken, 40)}`);
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plain(`*Oldest open items*\n${oldest.join('\n') || 'none'}`, LIMITS.sectionText) } });
   return { text: mrkdwn(`Baton daily digest — ${d.organization}`, 300), blocks: blocks.slice(0, LIMITS.messageBlocks) };

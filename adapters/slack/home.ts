@@ -1,12 +1,14 @@
 import type { types as S } from '@slack/bolt';
 import type { AppContext } from '../../src/app/context.ts';
-import { redFlagLabels } from '../../src/app/red-flag-labels.ts';
 import { cardForPerson } from '../../src/app/act-on-card.ts';
-import { buildCard, type CardView } from '../../src/domain/card.ts';
 import type { QueueDef, StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
-import { actionsBlock, answer, slackDate, slaText, type Block, type SlackMessage } from './blocks.ts';
+import { actionsBlock, answer, slackDate, type Block, type SlackMessage } from './blocks.ts';
+import { cardOf, channelLink, itemLine, STATE_SHORT, unknownUserText } from './item-lines.ts';
 import { LIMITS, mrkdwn, plain } from './limits.ts';
+import { nextButtonBlock, nextItemAnswer, workloadSection } from './next-item.ts';
+
+export { unknownUserText } from './item-lines.ts';
 
 /**
  * The App Home tab ("Mine", "My queues", "Overdue", with the cards' buttons) and the `/baton` slash command. The Home tab
@@ -15,28 +17,7 @@ import { LIMITS, mrkdwn, plain } from './limits.ts';
  * messages and may show the patient token, as the channel card does.
  */
 
-const STATE_SHORT: Record<ItemState, string> = { OPEN: 'unclaimed', CLAIMED: 'claimed', ESCALATED: 'with physician', SNOOZED: 'snoozed', RESOLVED: 'resolved' };
 const ACTIVE: ItemState[] = ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'];
-
-export const unknownUserText = (slackUserId: string) =>
-  `Baton does not know your Slack account (${slackUserId}). Ask your practice manager to add \`slackUserId: ${slackUserId}\` to your entry in the Baton roster; until then Baton cannot let you act on items.`;
-
-function cardOf(ctx: AppContext, item: WorkItem): CardView {
-  return buildCard(item, { roster: ctx.roster, now: ctx.clock.now(), timezone: ctx.sla.calendar.timezone, messageText: 'none', excerptLength: ctx.card.excerptLength, redFlagLabels: redFlagLabels(ctx.triageRules) });
-}
-
-/** `<#C…>` only for a real channel id (config could hold anything); otherwise the queue's name, escaped. */
-const channelLink = (id: string | undefined) => (id && /^[CG][A-Z0-9]{2,}$/.test(id) ? `<#${id}>` : null);
-
-/** One line per item. `withPatient`: only in message content (slash answers), never on the Home tab. */
-function itemLine(ctx: AppContext, item: WorkItem, withPatient: boolean): string {
-  const c = cardOf(ctx, item);
-  const where = channelLink(ctx.roster.queue(item.queue)?.slackChannel) ?? mrkdwn(c.queue.name, 100);
-  const owner = c.owner && c.state !== 'OPEN' ? ` (${mrkdwn(c.owner.name, 100)})` : '';
-  const sla = c.sla ? ` · ${slaText(c.sla)}` : '';
-  const patient = withPatient && c.patientToken ? ` · ${mrkdwn(c.patientToken, 50)}` : '';
-  return `${c.redFlag ? '🚩 ' : ''}*${mrkdwn(c.ref, 30)}* ${mrkdwn(c.title, 80)} · ${c.priority}${patient}\n${STATE_SHORT[c.state]}${owner} · ${where} · ${c.age} old${sla}`;
-}
 
 /** Queues this person sees counts for: the ones they work (managers: all). */
 function visibleQueues(ctx: AppContext, staff: StaffMember): QueueDef[] {
@@ -143,6 +124,8 @@ export async function homeView(ctx: AppContext, slackUserId: string): Promise<Ho
   const now = ctx.clock.now();
   const { mine, pool } = await myItems(ctx, staff);
   h.add({ type: 'context', elements: [{ type: 'mrkdwn', text: `${mrkdwn(staff.name, 200)} · updated ${slackDate(now)} · \`/baton help\` for commands` }] });
+  const next = nextButtonBlock(ctx, staff);
+  if (next) h.add(next);
 
   h.header(`Mine (${mine.length})`);
   h.itemsWithButtons('mine', mine, 12, 'Nothing is claimed by or escalated to you.');
@@ -157,6 +140,8 @@ export async function homeView(ctx: AppContext, slackUserId: string): Promise<Ho
     const counts = await countsByQueue(ctx);
     if (h.room(3)) h.add({ type: 'divider' });
     h.header('My queues');
+    const workload = await workloadSection(ctx, queues.map((q) => q.key));
+    if (workload && h.room(1)) h.add(workload);
     for (const q of queues) {
       const items = await ctx.store.listItems({ queue: q.key, states: ['OPEN', 'CLAIMED', 'ESCALATED'], limit: 500 });
       active.push(...items);
@@ -186,9 +171,10 @@ export async function homeView(ctx: AppContext, slackUserId: string): Promise<Ho
 const HELP = (command: string) => {
   const cmd = mrkdwn(command, 40);
   return [
+    `*${cmd} next* — claim the most urgent unclaimed item in your queues (oldest first)`,
     `*${cmd} mine* — items claimed by or escalated to you`,
     `*${cmd} queue &lt;name&gt;* — unclaimed items in a queue you work, oldest first`,
-    `*${cmd} stats* — counts per queue and what is past its response time`,
+    `*${cmd} stats* — counts per queue, what is past its response time, and who holds how much`,
     `*${cmd} help* — this list`,
     'Work the items from their cards in the queue channels or your Home tab. Answers here are visible only to you.',
   ].join('\n');
@@ -199,13 +185,19 @@ function findQueue(ctx: AppContext, name: string): QueueDef | undefined {
   return ctx.roster.queues.find((q) => q.key === n || q.name.toLowerCase() === n) ?? ctx.roster.queues.find((q) => q.name.toLowerCase().startsWith(n) || q.key.startsWith(n));
 }
 
-/** The private answer to `/baton <text>`. */
-export async function slashAnswer(ctx: AppContext, command: string, slackUserId: string, text: string): Promise<SlackMessage> {
+/** The private answer to `/baton <text>`. `onChange`: an item changed (`next` claimed one), so the outbox can deliver its card update now. */
+export async function slashAnswer(ctx: AppContext, command: string, slackUserId: string, text: string, onChange?: () => void): Promise<SlackMessage> {
   const [verb = 'help', ...rest] = text.trim().split(/\s+/).filter(Boolean);
   const staff = ctx.roster.bySlackId(slackUserId);
   if (verb.toLowerCase() === 'help' || !verb) return { text: 'Baton commands', blocks: [section(HELP(command))] };
   if (!staff) return answer(unknownUserText(slackUserId));
   switch (verb.toLowerCase()) {
+    case 'next': {
+      if (rest.length) return answer(`${command} next takes nothing after it: it claims the most urgent, oldest unclaimed item in your queues.`);
+      const r = await nextItemAnswer(ctx, slackUserId);
+      if (r.claimed) onChange?.();
+      return r.message;
+    }
     case 'mine': {
       const { mine, pool } = await myItems(ctx, staff);
       const blocks: Block[] = [section(`*Your items (${mine.length})*`), ...list(ctx, mine, 30, true, 'Nothing is claimed by or escalated to you.')];
@@ -235,6 +227,8 @@ export async function slashAnswer(ctx: AppContext, command: string, slackUserId:
       }
       const mine = await ctx.store.listItems({ ownerId: staff.key, states: ['CLAIMED', 'ESCALATED', 'SNOOZED'], limit: 500 });
       const blocks: Block[] = [section(`*Baton stats* — ${slackDate(ctx.clock.now())}`), section(lines.join('\n') || 'You do not work any queue.'), section(`Yours: ${mine.length} item(s)`)];
+      const workload = await workloadSection(ctx, queues.map((q) => q.key));
+      if (workload) blocks.push(workload);
       return { text: 'Baton stats', blocks };
     }
     default:

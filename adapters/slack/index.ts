@@ -288,7 +288,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     findCard: (card: CardView) => out.findCard(card),
     updateCard: (ref: PostedRef, card: CardView, direct?: CardView) => out.updateCard(ref, card, direct),
     postThreadNote: (ref: PostedRef, text: string, o?: NoticeOptions) => out.postThreadNote(ref, text, o),
-    sendDirect: (to: StaffMember | null, card: CardView, text: string) => out.sendDirect(to, card, text),
+    sendDirect: (to: StaffMember | null, card: CardView, text: string, o?: { notice?: string | undefined }) => out.sendDirect(to, card, text, o),
     sendDigest: (to: StaffMember, digest: DigestModel, text: string) => out.sendDigest(to, digest, text),
   };
   refreshHomeOnChange(adapter, home);

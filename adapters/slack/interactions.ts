@@ -12,6 +12,7 @@ import { BoundedMap } from './adapter.ts';
 import { answer, messageTextAnswer, parseButtonValue, type SlackMessage } from './blocks.ts';
 import type { HomePublisher } from './home-publisher.ts';
 import { slashAnswer, unknownUserText } from './home.ts';
+import { NEXT_ACTION, nextItemAnswer } from './next-item.ts';
 import { commandFromForm, escalateModal, FORM_COMMANDS, parseMeta, reassignModal, returnModal, snoozeModal, type FormCommand, type ModalMeta } from './modals.ts';
 import { describeError, type SlackApi } from './web.ts';
 
@@ -194,8 +195,26 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     if (fromHome) deps.home.touched(user);
   });
 
+  // ---- "Next item" on the App Home tab ------------------------------------------------------
+  // The Home has nowhere private to answer (no response_url): the answer goes by DM (whisper),
+  // and the Home is redrawn, showing the item under Mine with its buttons.
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: NEXT_ACTION }, async ({ ack, body, action }) => {
+    await ack();
+    await deps.afterAck();
+    const user = body.user.id;
+    if (!deliveries.first(`a:${user}:${action.action_ts}:${action.action_id}`)) return;
+    const origin: Origin = { channel: null, ts: null };
+    const reply = (m: SlackMessage) => whisper(user, origin, m);
+    await guard(NEXT_ACTION, async () => {
+      const r = await nextItemAnswer(ctx, user);
+      if (r.claimed) deps.onChange();
+      await reply(r.message);
+    }, () => reply(answer('Something went wrong in Baton. Check your Home tab before trying again.')));
+    deps.home.touched(user);
+  });
+
   // Other buttons (e.g. URL buttons from older cards) are acknowledged and ignored.
-  app.action({ type: 'block_actions', action_id: /^(?!item\.)/ }, async ({ ack }) => {
+  app.action({ type: 'block_actions', action_id: /^(?!item\.|home\.next$)/ }, async ({ ack }) => {
     await ack();
   });
 
@@ -229,7 +248,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     await ack();
     await deps.afterAck();
     await guard('slash', async () => {
-      const msg = await slashAnswer(ctx, command.command, command.user_id, command.text ?? '');
+      const msg = await slashAnswer(ctx, command.command, command.user_id, command.text ?? '', deps.onChange);
       await respond({ response_type: 'ephemeral', ...msg });
     }, async () => {
       await respond({ response_type: 'ephemeral', text: 'Something went wrong in Baton; please try again.' });

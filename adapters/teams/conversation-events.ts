@@ -4,6 +4,7 @@ import type { AppContext } from '../../src/app/context.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { actorOf } from './card-actions.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
+import { answerNext } from './next-item.ts';
 
 export interface ConversationEventDeps {
   ctx: AppContext;
@@ -13,7 +14,7 @@ export interface ConversationEventDeps {
 }
 
 /** The commands in the manifest's command list. */
-export const BOT_COMMANDS = ['help', 'setup'] as const;
+export const BOT_COMMANDS = ['next', 'help', 'setup'] as const;
 
 const channelIdOf = (context: TurnContext) =>
   (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? context.activity.conversation.id.split(';')[0]!;
@@ -40,6 +41,7 @@ function setupText(d: ConversationEventDeps, context: TurnContext): string {
 const HELP = [
   'Baton posts each patient-portal message as a card in its queue\'s channel. From the card: Claim, Release, Reassign, Snooze (and Wake now), Escalate to a physician, Resolve.',
   'Physicians get escalations here in a chat with Baton and can Resolve, Return to the team or Hand to another physician.',
+  'Type "next" to claim the most urgent, oldest unclaimed item in your queues; in your chat with Baton the answer is its card.',
   '"View message" shows the patient\'s words only to you, and the view is recorded. Reply to patients in the EHR, never in Teams.',
   'Type "setup" to see this channel\'s id and whether you are on the roster.',
 ].join('\n\n');
@@ -75,6 +77,7 @@ export function registerConversationEvents(app: Application<TurnState>, d: Conve
     async (context) => context.activity.type === ActivityTypes.Message && typeof context.activity.text === 'string' && context.activity.text.trim() !== '',
     async (context) => {
       const command = context.activity.text.trim().toLowerCase();
+      if (command === 'next') return answerNext(d, context);
       await context.sendActivity(command === 'setup' ? setupText(d, context) : HELP);
     },
   );

@@ -40,6 +40,10 @@ export function renderDigestCard(d: DigestModel, managerName: string, timeZone: 
     ...(d.resolvedPerPerson.length
       ? d.resolvedPerPerson.slice(0, 40).map((p) => row([cell(p.name), cell(`${p.last24h} / ${p.last7d}`, { horizontalAlignment: 'Right' })]))
       : [{ type: 'TextBlock', text: 'None yet.', isSubtle: true }]),
+    heading('Open items per person now'),
+    ...(d.workload.length
+      ? d.workload.slice(0, 40).map((w) => row([cell(w.name), cell(`${w.open} open (${w.claimed} claimed, ${w.snoozed} snoozed)${w.escalated ? `, ${w.escalated} escalated` : ''}`, { horizontalAlignment: 'Right' })]))
+      : [{ type: 'TextBlock', text: 'Nobody holds open items.', isSubtle: true }]),
     heading('Oldest open items'),
     ...(d.oldest.length
       ? d.oldest.map((o) => row([cell(o.ref, { weight: 'Bolder' }), cell(o.queue), cell(o.age, { horizontalAlignment: 'Right' }), cell(o.patientToken, { horizontalAlignment: 'Right' })]))

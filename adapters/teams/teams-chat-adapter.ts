@@ -142,18 +142,18 @@ export class TeamsChatAdapter implements ChatAdapter {
    * pool channel when `to` is null. A physician with no Teams account on the roster is reached
    * through the pool, with their name on it, rather than not at all.
    */
-  async sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void> {
+  async sendDirect(to: StaffMember | null, card: CardView, text: string, opts: { notice?: string | undefined } = {}): Promise<void> {
     this.assertRunning();
     // Every DM and pool post is stored as a copy of the card, keyed by the item version and the
     // recipient, as soon as Teams accepts it. An outbox retry of the same message (after a restart,
     // or because marking it sent failed) finds its copy and does not send a second DM.
     const key = copyKey(card.version, to?.key ?? null);
     if ((await this.d.refs.copies(card.itemId)).some((c) => c.key === key)) return;
-    await this.deliverDirect(to, card, text, key);
+    await this.deliverDirect(to, card, text, key, opts.notice);
   }
 
-  private async deliverDirect(to: StaffMember | null, card: CardView, text: string, key: string): Promise<void> {
-    if (to?.teamsAadId) return this.directMessage(to.teamsAadId, card, text, key);
+  private async deliverDirect(to: StaffMember | null, card: CardView, text: string, key: string, notice?: string): Promise<void> {
+    if (to?.teamsAadId) return this.directMessage(to.teamsAadId, card, text, key, notice);
     if (to && !to.physician) {
       // The pool channel is for physicians: a team member's reminder or returned item (with its instructions) does not go there.
       this.d.logger.warn({ staff: to.key }, 'no teamsAadId for this staff member in the roster: Teams DM not sent');
@@ -183,9 +183,15 @@ export class TeamsChatAdapter implements ChatAdapter {
     await this.send(ref, ref.conversation.id, activity, 'digest');
   }
 
-  private async directMessage(aadObjectId: string, card: CardView, text: string, key: string): Promise<void> {
+  /**
+   * A message in the person's 1:1 chat with Baton: Teams notifies the person of a new message in
+   * a personal chat (its activity feed and a toast show `summary`), unlike a card update.
+   */
+  private async directMessage(aadObjectId: string, card: CardView, text: string, key: string, notice?: string): Promise<void> {
     const ref = (await this.d.refs.user(aadObjectId)) ?? (await this.openChat(aadObjectId));
-    const activityId = await this.send(ref, ref.conversation.id, this.cardActivity(asCopy(card), { intro: text, teamNotes: await this.copyNotes(card) }), 'direct message');
+    const activity = this.cardActivity(asCopy(card), { intro: text, teamNotes: await this.copyNotes(card) });
+    if (notice) activity.summary = `${notice}: ${card.fallbackText}`;
+    const activityId = await this.send(ref, ref.conversation.id, activity, 'direct message');
     await this.d.refs.addCopy(card.itemId, { reference: ref, activityId, intro: text, key });
   }
 

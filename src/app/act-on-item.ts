@@ -1,12 +1,13 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import { channelStaffText } from '../domain/card.ts';
-import { decide, type Command, type CommandType, type DecideContext } from '../domain/commands.ts';
+import { decide, type Command, type CommandType, type DecideContext, type Transition as DecidedTransition } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import { localTimeLabel } from '../domain/business-time.ts';
 import { slaPatch } from '../domain/sla.ts';
 import type { WorkItem } from '../domain/work-item.ts';
 import type { AppContext } from './context.ts';
+import type { PlannedChange } from './ports.ts';
 import { cardUpdates, directMessages } from './outbox-messages.ts';
 
 export interface ActRequest {
@@ -72,6 +73,40 @@ export async function auditDenial(
 
 const deny = (ctx: AppContext, req: ActRequest, item: WorkItem | null, f: Failure) => auditDenial(ctx, req, req.command.type, item, f);
 
+/** What a decided command writes: the patch with its SLA fields, the audit event, and the card's outbox rows. */
+export function planTransition(ctx: AppContext, item: WorkItem, actor: StaffMember, command: Command, platform: string, decision: DecidedTransition, now: Date): { change: PlannedChange; after: WorkItem } {
+  const next = { ...item, ...decision.patch };
+  const patch = { ...decision.patch, ...slaPatch(next, command.type, ctx.sla, now) };
+  const after = { ...next, ...patch, version: item.version + 1 };
+  const audit: AuditRecord = {
+    itemId: item.id,
+    actor: actor.key,
+    platform,
+    action: `item.${command.type}`,
+    fromState: item.state,
+    toState: after.state,
+    reason: decision.reason ?? null,
+    detail: decision.detail,
+    at: now,
+  };
+  // Thread lines go where the card lives: its original queue's channel, even when rerouted.
+  const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(command, actor, after, ctx));
+  if (command.type === 'escalate' || (command.type === 'reassign' && item.state === 'ESCALATED')) {
+    outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you: ${decision.reason ?? 'handed over'}`, now));
+  }
+  // The instructions go to the person the item goes back to, who may not see them in the channel.
+  if (command.type === 'return' && after.ownerId) {
+    outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Returned to you by ${actor.name}: ${command.instructions}`, now));
+  }
+  return { change: { patch, audit: [audit], outbox }, after };
+}
+
+/** Counts an applied command (and a claim's wait) for metrics. */
+export function countApplied(ctx: AppContext, command: CommandType, before: WorkItem, now: Date): void {
+  ctx.telemetry?.acted(command, 'ok');
+  if (command === 'claim' && before.state === 'OPEN') ctx.telemetry?.claimed(before.queue, (now.getTime() - before.createdAt.getTime()) / 1000);
+}
+
 /**
  * Applies one command from any platform. Two people clicking at once: the conditional update
  * lets exactly one win; the other re-reads and gets the domain's answer for the new state
@@ -89,33 +124,10 @@ export async function actOnItem(ctx: AppContext, req: ActRequest, read?: WorkIte
     const decision = decide(item, req.command, actor, decideContext(ctx, now));
     if (!decision.ok) return deny(ctx, req, item, decision);
 
-    const next = { ...item, ...decision.patch };
-    const patch = { ...decision.patch, ...slaPatch(next, req.command.type, ctx.sla, now) };
-    const after = { ...next, ...patch, version: item.version + 1 };
-    const audit: AuditRecord = {
-      itemId: item.id,
-      actor: actor.key,
-      platform: req.platform,
-      action: `item.${req.command.type}`,
-      fromState: item.state,
-      toState: after.state,
-      reason: decision.reason ?? null,
-      detail: decision.detail,
-      at: now,
-    };
-    // Thread lines go where the card lives: its original queue's channel, even when rerouted.
-    const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(req.command, actor, after, ctx));
-    if (req.command.type === 'escalate' || (req.command.type === 'reassign' && item.state === 'ESCALATED')) {
-      outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you: ${decision.reason ?? 'handed over'}`, now));
-    }
-    // The instructions go to the person the item goes back to, who may not see them in the channel.
-    if (req.command.type === 'return' && after.ownerId) {
-      outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Returned to you by ${actor.name}: ${req.command.instructions}`, now));
-    }
-    const outcome = await ctx.store.applyTransitionOrCurrent(item.id, item.version, patch, [audit], outbox);
+    const { change } = planTransition(ctx, item, actor, req.command, req.platform, decision, now);
+    const outcome = await ctx.store.applyTransitionOrCurrent(item.id, item.version, change.patch, change.audit, change.outbox);
     if (outcome.applied) {
-      ctx.telemetry?.acted(req.command.type, 'ok');
-      if (req.command.type === 'claim' && item.state === 'OPEN') ctx.telemetry?.claimed(item.queue, (now.getTime() - item.createdAt.getTime()) / 1000);
+      countApplied(ctx, req.command.type, item, now);
       return { ok: true, item: outcome.item };
     }
     item = outcome.current;

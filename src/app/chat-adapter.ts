@@ -70,8 +70,12 @@ export interface ChatAdapter {
   updateCard(ref: PostedRef, card: CardView, direct?: CardView): Promise<void>;
   /** A short line in the card's thread ("Claimed by …"); with `broadcast` / `mention` a notice that reaches people (reminders). */
   postThreadNote(ref: PostedRef, text: string, opts?: NoticeOptions): Promise<void>;
-  /** A direct message to one person, or to the physician pool when `to` is null. `card` is drawn for that addressee. */
-  sendDirect(to: StaffMember | null, card: CardView, text: string): Promise<void>;
+  /**
+   * A direct message to one person, or to the physician pool when `to` is null. `card` is drawn
+   * for that addressee. `notice` names the DM in the platform's notification line ("Assigned to
+   * you"); `text` may quote staff free text, so it never goes there.
+   */
+  sendDirect(to: StaffMember | null, card: CardView, text: string, opts?: { notice?: string | undefined }): Promise<void>;
   /** A manager's daily digest, rendered from the one digest model; `text` is the plain-text version. */
   sendDigest(to: StaffMember, digest: DigestModel, text: string): Promise<void>;
 }

@@ -70,7 +70,8 @@ export async function deliverOne(ctx: AppContext, adapters: ReadonlyMap<string, 
         break;
       case 'dm': {
         const to = typeof row.payload.to === 'string' ? (ctx.roster.member(row.payload.to) ?? null) : null;
-        await adapter.sendDirect(to, await draw('direct'), String(row.payload.text ?? ''));
+        const notice = typeof row.payload.notice === 'string' ? row.payload.notice : undefined;
+        await adapter.sendDirect(to, await draw('direct'), String(row.payload.text ?? ''), notice ? { notice } : undefined);
         break;
       }
       default:

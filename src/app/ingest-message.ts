@@ -6,6 +6,7 @@ import { slaPatch } from '../domain/sla.ts';
 import { triage } from '../domain/triage/index.ts';
 import { maxPriority, type Priority } from '../domain/types.ts';
 import { categoryAfterFollowUp, itemRef, type ItemPatch, type WorkItem } from '../domain/work-item.ts';
+import { assignNewItems } from './auto-assign.ts';
 import { queueFor, type AppContext } from './context.ts';
 import { cardPosts, cardUpdates, directMessages, threadNotices } from './outbox-messages.ts';
 import { IngestConflict, type IngestTx, type NewMessage, type OutboxMessage } from './ports.ts';
@@ -91,17 +92,36 @@ export async function ingestMessage(ctx: AppContext, msg: IncomingMessage): Prom
  */
 export async function ingestMessages(ctx: AppContext, msgs: IncomingMessage[]): Promise<IngestResult[]> {
   let at: number | undefined;
+  let created: WorkItem[] = [];
+  let results: IngestResult[];
   try {
-    return await ctx.store.ingestAtomically(async (tx) => {
+    results = await ctx.store.ingestAtomically(async (tx) => {
       at = undefined;
+      created = [];
       await tx.lock(msgs.flatMap(lockKeysOf));
-      const results: IngestResult[] = [];
-      for (at = 0; at < msgs.length; at++) results.push(await ingestInto(ctx, tx, msgs[at]!));
+      const out: IngestResult[] = [];
+      for (at = 0; at < msgs.length; at++) out.push(await ingestInto(ctx, tx, msgs[at]!, created));
       at = undefined;
-      return results;
+      return out;
     });
   } catch (e) {
     throw new IngestFailed(at, e);
+  }
+  await assignAfterIngest(ctx, created);
+  return results;
+}
+
+/**
+ * New items of auto-assigning queues get their owner now, after the commit (their card posts are
+ * queued). The messages are stored whatever happens here: a failure only leaves the items in
+ * their channel, counted in the metrics (`auto-assign`, `error`), for the scheduler's next pass.
+ */
+async function assignAfterIngest(ctx: AppContext, created: WorkItem[]): Promise<void> {
+  if (!created.length) return;
+  try {
+    await assignNewItems(ctx, created, ctx.clock.now());
+  } catch {
+    ctx.telemetry?.acted('auto-assign', 'error');
   }
 }
 
@@ -110,7 +130,7 @@ function lockKeysOf(msg: IncomingMessage): string[] {
   return [`message:${msg.source}:${msg.externalId}`, `thread:${predictedThreadKey(msg)}`];
 }
 
-async function ingestInto(ctx: AppContext, tx: IngestTx, msg: IncomingMessage): Promise<IngestResult> {
+async function ingestInto(ctx: AppContext, tx: IngestTx, msg: IncomingMessage, created: WorkItem[]): Promise<IngestResult> {
   // Under the locks nothing else ingests into this thread; a click on its item may still move it
   // on between the read and the write (the store holds the row, so this is rare): re-read then.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -153,7 +173,10 @@ async function ingestInto(ctx: AppContext, tx: IngestTx, msg: IncomingMessage): 
     const outcome = thread
       ? await tx.saveIngest(followUp(ctx, thread, message, t, now, audit, triageDetail))
       : await tx.saveIngest(newItem(ctx, message, msg, t, now, audit, triageDetail));
-    if (outcome.status === 'stored') return summary(outcome.item, false, message);
+    if (outcome.status === 'stored') {
+      if (!thread) created.push(outcome.item);
+      return summary(outcome.item, false, message);
+    }
   }
   throw new IngestConflict();
 }

@@ -45,14 +45,18 @@ export function cardUpdates(platforms: readonly string[], itemId: string, queue:
   return rows;
 }
 
-/** A direct message to a staff member (physician escalations, reminders), or to the physician pool when `to` is null. */
-export function directMessages(platforms: readonly string[], itemId: string, version: number, to: string | null, text: string, now: Date): OutboxMessage[] {
+/**
+ * A direct message to a staff member (physician escalations, reminders, auto-assignments), or to
+ * the physician pool when `to` is null. `notice` names what the DM is in the platform's
+ * notification line ("Assigned to you"), where `text` itself may not go: it can quote staff free text.
+ */
+export function directMessages(platforms: readonly string[], itemId: string, version: number, to: string | null, text: string, now: Date, notice?: string): OutboxMessage[] {
   return platforms.map((platform) => ({
     dedupeKey: `dm:${platform}:${itemId}:v${version}:${to ?? 'pool'}`,
     kind: 'dm',
     itemId,
     platform,
-    payload: { to, text, lane: to ? `dm:${to}` : 'pool' },
+    payload: { to, text, lane: to ? `dm:${to}` : 'pool', ...(notice ? { notice } : {}) },
     nextAttemptAt: now,
   }));
 }

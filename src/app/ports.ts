@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
 import type { DigestAggregates } from '../domain/digest-aggregates.ts';
+import type { WorkloadCount } from '../domain/workload.ts';
 
 /** Time is injected; use cases never read the system clock themselves. */
 export interface Clock {
@@ -106,6 +107,31 @@ export interface PlatformPostRef {
   messageId: string;
 }
 
+/** What one decision writes to one item: the patch, its audit events and its outbox rows. */
+export interface PlannedChange {
+  patch: ItemPatch;
+  audit: AuditRecord[];
+  outbox: OutboxMessage[];
+}
+
+/** Items a person owns in one state (workload): CLAIMED, SNOOZED or ESCALATED. */
+export type OwnedCount = WorkloadCount;
+
+/** An auto-assignment, applied only under the assignee's cap (`Store.assignUnderCap`). */
+export interface CappedAssignment {
+  itemId: string;
+  expectedVersion: number;
+  /** Its queue: the round-robin place moves to `assignee` with the assignment. */
+  queue: string;
+  assignee: string;
+  maxOpen: number;
+  /** The claim to write, once the assignee's open items (before this one) are counted under their lock: the audit names the count. */
+  plan(openBefore: number): PlannedChange;
+}
+
+/** `full`: the assignee already holds `open` ≥ maxOpen items. `moved`: the item changed since it was read (someone claimed it). */
+export type CappedOutcome = { status: 'assigned'; item: WorkItem; openBefore: number } | { status: 'full'; open: number } | { status: 'moved' };
+
 /** `applied`: the item as updated. Otherwise the item as it is now (null when it does not exist), read in the same round trip. */
 export type TransitionOutcome = { applied: true; item: WorkItem } | { applied: false; current: WorkItem | null };
 
@@ -139,6 +165,27 @@ export interface Store {
    * holds the item right now), in batch order. `now` stamps `updatedAt`. Each item once per batch.
    */
   applyTransitions(batch: Transition[], now: Date): Promise<Array<WorkItem | null>>;
+  /**
+   * Claims an item for `assignee` only if it is still at `expectedVersion` AND they hold fewer
+   * than `maxOpen` open items (CLAIMED + SNOOZED owned, any queue). Serialised per assignee
+   * across instances (the count and the claim in one transaction under their lock), so
+   * concurrent auto-assignments never exceed the cap. With the claim, `queue`'s round-robin
+   * place moves to the assignee.
+   */
+  assignUnderCap(a: CappedAssignment): Promise<CappedOutcome>;
+  /**
+   * "Next item": takes the OPEN item of the highest priority, then the oldest, in `queues` and
+   * writes `plan(item)` for it, atomically: two people asking at once get two different items
+   * (an item another request holds is passed over, not waited for). Null when there is none,
+   * or when `plan` declines it.
+   */
+  claimNextOpen(queues: string[], plan: (item: WorkItem) => PlannedChange | null): Promise<WorkItem | null>;
+  /** OPEN items of these queues, highest priority first, then the oldest (the order work is handed out in). */
+  openItemsOf(queues: string[], limit: number): Promise<WorkItem[]>;
+  /** Round-robin places: the last person auto-assigned, per queue. */
+  lastAssignees(): Promise<Map<string, string>>;
+  /** Items each person owns, per state, among CLAIMED, SNOOZED and ESCALATED (workload; the cap counts the first two). */
+  ownedCounts(): Promise<OwnedCount[]>;
   appendAudit(records: AuditRecord[]): Promise<void>;
   /** Queues rows; returns how many were new (a repeated dedupe key adds nothing). */
   enqueue(outbox: OutboxMessage[]): Promise<number>;

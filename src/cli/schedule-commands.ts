@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { digestModel, dueManagers, sendDigests } from '../app/digest.ts';
+import { assignmentSweep } from '../app/auto-assign.ts';
 import { notificationsOf, planSweep, sweep } from '../app/sweep.ts';
+import { autoAssignmentOf } from '../domain/assignment.ts';
 import { describeSweepStep } from '../app/sweep-plan-text.ts';
 import { digestText } from '../domain/digest-text.ts';
 import { UsageError } from './usage.ts';
@@ -60,6 +62,11 @@ export async function sweepCommand(args: string[]): Promise<void> {
     }
     const r = await sweep(ctx, at);
     out(`Sweep as of ${at.toISOString()}: ${r.due} item(s) due, ${r.reminded} reminded (${r.notifications} notification(s) queued), ${r.woken} woken from snooze, ${r.skipped} changed by someone else meanwhile.`);
+    // As the scheduler's tick does: then the auto-assigning queues' unclaimed items.
+    if (ctx.roster.queues.some((q) => autoAssignmentOf(q) !== null)) {
+      const a = await assignmentSweep(ctx, at);
+      out(`Auto-assignment: ${a.assigned} of ${a.considered} unclaimed item(s) assigned, ${a.unassigned} left in the channel (nobody available under the cap), ${a.moved} claimed by someone else meanwhile.`);
+    }
   });
 }
 

@@ -27,6 +27,19 @@ export const staffSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * How a queue's new work finds an owner. `manual` (the default): cards wait in the channel for a
+ * Claim. `round-robin` / `least-loaded`: Baton claims each unclaimed item for an available member
+ * under `maxOpen`; red flags are offered to the channel first and assigned only if nobody claimed
+ * them within `redFlagAssignAfter`.
+ */
+export const assignmentSchema = z.strictObject({
+  policy: z.enum(['manual', 'round-robin', 'least-loaded']).default('manual'),
+  /** Auto-assignment gives nobody more than this many open items (claimed + snoozed, in any queue). */
+  maxOpen: z.number().int().min(1, 'maxOpen is at least 1').max(1000).default(10),
+  redFlagAssignAfter: durationSchema.default(5),
+});
+
 export const queueSchema = z.strictObject({
   key,
   name: z.string().min(1),
@@ -38,6 +51,7 @@ export const queueSchema = z.strictObject({
   teamsTag: z.strictObject({ id: z.string().min(1), name: z.string().min(1).max(100) }).optional(),
   lead: key.optional(),
   members: z.array(key).min(1, 'a queue needs at least one member'),
+  assignment: assignmentSchema.optional(),
 });
 
 const reminderSchema = z.strictObject({

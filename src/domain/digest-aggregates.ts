@@ -1,4 +1,5 @@
 import type { WorkItem } from './work-item.ts';
+import type { WorkloadCount } from './workload.ts';
 
 /** Age bands of the open backlog, in hours (upper bounds; the last band is open-ended). */
 export const AGE_BANDS = [
@@ -44,6 +45,22 @@ export interface DigestAggregates {
   last7d: DigestWindow;
   /** The oldest open items by first message (ties by seq). */
   oldest: Array<{ itemId: string; seq: number; queue: string; firstMessageAt: Date; patientToken: string }>;
+  /** Open items each person owns, per state (CLAIMED, SNOOZED, ESCALATED), sorted by staff key then state (code-unit order). */
+  workload: WorkloadCount[];
+}
+
+const codeUnitOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Owned open items per owner and state; an escalation to the pool (no owner) is nobody's. */
+export function workloadCounts(open: WorkItem[]): WorkloadCount[] {
+  const by = new Map<string, WorkloadCount>();
+  for (const i of open) {
+    if (!i.ownerId || (i.state !== 'CLAIMED' && i.state !== 'SNOOZED' && i.state !== 'ESCALATED')) continue;
+    const k = `${i.ownerId}\u0000${i.state}`;
+    const c = by.get(k) ?? by.set(k, { staff: i.ownerId, state: i.state, count: 0 }).get(k)!;
+    c.count++;
+  }
+  return [...by.values()].sort((a, b) => codeUnitOrder(a.staff, b.staff) || codeUnitOrder(a.state, b.state));
 }
 
 /** Nearest-rank percentile: defined for any non-empty list, no interpolation surprises (PostgreSQL's percentile_disc). */
@@ -107,5 +124,6 @@ export function aggregateDigest(items: WorkItem[], now: Date, oldestCount = 5): 
       .sort((a, b) => a.firstMessageAt.getTime() - b.firstMessageAt.getTime() || a.seq - b.seq)
       .slice(0, oldestCount)
       .map((i) => ({ itemId: i.id, seq: i.seq, queue: i.queue, firstMessageAt: i.firstMessageAt, patientToken: i.patientToken })),
+    workload: workloadCounts(open),
   };
 }

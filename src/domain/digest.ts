@@ -1,6 +1,7 @@
 import { formatDuration } from './card.ts';
 import { AGE_BANDS, aggregateDigest, type DigestAggregates, type DurationStats } from './digest-aggregates.ts';
 import { itemRef, type WorkItem } from './work-item.ts';
+import { workloadOf, type Workload } from './workload.ts';
 
 export { AGE_BANDS, percentile } from './digest-aggregates.ts';
 
@@ -20,6 +21,8 @@ export interface DigestModel {
   timeToClaim: { last24h: Percentiles; last7d: Percentiles };
   timeToResolve: { last24h: Percentiles; last7d: Percentiles };
   resolvedPerPerson: Array<{ staff: string; name: string; last24h: number; last7d: number }>;
+  /** Open items each person holds now, by state, most loaded first; `open` (claimed + snoozed) is what auto-assignment caps. */
+  workload: Workload[];
   escalation: { items: number; escalated: number; rate: number | null };
   oldest: Array<{ ref: string; itemId: string; queue: string; age: string; patientToken: string }>;
   physicianMinutesSaved: number;
@@ -63,6 +66,7 @@ export function digestFromAggregates(a: DigestAggregates, input: DigestLabels): 
     resolvedPerPerson: a.last7d.resolvedBy
       .map((p) => ({ staff: p.staff, name: input.staffName(p.staff), last24h: day.get(p.staff) ?? 0, last7d: p.count }))
       .sort((x, y) => y.last7d - x.last7d || x.staff.localeCompare(y.staff)),
+    workload: workloadOf(a.workload, input.staffName),
     escalation: { items: created, escalated: createdEscalated, rate: created ? createdEscalated / created : null },
     oldest: a.oldest.map((i) => ({ ref: itemRef(i), itemId: i.itemId, queue: i.queue, age: formatDuration(t - i.firstMessageAt.getTime()), patientToken: i.patientToken })),
     physicianMinutesSaved: Math.round(a.last7d.resolvedWithoutPhysician * input.physicianMinutesPerMessage),

@@ -15,6 +15,15 @@ export interface StaffMember {
   digest?: { at: string; days: string[] } | undefined;
 }
 
+/** A queue's auto-assignment settings (config `queues[].assignment`); absent = `manual`. */
+export interface AssignmentSettings {
+  policy: 'manual' | 'round-robin' | 'least-loaded';
+  /** Auto-assignment gives nobody more than this many open items (CLAIMED + SNOOZED they own, any queue). */
+  maxOpen: number;
+  /** Minutes a red flag waits in the channel, unclaimed, before it is auto-assigned. */
+  redFlagAssignAfter: number;
+}
+
 export interface QueueDef {
   key: string;
   name: string;
@@ -26,6 +35,7 @@ export interface QueueDef {
   slackUserGroup?: string | undefined;
   /** Teams tag paged for this queue. */
   teamsTag?: { id: string; name: string } | undefined;
+  assignment?: AssignmentSettings | undefined;
 }
 
 export class Roster {

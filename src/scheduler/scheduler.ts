@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../app/context.ts';
 import { sendDigests, type DigestSettings } from '../app/digest.ts';
+import { assignmentSweep } from '../app/auto-assign.ts';
 import { sweep } from '../app/sweep.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -19,8 +20,8 @@ export interface SchedulerOptions {
 const LEASE = 'scheduler';
 
 /**
- * node-cron wiring only: each tick, the instance holding the database lease runs one SLA sweep
- * and queues the digests that are due. The lease outlives a tick, so exactly one instance leads
+ * node-cron wiring only: each tick, the instance holding the database lease runs one SLA sweep,
+ * one auto-assignment pass and queues the digests that are due. The lease outlives a tick, so exactly one instance leads
  * while it is alive; if it dies, another takes over when the lease expires.
  */
 export class Scheduler {
@@ -51,6 +52,9 @@ export class Scheduler {
         this.leader = await this.ctx.store.tryLease(LEASE, this.holder, now, 90_000);
         if (!this.leader) return;
         const swept = await sweep(this.ctx, now);
+        // After the sweep (which wakes snoozed work back into the queue): unclaimed items of
+        // auto-assigning queues, for whoever came on shift or freed a slot since the last tick.
+        const assigned = await assignmentSweep(this.ctx, now);
         const digests = await sendDigests(this.ctx, this.opts.digest, now);
         // Retention is coarse (days), so once an hour is plenty: the purge scans old messages.
         if (this.opts.retentionDays && now.getTime() - this.lastPurge >= 3_600_000) {
@@ -58,8 +62,8 @@ export class Scheduler {
           const purged = await this.ctx.store.purgeMessageText(new Date(now.getTime() - this.opts.retentionDays * 86_400_000), now);
           if (purged) this.opts.logger.info({ purged }, 'retention: message text purged');
         }
-        if (swept.due || digests.queued) {
-          this.opts.logger.info({ swept, digests: digests.managers.length }, 'scheduler tick');
+        if (swept.due || digests.queued || assigned.assigned) {
+          this.opts.logger.info({ swept, assigned, digests: digests.managers.length }, 'scheduler tick');
           this.opts.onWork?.();
         }
       } catch (e) {

@@ -21,6 +21,14 @@ export function backlogSql(now: Date) {
     GROUP BY queue, band`;
 }
 
+/** Open items per owner and state, ordered as `workloadCounts` orders them (byte order, not the database's collation). */
+export function workloadSql(now: Date) {
+  return Prisma.sql`
+    SELECT "ownerId" AS staff, state::text AS state, count(*)::int AS count FROM "WorkItem"
+    WHERE state IN ('CLAIMED', 'SNOOZED', 'ESCALATED') AND "createdAt" <= ${now} AND "ownerId" IS NOT NULL AND "ownerId" <> ''
+    GROUP BY "ownerId", state ORDER BY "ownerId" COLLATE "C", state::text COLLATE "C"`;
+}
+
 export function oldestSql(now: Date, limit: number) {
   return Prisma.sql`
     SELECT id AS "itemId", seq, queue, "firstMessageAt", "patientToken" FROM "WorkItem"

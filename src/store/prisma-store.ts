@@ -1,14 +1,15 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { DigestAggregates } from '../domain/digest-aggregates.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
-import type { IngestOutcome, IngestTx, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, PlatformPostRef, Store, Transition, TransitionOutcome } from '../app/ports.ts';
+import type { CappedAssignment, CappedOutcome, IngestOutcome, IngestTx, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, OwnedCount, PlannedChange, PlatformPostRef, Store, Transition, TransitionOutcome } from '../app/ports.ts';
 import type { Database } from './database.ts';
 import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
 import type { HotSql } from './hot-sql.ts';
 import { insertAuditSql, insertMessageSql, insertNewItemSql, transitionOrCurrentSql, transitionSql } from './ingest-sql.ts';
 import { messageItemSql, SqlIngestTx } from './ingest-tx.ts';
-import { backlogSql, oldestSql, toBacklog, toWindow, windowSql, type BacklogRow, type WindowRow } from './digest-sql.ts';
+import { backlogSql, oldestSql, toBacklog, toWindow, windowSql, workloadSql, type BacklogRow, type WindowRow } from './digest-sql.ts';
 import { applyTransitionsSql, dueItemsSql } from './sweep-sql.ts';
+import { cursorsSql, cursorUpsertSql, lockAssigneeSql, nextOpenSql, openCountSql, openItemsSql, ownedCountsSql } from './assign-sql.ts';
 import { takeOutboxSql, type OutboxRecord } from './outbox-sql.ts';
 import { outboxData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 import { isTransientConflict, isUniqueViolation } from './store-errors.ts';
@@ -136,6 +137,49 @@ export class PrismaStore implements Store {
     return out;
   }
 
+  async assignUnderCap(a: CappedAssignment): Promise<CappedOutcome> {
+    // See assign-sql.ts: the lock, then the count in its own statement, then the guarded claim.
+    return this.hot.transaction(async (tx) => {
+      await tx.rows(lockAssigneeSql(a.assignee));
+      const [{ n }] = (await tx.rows<{ n: number }>(openCountSql(a.assignee))) as [{ n: number }];
+      if (n >= a.maxOpen) return { status: 'full', open: n };
+      const p = a.plan(n);
+      const now = p.audit[0]?.at ?? new Date();
+      const [row] = await tx.rows<WorkItemRow>(transitionSql(a.itemId, a.expectedVersion, p.patch, p.audit, p.outbox, now));
+      if (!row) return { status: 'moved' };
+      await tx.rows(cursorUpsertSql(a.queue, a.assignee, now));
+      return { status: 'assigned', item: toItem(row), openBefore: n };
+    });
+  }
+
+  async claimNextOpen(queues: string[], plan: (item: WorkItem) => PlannedChange | null) {
+    if (!queues.length) return null;
+    return this.hot.transaction(async (tx) => {
+      const [candidate] = await tx.rows<WorkItemRow>(nextOpenSql(queues));
+      if (!candidate) return null;
+      const item = toItem(candidate);
+      const p = plan(item);
+      if (!p) return null;
+      // Locked by this transaction since the read: the version guard cannot miss, but stays as everywhere.
+      const [row] = await tx.rows<WorkItemRow>(transitionSql(item.id, item.version, p.patch, p.audit, p.outbox, p.audit[0]?.at ?? new Date()));
+      return row ? toItem(row) : null;
+    });
+  }
+
+  async openItemsOf(queues: string[], limit: number) {
+    if (!queues.length) return [];
+    return (await this.hot.rows<WorkItemRow>(openItemsSql(queues, limit))).map(toItem);
+  }
+
+  async lastAssignees() {
+    const rows = await this.hot.rows<{ queue: string; lastAssignee: string }>(cursorsSql());
+    return new Map(rows.map((r) => [r.queue, r.lastAssignee]));
+  }
+
+  async ownedCounts(): Promise<OwnedCount[]> {
+    return this.hot.rows<OwnedCount>(ownedCountsSql());
+  }
+
   async appendAudit(records: AuditRecord[]) {
     if (records.length) await this.hot.rows(insertAuditSql(records));
   }
@@ -160,17 +204,18 @@ export class PrismaStore implements Store {
   }
 
   async digestAggregates(now: Date, since: Date, oldestCount: number): Promise<DigestAggregates> {
-    // Four aggregate reads instead of the whole backlog: the open items by queue and age band,
-    // the oldest few, and one query per window (see digest-sql.ts).
+    // Five aggregate reads instead of the whole backlog: the open items by queue and age band,
+    // the oldest few, one query per window, and who holds what (see digest-sql.ts).
     const day = new Date(now.getTime() - 24 * 3_600_000);
     const week = new Date(now.getTime() - 7 * 24 * 3_600_000);
-    const [backlog, oldest, last24h, last7d] = await Promise.all([
+    const [backlog, oldest, last24h, last7d, workload] = await Promise.all([
       this.db.$queryRaw<BacklogRow[]>(backlogSql(now)),
       this.db.$queryRaw<DigestAggregates['oldest']>(oldestSql(now, oldestCount)),
       this.db.$queryRaw<WindowRow[]>(windowSql(day, now, since)),
       this.db.$queryRaw<WindowRow[]>(windowSql(week, now, since)),
+      this.db.$queryRaw<DigestAggregates['workload']>(workloadSql(now)),
     ]);
-    return { ...toBacklog(backlog), last24h: toWindow(last24h[0]!), last7d: toWindow(last7d[0]!), oldest };
+    return { ...toBacklog(backlog), last24h: toWindow(last24h[0]!), last7d: toWindow(last7d[0]!), oldest, workload };
   }
 
   async takeOutbox(now: Date, limit: number, leaseMs: number, maxOthers = limit): Promise<OutboxRow[]> {

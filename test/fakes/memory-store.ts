@@ -1,7 +1,8 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
 import { aggregateDigest } from '../../src/domain/digest-aggregates.ts';
 import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
-import { IngestConflict, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store, type Transition, type TransitionOutcome } from '../../src/app/ports.ts';
+import { byAssignmentOrder, OPEN_OWNED_STATES } from '../../src/domain/assignment.ts';
+import { IngestConflict, type CappedAssignment, type CappedOutcome, type OwnedCount, type PlannedChange, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store, type Transition, type TransitionOutcome } from '../../src/app/ports.ts';
 
 interface Row extends OutboxRow {
   doneAt: Date | null;
@@ -125,6 +126,50 @@ export class MemoryStore implements Store {
       out.push(structuredClone(next));
     }
     return out;
+  }
+  cursors = new Map<string, string>();
+  /** As the SQL store: count and claim with nothing in between (one synchronous step here). */
+  async assignUnderCap(a: CappedAssignment): Promise<CappedOutcome> {
+    const open = [...this.items.values()].filter((i) => i.ownerId === a.assignee && OPEN_OWNED_STATES.includes(i.state)).length;
+    if (open >= a.maxOpen) return { status: 'full', open };
+    const cur = this.items.get(a.itemId);
+    if (!cur || cur.version !== a.expectedVersion) return { status: 'moved' };
+    const p = a.plan(open);
+    const item = this.applyTransitionNow(a.itemId, p);
+    this.cursors.set(a.queue, a.assignee);
+    return { status: 'assigned', item, openBefore: open };
+  }
+  async claimNextOpen(queues: string[], plan: (item: WorkItem) => PlannedChange | null) {
+    const next = [...this.items.values()].filter((i) => i.state === 'OPEN' && queues.includes(i.queue)).sort(byAssignmentOrder)[0];
+    if (!next) return null;
+    const p = plan(structuredClone(next));
+    return p ? this.applyTransitionNow(next.id, p) : null;
+  }
+  async openItemsOf(queues: string[], limit: number) {
+    return [...this.items.values()].filter((i) => i.state === 'OPEN' && queues.includes(i.queue)).sort(byAssignmentOrder).slice(0, limit).map((i) => structuredClone(i));
+  }
+  async lastAssignees() {
+    return new Map(this.cursors);
+  }
+  async ownedCounts(): Promise<OwnedCount[]> {
+    const counts = new Map<string, OwnedCount>();
+    for (const i of this.items.values()) {
+      if (!i.ownerId || !['CLAIMED', 'SNOOZED', 'ESCALATED'].includes(i.state)) continue;
+      const k = `${i.ownerId}|${i.state}`;
+      const c = counts.get(k) ?? { staff: i.ownerId, state: i.state, count: 0 };
+      c.count++;
+      counts.set(k, c);
+    }
+    return [...counts.values()].sort((a, b) => (a.staff < b.staff ? -1 : a.staff > b.staff ? 1 : a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
+  }
+  /** Applies a planned change to an item known to exist at its current version, synchronously. */
+  private applyTransitionNow(itemId: string, p: PlannedChange): WorkItem {
+    const cur = this.items.get(itemId)!;
+    const now = p.audit[0]?.at ?? new Date();
+    const next = { ...cur, ...structuredClone(p.patch), version: cur.version + 1, updatedAt: now };
+    this.items.set(itemId, next);
+    this.writeSideEffects(p.audit, p.outbox, now);
+    return structuredClone(next);
   }
   async appendAudit(records: AuditRecord[]) {
     this.audit.push(...structuredClone(records));

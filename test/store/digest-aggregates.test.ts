@@ -100,6 +100,10 @@ describe.each(STORE_KINDS)('digest aggregates on %s', (kind) => {
       expect(sql[w].resolvedWithoutPhysician).toBe(js[w].resolvedWithoutPhysician);
     }
     expect(sql.oldest).toEqual(js.oldest);
+    // Per-person workload, in the same order on both paths (staff key, then state, by code unit).
+    expect(sql.workload).toEqual(js.workload);
+    expect(new Set(js.workload.map((w) => w.state))).toEqual(new Set(['CLAIMED', 'SNOOZED', 'ESCALATED']));
+    expect(js.workload.some((w) => w.staff === '')).toBe(false);
     // The history exercises what it claims to: even and odd counts, several owners, every band.
     expect(js.last7d.claim.count).toBeGreaterThan(20);
     expect(js.last7d.resolvedBy.length).toBeGreaterThan(2);
@@ -115,6 +119,8 @@ describe.each(STORE_KINDS)('digest aggregates on %s', (kind) => {
     const model = await digestModel(ctx, SETTINGS, NOW);
     for (const field of Object.keys(fromItems) as Array<keyof typeof fromItems>) expect(model[field], field).toEqual(fromItems[field]);
     expect(model.resolvedPerPerson.length).toBeGreaterThan(2);
+    expect(model.workload.length).toBeGreaterThan(2);
+    for (const w of model.workload) expect(w.open).toBe(w.claimed + w.snoozed);
   });
 
   it.runIf(kind !== 'memory')("percentile_disc picks the same rank as the domain's nearest-rank percentile for every count from 1 to 200", async () => {

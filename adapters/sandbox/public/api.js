@@ -17,6 +17,16 @@ export const api = {
   },
 };
 
+/** "Next item": claims the most urgent, oldest unclaimed item of this person's queues. */
+api.next = async () => {
+  const res = await fetch('/sandbox/api/next', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ as: api.as }),
+  });
+  return { status: res.status, body: await res.json().catch(() => ({})) };
+};
+
 /** One readable sentence from either answer shape: a domain failure or a request error with problems. */
 export function explain(body, status) {
   if (body && body.ok === false) return { message: body.message, problems: [] };

@@ -4,6 +4,7 @@ import { loadView, saveView } from './card-filters.js';
 import { renderChannel, renderNav } from './channel-view.js';
 import { renderDigest } from './digest-view.js';
 import { clearPrivate, showAnswer, showMessages } from './private-panel.js';
+import { h } from './dom.js';
 import { loadThread, refreshOpenThread } from './thread.js';
 
 const $ = (id) => document.getElementById(id);
@@ -30,7 +31,20 @@ function live(state, text) {
   $('live').textContent = text;
 }
 
+/** Open items per person of this person's queues, most loaded first, and whether "Next item" applies. */
+function renderTeam() {
+  const st = page.state;
+  const next = $('next-item');
+  if (next) next.hidden = !st?.canTakeNext;
+  const rows = st?.workload ?? [];
+  $('workload').hidden = rows.length === 0;
+  $('workload-list').replaceChildren(...rows.map((w) => h('li', {},
+    h('span', {}, w.name),
+    h('span', { class: 'num', title: `${w.claimed} claimed, ${w.snoozed} snoozed${w.escalated ? `, ${w.escalated} escalated to them` : ''}` }, `${w.open} open`))));
+}
+
 function render() {
+  renderTeam();
   if (!page.state) return;
   if (!page.state.channels.some((c) => c.id === page.current)) page.current = page.state.channels[0]?.id ?? null;
   renderNav(page, pick);
@@ -194,6 +208,23 @@ function actAs(key) {
   connect();
 }
 
+/** "Next item": the server picks and claims; the card comes back as this person sees it. */
+async function takeNext() {
+  const gen = page.generation;
+  const { status, body } = await api.next();
+  if (gen !== page.generation) return;
+  if (body.ok && body.card) {
+    refreshSoon(body.card.itemId); // which channels it shows in now
+    showAnswer('done', `${body.message} ${body.card.ref}: ${body.card.statusLine}.`);
+    loadState(); // the workload changed too
+    return;
+  }
+  if (body.ok) return void showAnswer('done', body.message);
+  const e = explain(body, status);
+  showAnswer('error', e.message, e.problems);
+}
+
+$('next-item')?.addEventListener('click', () => void takeNext());
 picker.addEventListener('change', () => actAs(picker.value));
 // Ages and SLA countdowns are computed by the server: refresh them every minute.
 setInterval(() => document.hidden || loadState(), 60_000);

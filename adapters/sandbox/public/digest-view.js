@@ -39,6 +39,8 @@ export async function renderDigest(container) {
       h('li', {}, `Escalation rate (7 days): ${d.escalation.rate === null ? '—' : `${Math.round(d.escalation.rate * 100)}%`} (${d.escalation.escalated} of ${d.escalation.items} reached a physician)`),
       h('li', {}, `Estimated physician time saved (7 days): ${d.physicianMinutesSaved} minutes`)),
     table('Resolved per person', ['Person', 'Last 24h', 'Last 7 days'], [false, true, true], d.resolvedPerPerson.map((p) => [p.name, String(p.last24h), String(p.last7d)])),
+    table('Open items per person now (open = claimed + snoozed)', ['Person', 'Open', 'Claimed', 'Snoozed', 'Escalated to them'], [false, true, true, true, true],
+      (d.workload ?? []).map((w) => [w.name, String(w.open), String(w.claimed), String(w.snoozed), String(w.escalated)])),
     table('Oldest open items', ['Item', 'Queue', 'Age', 'Patient'], [false, false, true, false], d.oldest.map((o) => [o.ref, queueName.get(o.queue) ?? o.queue, o.age, o.patientToken])),
   ));
 }

@@ -179,6 +179,7 @@ describe('digest', () => {
       timeToClaim: { last24h: p, last7d: p },
       timeToResolve: { last24h: p, last7d: p },
       resolvedPerPerson: [{ staff: 'taylor-brooks', name: 'Taylor Brooks, MA', last24h: 3, last7d: 12 }],
+      workload: [{ staff: 'taylor-brooks', name: 'Taylor Brooks, MA', claimed: 4, snoozed: 1, escalated: 0, open: 5 }],
       escalation: { items: 20, escalated: 4, rate: 0.2 },
       oldest: Array.from({ length: 200 }, (_, n) => ({ ref: `B-${n}`, itemId: `i-${n}`, queue: 'refills', age: '3d', patientToken: 'T.P. …1234' })),
       physicianMinutesSaved: 37,
@@ -187,5 +188,6 @@ describe('digest', () => {
     expect(blockProblems(m.blocks, 50)).toEqual([]);
     expect(m.text).toBe('Baton daily digest — Riverside Family Medicine');
     expect(JSON.stringify(m.blocks)).toContain('B-0');
+    expect(JSON.stringify(m.blocks)).toContain('Taylor Brooks, MA: 5 open (4 claimed, 1 snoozed)');
   });
 });

@@ -113,7 +113,7 @@ describe('no unescaped control sequence reaches a rendered surface', () => {
   it('the daily digest', () => {
     const clock = new FixedClock();
     const d = buildDigest({ items: [], now: clock.now(), organization: `Clinic ${HOSTILE}`, queues: [{ key: 'refills', name: `Refills ${HOSTILE}` }], staffName: (k) => `${k} ${HOSTILE}`, physicianMinutesPerMessage: 2 });
-    const withPeople = { ...d, resolvedPerPerson: [{ name: `Sam ${HOSTILE}`, last24h: 1, last7d: 2 }], oldest: [{ ref: 'B-1', queue: `Refills ${HOSTILE}`, age: '2h', patientToken: `T.P. ${HOSTILE}` }] } as typeof d;
+    const withPeople = { ...d, resolvedPerPerson: [{ name: `Sam ${HOSTILE}`, last24h: 1, last7d: 2 }], workload: [{ staff: 'sam', name: `Sam ${HOSTILE}`, claimed: 1, snoozed: 0, escalated: 0, open: 1 }], oldest: [{ ref: 'B-1', queue: `Refills ${HOSTILE}`, age: '2h', patientToken: `T.P. ${HOSTILE}` }] } as typeof d;
     expect(controlProblems(digestMessage(withPeople))).toEqual([]);
   });
 

@@ -18,7 +18,8 @@ afterAll(async () => {
 
 const publishes = (user: string, since = 0) => h.fake.calls.filter((c) => c.method === 'views.publish' && c.params.user_id === user && c.at >= since && c.result?.ok);
 const open = (user: string) => h.event({ type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home', event_ts: `${Date.now() / 1000}` });
-const buttonsOf = (view: any) => view.blocks.filter((b: any) => b.type === 'actions').flatMap((b: any) => b.elements.map((e: any) => ({ ...e, block_id: b.block_id })));
+/** The items' buttons (the Home's own "Next item" button names no item). */
+const buttonsOf = (view: any) => view.blocks.filter((b: any) => b.type === 'actions').flatMap((b: any) => b.elements.map((e: any) => ({ ...e, block_id: b.block_id }))).filter((e: any) => e.action_id.startsWith('item.'));
 
 /** A click on a Home tab button as Slack sends it: a `view` container, no channel, message or response_url. */
 async function homeClick(user: string, view: any, button: any) {
