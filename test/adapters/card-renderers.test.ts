@@ -49,7 +49,7 @@ const roster = (() => {
 function item(state: ItemState, over: Partial<WorkItem> = {}): WorkItem {
   return {
     id: `00000000-0000-4000-8000-${String(over.seq ?? 7).padStart(12, '0')}`, seq: 7, threadKey: 'portal:t-7', queue: 'refills', category: 'rx-refill', priority: 'routine',
-    redFlags: [], clinicalContent: false, state, resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null,
+    redFlags: [], clinicalContent: false, state, resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, onCallId: null, poolFallbackAt: null, snoozedUntil: null,
     patientId: 'pt-7', patientToken: 'V.T. …4321', patientPcp: 'dr-cho', link: 'https://ehr.example.org/inbox/MC-7', version: 4, messageCount: 2,
     everEscalated: state === 'ESCALATED', firstMessageAt: new Date('2026-12-01T13:10:00Z'), lastMessageAt: new Date('2026-12-01T14:40:00Z'),
     createdAt: new Date('2026-12-01T13:10:00Z'), updatedAt: NOW, claimedAt: null, resolvedAt: null,
