@@ -48,8 +48,10 @@ export function crossReferenceProblems(c: ConfigParts): string[] {
   }
 
   // The on-call rota names physicians: each must be a physician on the roster (a staff entry
-  // with problems of its own still counts as what it says).
-  const rota = c.physicianPool?.onCall;
+  // with problems of its own still counts as what it says). Read as written, so a rota with
+  // problems of its own still has these listed in the same run.
+  const pool = c.written?.physicianPool;
+  const rota = pool && typeof pool === 'object' ? (pool as { onCall?: unknown }).onCall : undefined;
   if (rota && c.staff) {
     const list = c.staff;
     const said = (key: string) => {

@@ -50,10 +50,29 @@ export const onCallSchema = z
 const _parsedIsRota: z.output<typeof onCallSchema> extends OnCallRota ? true : never = true;
 void _parsedIsRota;
 
-/** Every physician key the rota names, with its path (for the roster cross-check). */
-export function rotaPhysicians(rota: OnCallRota): Array<{ path: string; key: string }> {
-  return [
-    ...Object.entries(rota.weekly).map(([day, s]) => ({ path: `physicianPool.onCall.weekly.${day}`, key: s!.physician })),
-    ...rota.overrides.map((o, i) => ({ path: `physicianPool.onCall.overrides[${i}].physician`, key: o.physician })),
-  ];
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Every physician key a rota names, with its path, for the roster cross-check: read from the rota
+ * as written, so a rota with other problems (a bad date, an overlap) still has its unknown or
+ * non-physician keys listed in the same run. Entries too malformed to name anyone are skipped:
+ * the schema lists those.
+ */
+export function rotaPhysicians(written: unknown): Array<{ path: string; key: string }> {
+  if (!isRecord(written)) return [];
+  const out: Array<{ path: string; key: string }> = [];
+  const keyOf = (v: unknown) => (typeof v === 'string' ? v : isRecord(v) && typeof v.physician === 'string' ? v.physician : undefined);
+  if (isRecord(written.weekly)) {
+    for (const [day, entry] of Object.entries(written.weekly)) {
+      const key = keyOf(entry);
+      if (key !== undefined && staffKey.safeParse(key).success) out.push({ path: `physicianPool.onCall.weekly.${day}`, key });
+    }
+  }
+  if (Array.isArray(written.overrides)) {
+    written.overrides.forEach((o, i) => {
+      const key = isRecord(o) ? keyOf(o.physician) : undefined;
+      if (key !== undefined && staffKey.safeParse(key).success) out.push({ path: `physicianPool.onCall.overrides[${i}].physician`, key });
+    });
+  }
+  return out;
 }

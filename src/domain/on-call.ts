@@ -11,6 +11,7 @@
  */
 import { DateTime } from 'luxon';
 import { WEEKDAYS, type Weekday } from './business-time.ts';
+import type { Roster } from './roster.ts';
 import type { WorkItem } from './work-item.ts';
 
 export interface OnCallShift {
@@ -79,6 +80,27 @@ export function onCallAt(rota: OnCallRota, zone: string, at: Date): OnCallNow | 
     since: handoverOf(rota, day).toJSDate(),
     until: handoverOf(rota, day.plus({ days: 1 })).toJSDate(),
   };
+}
+
+/** A pool escalation's first stop: the physician on call, and when the whole pool gets it if she has not claimed it. */
+export interface PoolOffer {
+  physician: string;
+  fallbackAt: Date;
+}
+
+/**
+ * Where an escalation to no named physician goes first at `now`: the physician the rota puts on
+ * call, while she is an active physician on the roster. Null — the whole pool at once, as without
+ * a rota — when there is no rota, it names nobody for this moment, or its physician is inactive
+ * (or no longer a physician). The fallback runs on wall-clock time: on call is for the hours the
+ * clinic is closed.
+ */
+export function poolOffer(rota: OnCallRota | undefined, fallbackMinutes: number, roster: Roster, zone: string, now: Date): PoolOffer | null {
+  if (!rota) return null;
+  const on = onCallAt(rota, zone, now);
+  const doc = on ? roster.member(on.physician) : undefined;
+  if (!doc?.physician) return null;
+  return { physician: doc.key, fallbackAt: new Date(now.getTime() + fallbackMinutes * 60_000) };
 }
 
 /**

@@ -89,6 +89,7 @@ const FIXTURES: Fixture[] = [
   fixture('open', item('OPEN', { seq: 1 })),
   claimed,
   poolEscalation,
+  fixture('escalated to the pool, offered to the long-named physician on call first', item('ESCALATED', { seq: 12, queue: 'nursing', category: 'clinical-question', escalatedBy: 'dana-reyes', escalationReason: REASON, onCallId: 'dr-fdlc', poolFallbackAt: new Date('2026-12-01T16:00:00Z') })),
   fixture('escalated to a named physician, no reason recorded', item('ESCALATED', { seq: 4, queue: 'nursing', ownerId: 'dr-fdlc', escalatedBy: 'jordan-kim', patientPcp: 'dr-fdlc' })),
   fixture('escalated to a physician, reason recorded but not shown', item('ESCALATED', { seq: 5, queue: 'nursing', ownerId: 'dr-cho', escalatedBy: 'jordan-kim', escalationReason: REASON })),
   fixture('snoozed', item('SNOOZED', { seq: 6, ownerId: 'taylor-brooks', snoozedUntil: new Date('2026-12-01T19:00:00Z'), resumeState: 'CLAIMED' }), { snoozeReason: SNOOZE_REASON }),
