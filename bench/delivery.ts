@@ -25,7 +25,7 @@ export async function benchDelivery(): Promise<void> {
       const bodies = ['Please refill my inhaler', 'Question about my bill', 'Can I reschedule my appointment?'];
       for (let i = 0; i < 300; i++) await ingestMessage(ctx, { source: 'bench', externalId: `d${i}`, sentAt: new Date(), patient: { id: `p${i}` }, body: bodies[i % 3]! });
       const chat = new FakeChat('slack', { perChannelPerSecond: perSecond });
-      const worker = new OutboxWorker(ctx, new Map([['slack', chat]]), { paceMs: { slack: Math.ceil(1000 / perSecond) }, batch: 300 });
+      const worker = new OutboxWorker(() => ctx, new Map([['slack', chat]]), { paceMs: { slack: Math.ceil(1000 / perSecond) }, batch: 300 });
       const t0 = performance.now();
       await worker.drain();
       const seconds = (performance.now() - t0) / 1000;

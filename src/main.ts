@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatAdapter } from './app/chat-adapter.ts';
-import type { AppContext } from './app/context.ts';
+import type { AppContext, ContextSource } from './app/context.ts';
 import type { DigestSettings } from './app/digest.ts';
 import { OutboxWorker } from './app/outbox-worker.ts';
 import type { Clock } from './app/ports.ts';
 import { UNSIGNED_API_WARNING, type Env } from './config/env.ts';
+import { appSettings } from './config/app-settings.ts';
 import type { BatonConfig } from './config/load.ts';
+import { reloadConfig, type ReloadAnswer, type ReloadRequest } from './config/reload.ts';
+import { effectiveSettings, needsRestart, RESTART_NOTE } from './config/restart-only.ts';
 import { createHttpApp, reserve } from './http/server.ts';
 import type { Router } from 'express';
 import { createSandbox } from '../adapters/sandbox/index.ts';
@@ -19,25 +22,10 @@ import { Scheduler } from './scheduler/scheduler.ts';
 export const systemClock: Clock = { now: () => new Date() };
 
 export function buildContext(config: BatonConfig, db: Database, platforms: string[], clock: Clock = systemClock): AppContext {
-  return {
-    store: new PrismaStore(db),
-    clock,
-    roster: config.roster,
-    triageRules: config.triageRules,
-    routing: config.routing,
-    sla: { policies: config.sla, calendar: config.calendar },
-    card: config.raw.card,
-    platforms,
-    newId: randomUUID,
-  };
+  return { store: new PrismaStore(db), clock, ...appSettings(config), platforms, newId: randomUUID };
 }
 
-export const digestSettings = (c: BatonConfig): DigestSettings => ({
-  organization: c.raw.organization.name,
-  timezone: c.raw.organization.timezone,
-  physicianMinutesPerMessage: c.raw.digest.physicianMinutesPerMessage,
-  catchUpMinutes: c.raw.digest.catchUpWithin,
-});
+export const digestSettings = (c: BatonConfig): DigestSettings => appSettings(c).digest;
 
 /** Platforms that get outbox rows: the sandbox always (a live mirror), plus each configured chat platform. */
 export function platformsFor(env: Env): string[] {
@@ -48,18 +36,11 @@ export function platformsFor(env: Env): string[] {
  * The chat platforms to run: the browser sandbox always (a read-only mirror for supervisors
  * once Slack or Teams is configured), Slack and Teams when their credentials are set.
  */
-async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext; logger: Logger; onChange: () => void }) {
+async function chatAdapters(o: { env: Env; ctx: ContextSource; logger: Logger; onChange: () => void }) {
   const adapters = new Map<string, ChatAdapter>();
   const routes: Router[] = [];
   const platforms = platformsFor(o.env);
-  const sandbox = createSandbox({
-    ctx: o.ctx,
-    logger: o.logger,
-    readOnly: platforms.length > 1,
-    digest: digestSettings(o.config),
-    poolName: o.config.raw.physicianPool.name,
-    organization: o.config.raw.organization.name,
-  });
+  const sandbox = createSandbox({ ctx: o.ctx, logger: o.logger, readOnly: platforms.length > 1, digest: true });
   adapters.set('sandbox', sandbox.adapter);
   routes.push(sandbox.router);
   if (platforms.includes('teams')) {
@@ -71,7 +52,6 @@ async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext;
       appId: o.env.TEAMS_APP_ID,
       appPassword: o.env.TEAMS_APP_PASSWORD,
       tenantId: o.env.TEAMS_TENANT_ID,
-      poolChannel: o.config.raw.physicianPool.teamsChannel,
       authDisabled: o.env.TEAMS_AUTH === 'off',
     });
     adapters.set('teams', teams.adapter);
@@ -86,7 +66,6 @@ async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext;
       signingSecret: o.env.SLACK_SIGNING_SECRET,
       appToken: o.env.SLACK_APP_TOKEN, // set → Socket Mode, and no HTTP route
       apiUrl: o.env.SLACK_API_URL,
-      poolChannel: o.config.raw.physicianPool.slackChannel,
       onChange: o.onChange,
     });
     adapters.set('slack', slack.adapter);
@@ -97,7 +76,17 @@ async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext;
 
 export interface Baton {
   url: string;
-  ctx: AppContext;
+  /** The context as of now (a reload replaces it); read it again after a reload. */
+  readonly ctx: AppContext;
+  /** The config as of now. */
+  readonly config: BatonConfig;
+  /**
+   * Reads the config files again (SIGHUP, `baton config reload`). Invalid: every problem is
+   * logged and answered, and the running config stays. Valid: it applies to every request,
+   * delivery and tick that starts from now on; those under way finish on the config they
+   * started with. Deadlines already stored on items do not move.
+   */
+  reload(req: ReloadRequest): ReloadAnswer;
   db: Database;
   worker: OutboxWorker;
   scheduler: Scheduler;
@@ -127,31 +116,67 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
     await server.close();
     throw e;
   }
-  const ctx = buildContext(config, db, platformsFor(env), opts.clock);
   const metrics = createMetrics();
+  // The context as of now: replaced as a whole by a reload, never changed in place (context.ts).
+  let ctx: AppContext = {
+    ...buildContext(config, db, platformsFor(env), opts.clock),
+    telemetry: {
+      claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
+      acted: (command, outcome) => metrics.actions.inc({ command, outcome }),
+      slaBreached: (queue, phase) => metrics.slaBreaches.inc({ queue, phase }),
+    },
+  };
+  let current = config;
+  const live: ContextSource = () => ctx;
   // Adapters may wake the worker (a click's card update goes out at once); it is built just below.
   const wake = { worker: null as OutboxWorker | null };
-  const { adapters, routes } = await chatAdapters({ env, config, ctx, logger, onChange: () => wake.worker?.kick() }).catch(async (e: unknown) => {
+  const { adapters, routes } = await chatAdapters({ env, ctx: live, logger, onChange: () => wake.worker?.kick() }).catch(async (e: unknown) => {
     await db.close(); // a platform refused its settings: release the database (and the embedded lock) before reporting it
     await server.close();
     throw e;
   });
-  ctx.telemetry = {
-    claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
-    acted: (command, outcome) => metrics.actions.inc({ command, outcome }),
-    slaBreached: (queue, phase) => metrics.slaBreaches.inc({ queue, phase }),
-  };
-  const worker = new OutboxWorker(ctx, adapters, {
+  const worker = new OutboxWorker(live, adapters, {
     onResult: (platform, kind, result) => metrics.delivered.inc({ platform, kind, result }),
     onError: (e) => logger.error({ err: e }, 'outbox worker failed; retrying'),
   });
   wake.worker = worker;
+  const scheduler = new Scheduler(live, {
+    settings: () => ({ cron: current.raw.scheduler.cron, retentionDays: current.raw.retention.messageBodyDays }),
+    logger,
+    onWork: () => worker.kick(),
+  });
+  const startedWith = effectiveSettings(env, config.file);
+
+  /**
+   * Loading and checking the files is synchronous, so a reload happens between two turns of the
+   * event loop: no request sees half of it. Work already under way holds the context it started
+   * with (ContextSource); everything that starts afterwards reads the new one.
+   */
+  const reload = (req: ReloadRequest): ReloadAnswer => {
+    const r = reloadConfig(current);
+    if (!r.ok) {
+      logger.error({ trigger: req.trigger, config: r.file, problems: r.problems }, `config reload refused: ${r.problems.length} problem(s) in the config; Baton keeps running on the config it had`);
+      return { ok: false, file: r.file, problems: r.problems };
+    }
+    current = r.config;
+    ctx = { ...ctx, ...appSettings(r.config) };
+    scheduler.reschedule();
+    const restart = needsRestart(startedWith, req.environment);
+    logger.info(
+      { trigger: req.trigger, config: r.config.file, changes: r.changes, ...(restart.length ? { needsRestart: restart } : {}) },
+      r.changes.length ? `config reloaded: ${r.changes.length} change(s)` : 'config reloaded: no changes',
+    );
+    if (restart.length) logger.warn({ needsRestart: restart }, `config reload: ${restart.join(', ')} differ from what Baton started with; ${RESTART_NOTE}`);
+    return { ok: true, file: r.config.file, changes: r.changes, needsRestart: restart, restartNote: RESTART_NOTE };
+  };
+
   const app = createHttpApp({
-    app: ctx,
+    app: live,
     logger,
     metrics,
     ingestSecret: env.INGEST_SECRET,
     extraRoutes: routes,
+    reload,
     ops: {
       dbReady: async () => {
         await db.ping();
@@ -176,7 +201,6 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   server.attach(app);
   db.advertise(server.url);
   worker.start();
-  const scheduler = new Scheduler(ctx, { cronExpression: config.raw.scheduler.cron, digest: digestSettings(config), retentionDays: config.raw.retention.messageBodyDays, logger, onWork: () => worker.kick() });
   scheduler.start();
   logger.info({ url: server.url, database: db.kind, where: db.kind === 'pglite' ? db.where : 'postgres', platforms: ctx.platforms }, 'Baton is serving');
   if (!env.INGEST_SECRET) logger.warn({ url: server.url }, UNSIGNED_API_WARNING);
@@ -194,5 +218,18 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
       await db.close();
       logger.info('Baton stopped');
     })());
-  return { url: server.url, ctx, db, worker, scheduler, stop };
+  return {
+    url: server.url,
+    get ctx() {
+      return ctx;
+    },
+    get config() {
+      return current;
+    },
+    reload,
+    db,
+    worker,
+    scheduler,
+    stop,
+  };
 }

@@ -1,5 +1,5 @@
 import express, { Router, type Response } from 'express';
-import type { AppContext } from '../../src/app/context.ts';
+import type { AppContext, ContextSource } from '../../src/app/context.ts';
 import { actOnCard } from '../../src/app/act-on-card.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
 import { channelStaffText } from '../../src/domain/card.ts';
@@ -17,7 +17,7 @@ import { channelsForItem } from './visibility.ts';
 import { messageView } from './message-view.ts';
 
 export interface ApiDeps {
-  ctx: AppContext;
+  ctx: ContextSource;
   hub: EventHub;
   view: ViewOptions;
 }
@@ -41,26 +41,27 @@ function answerFailure(res: Response, f: Failure) {
 }
 
 /** The page's JSON API: state, one card, an item's thread, the actions, and the event stream. */
-export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
+export function apiRoutes({ ctx: source, hub, view }: ApiDeps): Router {
   const r = Router();
-  const viewer = (req: express.Request) => viewerOf(req, ctx.roster, view.readOnly);
-  const clock = () => ({ now: ctx.clock.now(), zone: ctx.sla.calendar.timezone });
+  // Each request reads the context once (a config reload gives the next request a new one).
+  const viewer = (req: express.Request, ctx: AppContext) => viewerOf(req, ctx.roster, view.readOnly);
+  const clock = (ctx: AppContext) => ({ now: ctx.clock.now(), zone: ctx.sla.calendar.timezone });
   // Built once per roster, not per click (zod builds a schema far slower than it parses).
-  let action: { roster: typeof ctx.roster; schema: ReturnType<typeof actionBodySchema> } | undefined;
-  const actionSchema = () => {
+  let action: { roster: AppContext['roster']; schema: ReturnType<typeof actionBodySchema> } | undefined;
+  const actionSchema = (ctx: AppContext) => {
     if (action?.roster !== ctx.roster) action = { roster: ctx.roster, schema: actionBodySchema(ctx.roster, () => ctx.clock.now()) };
     return action.schema;
   };
   /** The item and where this viewer sees it, or null when it does not exist or is not theirs to see (alike). */
-  const lookUp = async (who: ReturnType<typeof viewer>, id: string) => {
+  const lookUp = async (ctx: AppContext, who: ReturnType<typeof viewer>, id: string) => {
     const item = ITEM_ID.test(id) ? await ctx.store.findItem(id) : null;
     const channels = item ? channelsForItem(ctx.roster, who, item) : [];
     return item && channels.length ? { item, channels } : null;
   };
   /** The item, if this viewer may see it; 404 either way so ids of others' work reveal nothing. */
-  const visibleItem = async (req: express.Request) => {
-    const who = viewer(req);
-    const found = await lookUp(who, String(req.params.id));
+  const visibleItem = async (req: express.Request, ctx: AppContext) => {
+    const who = viewer(req, ctx);
+    const found = await lookUp(ctx, who, String(req.params.id));
     if (!found) throw new HttpError(404, 'item.not_found', 'No such item in your channels.');
     return { who, ...found };
   };
@@ -72,11 +73,13 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
   });
 
   r.get('/sandbox/api/state', asyncRoute(async (req, res) => {
-    res.json(await stateFor(ctx, viewer(req), view));
+    const ctx = source();
+    res.json(await stateFor(ctx, viewer(req, ctx), view));
   }));
 
   r.get('/sandbox/api/items/:id', asyncRoute(async (req, res) => {
-    const { who, item, channels } = await visibleItem(req);
+    const ctx = source();
+    const { who, item, channels } = await visibleItem(req, ctx);
     res.json({ card: await pageCard(ctx, who, item, channels), channels });
   }));
 
@@ -87,12 +90,13 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
    * each in the browser's console. A card that left the viewer's channels is `gone` too.
    */
   r.get('/sandbox/api/cards', asyncRoute(async (req, res) => {
-    const who = viewer(req);
+    const ctx = source();
+    const who = viewer(req, ctx);
     const ids = idsOf(req.query.ids);
     const items = [];
     const gone = [];
     for (const id of ids) {
-      const found = await lookUp(who, id);
+      const found = await lookUp(ctx, who, id);
       if (found) items.push({ itemId: id, card: await pageCard(ctx, who, found.item, found.channels), channels: found.channels });
       else gone.push(id);
     }
@@ -100,9 +104,10 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
   }));
 
   r.get('/sandbox/api/items/:id/audit', asyncRoute(async (req, res) => {
-    const { who, item, channels } = await visibleItem(req);
+    const ctx = source();
+    const { who, item, channels } = await visibleItem(req, ctx);
     const staffText = audienceFor(who, item, channels) === 'direct' ? 'show' : channelStaffText(ctx.card.messageText);
-    res.json({ itemId: item.id, lines: threadLines(await ctx.store.auditOf(item.id), ctx.roster, clock(), staffText) });
+    res.json({ itemId: item.id, lines: threadLines(await ctx.store.auditOf(item.id), ctx.roster, clock(ctx), staffText) });
   }));
 
   r.post(
@@ -110,14 +115,15 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
     express.raw({ type: () => true, limit: 16 * 1024 }),
     asyncRoute(async (req, res) => {
       if (view.readOnly) throw new HttpError(403, 'sandbox.read_only', READ_ONLY_REASON);
+      const ctx = source();
       // JSON content type only: a cross-site form post cannot send it without a CORS preflight, which this API never grants.
-      const body = parseWith(actionSchema(), readJsonBody(req, undefined, ctx.clock.now().getTime()));
+      const body = parseWith(actionSchema(ctx), readJsonBody(req, undefined, ctx.clock.now().getTime()));
       const itemId = String(req.params.id);
       const command = toCommand(body, ctx.clock.now());
       if (command === 'view') {
         const out = await viewMessage(ctx, { itemId, actorKey: body.as, platform: PLATFORM });
         if (!out.ok) return answerFailure(res, out);
-        res.json({ ok: true, ...messageView(out.messages, out.notes, clock()) });
+        res.json({ ok: true, ...messageView(out.messages, out.notes, clock(ctx)) });
         return;
       }
       // The same card-action use case as Slack and Teams: stale cards and double clicks answered alike.
@@ -135,7 +141,7 @@ export function apiRoutes({ ctx, hub, view }: ApiDeps): Router {
 
   r.get('/sandbox/api/events', (req, res, next) => {
     try {
-      hub.subscribe(viewer(req), res);
+      hub.subscribe(viewer(req, source()), res);
     } catch (e) {
       next(e);
     }

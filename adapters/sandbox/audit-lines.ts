@@ -64,7 +64,7 @@ export function threadLines(records: AuditRecord[], roster: Roster, clock: LineC
       'item.release': () => `${who} released it to the queue`,
       'item.reassign': () => `${who} handed it to ${name(str(d.to))}`,
       'item.snooze': () => `${who} snoozed it until ${until ? localTimeLabel(new Date(until), clock.zone) : 'later'}${why}`,
-      'item.escalate': () => `${who} escalated it to ${name(str(d.to))}${why}`,
+      'item.escalate': () => `${who} escalated it to ${name(str(d.to))}${str(d.onCall) ? ` (on call: ${name(str(d.onCall))}, first)` : ''}${why}`,
       'item.return': () => `${who} returned it to the team${why}`,
       'item.resolve': () => `${who} resolved it${why}`,
       'item.reroute': () => `${who} moved it from ${queueName(str(d.from))} to ${queueName(str(d.to))}`,
@@ -73,6 +73,7 @@ export function threadLines(records: AuditRecord[], roster: Roster, clock: LineC
       'item.denied': () => `${who} tried to ${str(d.command) ?? 'act'} and was refused: ${REFUSALS[str(d.code) ?? ''] ?? str(d.code) ?? 'denied'}`,
       // The scheduler at the snooze's end, or a person's Wake now.
       'item.wake': () => (r.actor === 'system' ? 'Snooze ended: back to work' : `${who} woke it: back to work`),
+      'escalation.pool_fallback': () => `${name(str(d.onCall))} (on call) had not taken it: sent to the whole physician pool`,
       'reminder.sent': () => `Reminder level ${String(d.level ?? '?')} sent (${str(d.notify) ?? 'channel'})`,
     };
     const t = timeLabel(r.at, clock.now, clock.zone);

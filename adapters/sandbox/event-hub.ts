@@ -4,6 +4,7 @@ import type { WorkItem } from '../../src/domain/work-item.ts';
 import { channelsForItem } from './visibility.ts';
 
 interface Subscriber {
+  /** Who the page acts as, as the roster said when it connected; `now()` reads the current roster. */
   viewer: StaffMember;
   res: Response;
   heartbeat: NodeJS.Timeout;
@@ -18,9 +19,18 @@ export class EventHub {
   private readonly subs = new Set<Subscriber>();
 
   constructor(
-    private readonly roster: Roster,
+    private readonly roster: () => Roster,
     private readonly heartbeatMs = 15_000,
   ) {}
+
+  /** Each open page's viewer as the roster says now (a reload may have changed or removed them). */
+  private *viewers(): Generator<[Subscriber, StaffMember]> {
+    const roster = this.roster();
+    for (const s of this.subs) {
+      const viewer = roster.member(s.viewer.key);
+      if (viewer) yield [s, viewer];
+    }
+  }
 
   get size(): number {
     return this.subs.size;
@@ -52,13 +62,14 @@ export class EventHub {
 
   /** A thread line: only to viewers who can see the item (its text may name a reason). */
   note(item: WorkItem, text: string): void {
-    for (const s of this.subs) if (channelsForItem(this.roster, s.viewer, item).length) this.send(s, 'note', { itemId: item.id, text });
+    const roster = this.roster();
+    for (const [s, viewer] of this.viewers()) if (channelsForItem(roster, viewer, item).length) this.send(s, 'note', { itemId: item.id, text });
   }
 
   /** A DM to one person, or to every physician when it is for the pool. */
   direct(to: string | null, itemId: string, text: string): void {
-    for (const s of this.subs) {
-      if (to === null ? s.viewer.physician : s.viewer.key === to) this.send(s, 'dm', { itemId, text, pool: to === null });
+    for (const [s, viewer] of this.viewers()) {
+      if (to === null ? viewer.physician : viewer.key === to) this.send(s, 'dm', { itemId, text, pool: to === null });
     }
   }
 

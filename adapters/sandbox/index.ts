@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { ChatAdapter } from '../../src/app/chat-adapter.ts';
-import type { AppContext } from '../../src/app/context.ts';
-import type { DigestSettings } from '../../src/app/digest.ts';
+import type { ContextSource } from '../../src/app/context.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { apiRoutes } from './api-routes.ts';
 import { digestRoute } from './digest-route.ts';
@@ -13,16 +12,13 @@ import { SandboxAdapter } from './sandbox-adapter.ts';
 import { READ_ONLY_REASON } from './viewer.ts';
 
 export interface SandboxOptions {
-  ctx: AppContext;
+  /** The context as of now: each request reads it (the roster, `physicianPool.name`, the organisation's name and zone, the digest settings). */
+  ctx: ContextSource;
   logger: Logger;
   /** True when Slack or Teams is configured: the page becomes a read-only mirror for leads and managers. */
   readOnly: boolean;
-  /** Enables the managers' "Daily digest" channel (the settings the scheduler's digest uses). */
-  digest?: DigestSettings | undefined;
-  /** The config's `physicianPool.name`. */
-  poolName?: string | undefined;
-  /** Shown in the page title; defaults to the digest's organization. */
-  organization?: string | undefined;
+  /** Enables the managers' "Daily digest" channel (with the context's digest settings, as the scheduler's digest). */
+  digest?: boolean | undefined;
   heartbeatMs?: number | undefined;
 }
 
@@ -39,11 +35,10 @@ export interface Sandbox {
  * `sandbox` and add the router to the HTTP app's `extraRoutes`.
  */
 export function createSandbox(o: SandboxOptions): Sandbox {
-  const hub = new EventHub(o.ctx.roster, o.heartbeatMs);
-  const adapter = new SandboxAdapter(hub, o.ctx.store, o.ctx.roster);
+  const hub = new EventHub(() => o.ctx().roster, o.heartbeatMs);
+  const adapter = new SandboxAdapter(hub, o.ctx);
   const view = {
-    poolName: o.poolName ?? 'Physician escalations',
-    digest: o.digest !== undefined,
+    digest: o.digest === true,
     readOnly: o.readOnly,
     readOnlyReason: o.readOnly ? READ_ONLY_REASON : null,
   };
@@ -51,10 +46,10 @@ export function createSandbox(o: SandboxOptions): Sandbox {
   // Only this machine: guards exactly the sandbox's own paths, so other routes keep their 404s.
   router.get('/', localOnly);
   router.use('/sandbox', localOnly);
-  router.use(pageRoutes(o.ctx.roster, o.readOnly, o.organization ?? o.digest?.organization ?? 'Baton', o.ctx.sla.calendar.timezone));
+  router.use(pageRoutes(o.ctx, o.readOnly));
   router.use(apiRoutes({ ctx: o.ctx, hub, view }));
   router.use(nextRoute(o.ctx, hub, o.readOnly));
-  if (o.digest) router.use(digestRoute(o.ctx, o.digest, o.readOnly));
+  if (o.digest) router.use(digestRoute(o.ctx, o.readOnly));
   o.logger.info({ readOnly: o.readOnly }, o.readOnly ? 'browser sandbox: read-only mirror for leads and managers' : 'browser sandbox: serving cards at /');
   return { adapter, router, openStreams: () => hub.size };
 }

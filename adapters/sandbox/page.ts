@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
+import type { ContextSource } from '../../src/app/context.ts';
 import type { Roster, StaffMember } from '../../src/domain/roster.ts';
 import { READ_ONLY_REASON, pickable } from './viewer.ts';
 
@@ -80,9 +81,10 @@ ${readOnly ? `<p class="banner" role="note"><strong>Read-only mirror.</strong> $
  * `GET /`: the page shell with the acting-as picker; `GET /sandbox/assets/*`: its script and
  * styles (no build step, no CDN). `zone` is the organisation's: the page shows every time in it.
  */
-export function pageRoutes(roster: Roster, readOnly: boolean, org: string, zone: string): Router {
+export function pageRoutes(ctx: ContextSource, readOnly: boolean): Router {
   const r = Router();
   r.get('/', (req, res) => {
+    const c = ctx();
     const as = typeof req.query.as === 'string' ? req.query.as : undefined;
     res
       .set({
@@ -92,7 +94,7 @@ export function pageRoutes(roster: Roster, readOnly: boolean, org: string, zone:
         'Cache-Control': 'no-store',
       })
       .type('html')
-      .send(shell(roster, readOnly, as, org, zone));
+      .send(shell(c.roster, readOnly, as, c.digest.organization, c.sla.calendar.timezone));
   });
   r.get('/sandbox/assets/:file', (req, res, next) => {
     const file = ASSETS.get(String(req.params.file));

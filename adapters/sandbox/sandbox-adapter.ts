@@ -1,8 +1,8 @@
 import type { ChatAdapter, Mention, NoticeOptions, PostedRef } from '../../src/app/chat-adapter.ts';
-import type { Store } from '../../src/app/ports.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
-import type { Roster, StaffMember } from '../../src/domain/roster.ts';
+import type { ContextSource } from '../../src/app/context.ts';
+import type { StaffMember } from '../../src/domain/roster.ts';
 import type { EventHub } from './event-hub.ts';
 import { queueChannel } from './visibility.ts';
 
@@ -17,8 +17,7 @@ export class SandboxAdapter implements ChatAdapter {
 
   constructor(
     private readonly hub: EventHub,
-    private readonly store: Pick<Store, 'findItem'>,
-    private readonly roster: Roster,
+    private readonly ctx: ContextSource,
   ) {}
 
   /**
@@ -26,7 +25,7 @@ export class SandboxAdapter implements ChatAdapter {
    * people who work it (members and lead), which is what a clinic's group usually holds.
    */
   private paged(m: Mention): Set<string> {
-    const q = m.queue ? this.roster.queue(m.queue) : undefined;
+    const q = m.queue ? this.ctx().roster.queue(m.queue) : undefined;
     const group = q ? [...q.members, ...(q.lead ? [q.lead] : [])] : m.fallback.map((s) => s.key);
     return new Set([...group, ...m.people.map((s) => s.key)]);
   }
@@ -57,7 +56,7 @@ export class SandboxAdapter implements ChatAdapter {
 
   async postThreadNote(ref: PostedRef, text: string, opts: NoticeOptions = {}): Promise<void> {
     // The note goes to whoever can see the item now, which depends on its current state.
-    const item = await this.store.findItem(ref.messageId);
+    const item = await this.ctx().store.findItem(ref.messageId);
     if (item) this.hub.note(item, text);
     if (opts.mention) this.hub.page(this.paged(opts.mention), ref.messageId, text);
   }

@@ -12,7 +12,6 @@ const ACTIVE: ItemState[] = ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'];
 export const CHANNEL_LIMIT = 500;
 
 export interface ViewOptions {
-  poolName: string;
   digest: boolean;
   readOnly: boolean;
   readOnlyReason: string | null;
@@ -39,7 +38,7 @@ async function itemsOf(ctx: AppContext, viewer: StaffMember, ch: ChannelDef): Pr
  */
 export async function stateFor(ctx: AppContext, viewer: StaffMember, o: ViewOptions) {
   const channels = [];
-  for (const ch of channelsOf(ctx.roster, viewer, o)) {
+  for (const ch of channelsOf(ctx.roster, viewer, { poolName: ctx.pool.name, digest: o.digest })) {
     const items = await itemsOf(ctx, viewer, ch);
     const cards: PageCard[] = [];
     for (const item of [...items].sort(byUrgency)) cards.push(await pageCard(ctx, viewer, item, [ch.id]));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../../src/app/context.ts';
+import type { ContextSource } from '../../src/app/context.ts';
 import { RateLimitedError, type ChatAdapter, type Mention, type NoticeOptions, type PostedRef } from '../../src/app/chat-adapter.ts';
 import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import { mentionedStaff } from '../../src/app/notices.ts';
@@ -67,14 +67,14 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
   private warnedHistory = false;
 
   constructor(
-    private readonly ctx: AppContext,
+    /** The context as of now: each call reads the roster (queue channels, people) and `physicianPool.slackChannel` when it is made. */
+    private readonly ctx: ContextSource,
     private readonly api: SlackApi,
     private readonly logger: Logger,
-    private readonly poolChannel: string | undefined,
   ) {}
 
   async postCard(card: CardView, opts: { mention?: Mention } = {}): Promise<PostedRef> {
-    const channel = this.ctx.roster.queue(card.queue.key)?.slackChannel;
+    const channel = this.ctx().roster.queue(card.queue.key)?.slackChannel;
     if (!channel) throw new Error(`queue "${card.queue.key}" has no slackChannel in the Baton config`);
     const mention = opts.mention ? this.mentionOf(opts.mention) : undefined;
     const res = await this.api.call(
@@ -99,9 +99,9 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
   async findCard(card: CardView): Promise<PostedRef | null> {
     const known = this.posted.get(card.itemId);
     if (known) return known;
-    const channel = this.ctx.roster.queue(card.queue.key)?.slackChannel;
+    const channel = this.ctx().roster.queue(card.queue.key)?.slackChannel;
     if (!channel) return null;
-    const item = await this.ctx.store.findItem(card.itemId);
+    const item = await this.ctx().store.findItem(card.itemId);
     const oldest = item ? String(Math.max(0, Math.floor(item.createdAt.getTime() / 1000) - 60)) : undefined;
     let cursor: string | undefined;
     for (let page = 0; page < HISTORY_PAGES; page++) {
@@ -143,7 +143,7 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     if (!direct) return;
     let failed: unknown = null;
     const notes = this.notesOnce(direct); // read once for all the copies
-    for (const post of await this.ctx.store.platformPostsOf(card.itemId, 'slack', 'copy:')) {
+    for (const post of await this.ctx().store.platformPostsOf(card.itemId, 'slack', 'copy:')) {
       const copy = parseCopyKind(post.kind);
       // A copy drawn at this version already shows it, with the words it was sent with: leave it.
       if (!copy || copy.version >= direct.version) continue;
@@ -163,7 +163,7 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
    * before copies were recorded) is drawn without an intro.
    */
   async redrawCopy(at: PostedRef, direct: CardView): Promise<void> {
-    const post = (await this.ctx.store.platformPostsOf(direct.itemId, 'slack', 'copy:')).find((p) => p.channel === at.channel && p.messageId === at.messageId);
+    const post = (await this.ctx().store.platformPostsOf(direct.itemId, 'slack', 'copy:')).find((p) => p.channel === at.channel && p.messageId === at.messageId);
     const copy = post ? parseCopyKind(post.kind) : null;
     if (copy && copy.version >= direct.version) return;
     await this.update(at, copy ? await this.copyMessage(copy, direct, this.notesOnce(direct)) : cardMessage(direct, { buttons: direct.state !== 'RESOLVED' }));
@@ -186,12 +186,12 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
   /** The item's last few team notes, read from the audit trail at most once however many copies ask. */
   private notesOnce(card: CardView): () => Promise<string[]> {
     let notes: Promise<string[]> | undefined;
-    return () => (notes ??= teamNotes(this.ctx, card.itemId, 5).then((n) => n.map(noteLine)));
+    return () => (notes ??= teamNotes(this.ctx(), card.itemId, 5).then((n) => n.map(noteLine)));
   }
 
   /** Physician copies (a DM to a physician, the pool) and any copy of an escalated item carry the team's notes. */
   private async notesFor(recipient: string, card: CardView, notes = this.notesOnce(card)): Promise<string[] | undefined> {
-    const physician = recipient === 'pool' || recipient.startsWith(POOL_FANOUT) || this.ctx.roster.member(recipient)?.physician === true;
+    const physician = recipient === 'pool' || recipient.startsWith(POOL_FANOUT) || this.ctx().roster.member(recipient)?.physician === true;
     if (!physician && card.state !== 'ESCALATED') return undefined;
     return notes();
   }
@@ -204,14 +204,14 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
    */
   private async sendCopy(card: CardView, recipient: string, text: string, send: () => Promise<PostedRef>): Promise<void> {
     const kind = copyKind(recipient, card.version, text);
-    if (await this.ctx.store.findPlatformPost(card.itemId, 'slack', kind)) return;
+    if (await this.ctx().store.findPlatformPost(card.itemId, 'slack', kind)) return;
     const ref = await send();
-    await this.ctx.store.savePlatformPost({ itemId: card.itemId, platform: 'slack', kind, ...ref }, this.ctx.clock.now());
+    await this.ctx().store.savePlatformPost({ itemId: card.itemId, platform: 'slack', kind, ...ref }, this.ctx().clock.now());
   }
 
   /** The Slack markup of a port `Mention`: the queue's `slackUserGroup`, else its fallback people; and the people named. */
   private mentionOf(m: Mention): string {
-    const group = m.queue ? this.ctx.roster.queue(m.queue)?.slackUserGroup : undefined;
+    const group = m.queue ? this.ctx().roster.queue(m.queue)?.slackUserGroup : undefined;
     return mentionMarkup(group, mentionedStaff(m, group !== undefined));
   }
 
@@ -273,15 +273,15 @@ export class SlackOutbound implements Pick<ChatAdapter, 'postCard' | 'findCard' 
     // The physician pool, or a named physician Slack cannot reach directly.
     const intro = to ? `For ${to.name} (no Slack account in Baton's roster): ${text}` : text;
     const msg = cardMessage(card, { intro, notes: await this.notesFor('pool', card), notice: 'Escalation for the physician pool' });
-    if (this.poolChannel) {
-      const channel = this.poolChannel;
+    const channel = this.ctx().pool.slackChannel;
+    if (channel) {
       await this.sendCopy(card, 'pool', intro, async () => {
         const res = await this.api.call('chat.postMessage', { channel, ...msg, ...SEND }, { idempotent: false });
         return { channel: String(res.channel ?? channel), messageId: String(res.ts) };
       });
       return;
     }
-    const physicians = this.ctx.roster.physicians().filter((p) => p.slackUserId);
+    const physicians = this.ctx().roster.physicians().filter((p) => p.slackUserId);
     if (!physicians.length) throw new Error('no physician pool channel (physicianPool.slackChannel) and no physician with a slackUserId: the escalation cannot be delivered in Slack');
     if (!this.warnedPool) {
       this.warnedPool = true;

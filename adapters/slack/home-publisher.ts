@@ -1,4 +1,4 @@
-import type { AppContext } from '../../src/app/context.ts';
+import type { ContextSource } from '../../src/app/context.ts';
 import { RateLimitedError } from '../../src/app/chat-adapter.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { Logger } from '../../src/observability/logger.ts';
@@ -40,7 +40,7 @@ export class HomePublisher {
   private stopped = false;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: ContextSource,
     private readonly api: SlackApi,
     private readonly logger: Logger,
     /** The workspace (auth.test `team_id`); null before the token was checked. */
@@ -52,7 +52,8 @@ export class HomePublisher {
   async homeOpened(user: string): Promise<void> {
     const team = this.team();
     if (team && !this.opened.has(user)) {
-      await this.ctx.store.saveConversationRef(homeKey(team, user), 'slack', { team, user, openedAt: this.ctx.clock.now().toISOString() }, this.ctx.clock.now());
+      const { store, clock } = this.ctx();
+      await store.saveConversationRef(homeKey(team, user), 'slack', { team, user, openedAt: clock.now().toISOString() }, clock.now());
     }
     this.opened.add(user);
     this.notOpened.delete(user);
@@ -84,14 +85,15 @@ export class HomePublisher {
 
   private async affected(card: CardView): Promise<string[]> {
     const out: string[] = [];
-    for (const s of this.ctx.roster.staff) {
+    const { roster } = this.ctx();
+    for (const s of roster.staff) {
       const u = s.slackUserId;
       if (!u || !s.active) continue;
       const concerns =
         card.owner?.key === s.key ||
         this.shown.get(u)?.has(card.itemId) ||
         (s.physician && card.state === 'ESCALATED') ||
-        this.ctx.roster.queuesOf(s.key).some((q) => q.key === card.queue.key);
+        roster.queuesOf(s.key).some((q) => q.key === card.queue.key);
       if (concerns && (await this.hasOpened(u))) out.push(u);
     }
     return out;
@@ -102,7 +104,7 @@ export class HomePublisher {
     const team = this.team();
     const checked = this.notOpened.get(user);
     if (!team || (checked !== undefined && Date.now() - checked < (this.opts.notOpenedTtlMs ?? 5 * 60_000))) return false;
-    const ref = await this.ctx.store.findConversationRef(homeKey(team, user));
+    const ref = await this.ctx().store.findConversationRef(homeKey(team, user));
     if (ref) this.opened.add(user);
     else this.notOpened.set(user, Date.now());
     return ref !== null;
@@ -134,7 +136,7 @@ export class HomePublisher {
     this.running.add(user);
     let retryIn = 0;
     try {
-      const { view, items } = await homeView(this.ctx, user);
+      const { view, items } = await homeView(this.ctx(), user);
       await this.api.call('views.publish', { user_id: user, view }, { idempotent: true });
       this.shown.set(user, new Set(items));
     } catch (e) {

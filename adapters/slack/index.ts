@@ -1,6 +1,6 @@
 import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import express, { type RequestHandler, type Router } from 'express';
-import type { AppContext } from '../../src/app/context.ts';
+import type { ContextSource } from '../../src/app/context.ts';
 import type { ChatAdapter, Mention, NoticeOptions, PostedRef } from '../../src/app/chat-adapter.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
@@ -14,7 +14,8 @@ import { ChannelGuard, channelRoles } from './shared-channels.ts';
 import { DEAD_TOKEN, describeError, platformError, SlackApi } from './web.ts';
 
 export interface SlackAdapterOptions {
-  ctx: AppContext;
+  /** The context as of now (the roster's channels and people, `physicianPool.slackChannel`): read at each use, so a config reload reaches the adapter. */
+  ctx: ContextSource;
   logger: Logger;
   /** SLACK_BOT_TOKEN (xoxb-…). */
   botToken: string;
@@ -24,8 +25,6 @@ export interface SlackAdapterOptions {
   appToken?: string | undefined;
   /** SLACK_API_URL: Web API base URL (GovSlack, or a local fake in tests). */
   apiUrl?: string | undefined;
-  /** `physicianPool.slackChannel` from the config: where escalations without a named physician go. */
-  poolChannel?: string | undefined;
   /** Called after a Slack user changed an item, so the outbox delivers the card update at once (main: `worker.kick()`). */
   onChange?: (() => void) | undefined;
   /** Web API request timeout (default 10 s). */
@@ -106,7 +105,10 @@ const BAD_TOKEN = new Set([...DEAD_TOKEN, 'no_permission', 'missing_scope']);
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandle {
   const { ctx, logger } = opts;
   const log = logger.child({ component: 'slack' });
-  const roles = () => channelRoles(ctx.roster, opts.poolChannel);
+  const roles = () => {
+    const { roster, pool } = ctx();
+    return channelRoles(roster, pool.slackChannel);
+  };
   const guard = new ChannelGuard(roles, log, opts.channelCheckTtlMs);
   const api = new SlackApi({
     token: opts.botToken,
@@ -117,7 +119,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     beforeChannelWrite: (channel) => guard.check(channel),
   });
   guard.attach(api);
-  const out = new SlackOutbound(ctx, api, log, opts.poolChannel);
+  const out = new SlackOutbound(ctx, api, log);
   const sdkLogger = boltLogger(logger);
   const socketMode = Boolean(opts.appToken);
   const ackFirst = new AckFirst();
@@ -262,8 +264,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     platform: 'slack',
     async start() {
       stopped = false;
-      if (!opts.poolChannel) log.warn('physicianPool.slackChannel is not set: pool escalations will be sent to each physician by DM');
-      for (const q of ctx.roster.queues) if (!q.slackChannel) log.warn({ queue: q.key }, 'queue has no slackChannel: its cards cannot be posted in Slack');
+      const { roster, pool } = ctx();
+      if (!pool.slackChannel) log.warn('physicianPool.slackChannel is not set: pool escalations will be sent to each physician by DM');
+      for (const q of roster.queues) if (!q.slackChannel) log.warn({ queue: q.key }, 'queue has no slackChannel: its cards cannot be posted in Slack');
       home.start();
       const ok = await authenticate();
       if (!ok) retryLater(opts.reconnectMs ?? 30_000);

@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { actOnCard, cardForPerson, checkCardAction, type CardActOutcome, type FormCommand as UseCaseForm } from '../../src/app/act-on-card.ts';
-import type { AppContext } from '../../src/app/context.ts';
+import type { AppContext, ContextSource } from '../../src/app/context.ts';
 import { cardForItem } from '../../src/app/item-card.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
 import type { Command } from '../../src/domain/commands.ts';
@@ -33,7 +33,8 @@ type Origin = { channel: string | null; ts: string | null };
 const DIRECT: Record<string, Command['type']> = { 'item.claim': 'claim', 'item.release': 'release', 'item.resolve': 'resolve', 'item.reopen': 'reopen', 'item.wake': 'wake' };
 
 export interface InteractionDeps {
-  ctx: AppContext;
+  /** The context as of now: each interaction reads it once, when it arrives. */
+  ctx: ContextSource;
   api: SlackApi;
   out: SlackOutbound;
   logger: Logger;
@@ -64,11 +65,11 @@ export function failureText(f: Failure, slackUserId: string): string {
 }
 
 export function registerInteractions(app: App, deps: InteractionDeps): void {
-  const { ctx, api, out, logger } = deps;
+  const { api, out, logger } = deps;
   const deliveries = new Deliveries();
   const log = logger.child({ component: 'slack' });
 
-  const actorOf = (slackUserId: string) => ctx.roster.bySlackId(slackUserId)?.key ?? `unknown:${slackUserId}`;
+  const actorOf = (ctx: AppContext, slackUserId: string) => ctx.roster.bySlackId(slackUserId)?.key ?? `unknown:${slackUserId}`;
 
   /** A private answer in the channel (or DM) of `origin`, falling back to a DM with the bot. */
   async function whisper(slackUserId: string, origin: Origin, msg: SlackMessage, respond?: RespondFn) {
@@ -92,7 +93,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   }
 
   /** Is the clicked message the item's tracked card, or a copy (a physician DM, a pool post)? */
-  async function isCopy(itemId: string, origin: Origin): Promise<boolean> {
+  async function isCopy(ctx: AppContext, itemId: string, origin: Origin): Promise<boolean> {
     if (!origin.channel || !origin.ts) return false;
     const main = await ctx.store.findPlatformPost(itemId, 'slack', 'card');
     return !main || main.channel !== origin.channel || main.messageId !== origin.ts;
@@ -103,20 +104,20 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
    * copy too, but only after the change is delivered, and a refused click (a stale copy) changes
    * nothing it would redraw. A copy is the assignee's (a DM, the pool): it shows the staff free text.
    */
-  async function refreshCopy(itemId: string, origin: Origin) {
-    if (!origin.channel || !origin.ts || !(await isCopy(itemId, origin))) return;
+  async function refreshCopy(ctx: AppContext, itemId: string, origin: Origin) {
+    if (!origin.channel || !origin.ts || !(await isCopy(ctx, itemId, origin))) return;
     const item = await ctx.store.findItem(itemId);
     if (item) await out.redrawCopy({ channel: origin.channel, messageId: origin.ts }, await cardForItem(ctx, item, 'direct'));
   }
 
-  async function afterCommand(outcome: CardActOutcome, itemId: string, slackUserId: string, origin: Origin, reply: (m: SlackMessage) => Promise<void>) {
+  async function afterCommand(ctx: AppContext, outcome: CardActOutcome, itemId: string, slackUserId: string, origin: Origin, reply: (m: SlackMessage) => Promise<void>) {
     if (outcome.ok) {
       if (outcome.unchanged) await reply(answer(`${itemRef(outcome.item)} is already yours.`));
       else deps.onChange();
     } else {
       await reply(answer(failureText(outcome, slackUserId)));
     }
-    await refreshCopy(itemId, origin).catch((e) => log.warn({ slack: { error: describeError(e) } }, 'could not refresh a copy of the card'));
+    await refreshCopy(ctx, itemId, origin).catch((e) => log.warn({ slack: { error: describeError(e) } }, 'could not refresh a copy of the card'));
   }
 
   const guard = (what: string, fn: () => Promise<void>, onError?: () => Promise<void>) =>
@@ -129,6 +130,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: /^item\./ }, async ({ ack, body, action, respond }) => {
     await ack();
     await deps.afterAck();
+    const ctx = deps.ctx();
     const user = body.user.id;
     if (!deliveries.first(`a:${user}:${action.action_ts}:${action.action_id}:${action.block_id}`)) return;
     // A button on a message has container {type:'message', channel_id, message_ts}; one on the
@@ -141,7 +143,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     await guard(action.action_id, async () => {
       const value = parseButtonValue(action.value);
       if (!value) return reply(answer('This button belongs to a card Baton cannot read any more. Use the newest card for this item.'));
-      const actorKey = actorOf(user);
+      const actorKey = actorOf(ctx, user);
       const seen = { state: value.s, ownerId: value.o, version: value.v };
       const id = action.action_id;
 
@@ -155,7 +157,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       const direct = DIRECT[id];
       if (direct) {
         const r = await actOnCard(ctx, { itemId: value.i, actorKey, platform: 'slack', command: { type: direct } as Command, seen });
-        return afterCommand(r, value.i, user, origin, reply);
+        return afterCommand(ctx, r, value.i, user, origin, reply);
       }
 
       if ((FORM_COMMANDS as readonly string[]).includes(id)) {
@@ -164,7 +166,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
         const r = await checkCardAction(ctx, { itemId: value.i, actorKey, platform: 'slack', command: useCase, seen });
         if (!r.ok) {
           await reply(answer(failureText(r, user)));
-          return refreshCopy(value.i, origin);
+          return refreshCopy(ctx, value.i, origin);
         }
         // The pickers offer what the card offers (its actions' choices), as every platform does:
         // the card as this person may use it, wherever they clicked (a physician's DM copy hands
@@ -206,7 +208,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     const origin: Origin = { channel: null, ts: null };
     const reply = (m: SlackMessage) => whisper(user, origin, m);
     await guard(NEXT_ACTION, async () => {
-      const r = await nextItemAnswer(ctx, user);
+      const r = await nextItemAnswer(deps.ctx(), user);
       if (r.claimed) deps.onChange();
       await reply(r.message);
     }, () => reply(answer('Something went wrong in Baton. Check your Home tab before trying again.')));
@@ -226,6 +228,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       await ack();
       return;
     }
+    const ctx = deps.ctx();
     const parsed = commandFromForm(form, view.state.values as Parameters<typeof commandFromForm>[1], ctx.clock.now());
     if (!parsed.ok) {
       await ack({ response_action: 'errors', errors: parsed.errors });
@@ -238,8 +241,8 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     const origin: Origin = { channel: meta.c, ts: meta.t };
     const reply = (m: SlackMessage) => whisper(user, origin, m);
     await guard(form, async () => {
-      const r = await actOnCard(ctx, { itemId: meta.i, actorKey: actorOf(user), platform: 'slack', command: parsed.command, seen: { state: meta.s, ownerId: meta.o, version: meta.v } });
-      await afterCommand(r, meta.i, user, origin, reply);
+      const r = await actOnCard(ctx, { itemId: meta.i, actorKey: actorOf(ctx, user), platform: 'slack', command: parsed.command, seen: { state: meta.s, ownerId: meta.o, version: meta.v } });
+      await afterCommand(ctx, r, meta.i, user, origin, reply);
     }, () => reply(answer('Something went wrong in Baton. Check the card before trying again.')));
   });
 
@@ -248,7 +251,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     await ack();
     await deps.afterAck();
     await guard('slash', async () => {
-      const msg = await slashAnswer(ctx, command.command, command.user_id, command.text ?? '', deps.onChange);
+      const msg = await slashAnswer(deps.ctx(), command.command, command.user_id, command.text ?? '', deps.onChange);
       await respond({ response_type: 'ephemeral', ...msg });
     }, async () => {
       await respond({ response_type: 'ephemeral', text: 'Something went wrong in Baton; please try again.' });

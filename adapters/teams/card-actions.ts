@@ -1,7 +1,7 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, MessageFactory, type ChannelAccount, type TurnContext } from 'botbuilder';
 import { actOnCard, cardForPerson } from '../../src/app/act-on-card.ts';
-import type { AppContext } from '../../src/app/context.ts';
+import type { AppContext, ContextSource } from '../../src/app/context.ts';
 import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import { viewMessage } from '../../src/app/view-message.ts';
 import { itemRef } from '../../src/domain/work-item.ts';
@@ -28,7 +28,8 @@ export const invokeError = (reference: string) => ({
 });
 
 export interface CardActionDeps {
-  ctx: AppContext;
+  /** The context as of now: each click or refresh reads it once, when it arrives. */
+  ctx: ContextSource;
   logger: Logger;
   gate: ConnectorGate;
   refs: ConversationRefs;
@@ -57,6 +58,10 @@ function explain(f: Failure, aadObjectId: string | undefined): string {
 /** Where the clicked card is: the channel card, or a copy with the line it was sent with. */
 interface Place { audience: CardAudience; intro?: string | undefined }
 
+/** A click's or refresh's dependencies, with the one context it runs on. */
+type Turn = Omit<CardActionDeps, 'ctx'> & { ctx: AppContext };
+const turnOf = (d: CardActionDeps): Turn => ({ ...d, ctx: d.ctx() });
+
 /**
  * Draws the item for the card that was clicked, as the outbox draws it (TeamsChatAdapter.updateCard),
  * so a click never redraws a card differently. The channel card lists who fetches their own view
@@ -64,7 +69,7 @@ interface Place { audience: CardAudience; intro?: string | undefined }
  * at once with that view. A copy — a physician's 1:1 chat, the pool post — keeps its intro line
  * ("Escalated to you: …"), shows the team's notes while escalated, and loses its buttons once resolved.
  */
-async function draw(d: CardActionDeps, item: WorkItem, place: Place, extra: Partial<RenderOptions> = {}): Promise<AdaptiveCardJson> {
+async function draw(d: Turn, item: WorkItem, place: Place, extra: Partial<RenderOptions> = {}): Promise<AdaptiveCardJson> {
   const view = await cardForItem(d.ctx, item, place.audience);
   const base = { timeZone: d.ctx.sla.calendar.timezone };
   if (place.audience === 'channel') {
@@ -75,7 +80,7 @@ async function draw(d: CardActionDeps, item: WorkItem, place: Place, extra: Part
   return renderCard(asCopy(view), { ...base, intro: place.intro, teamNotes: notes, ...extra });
 }
 
-async function privately(d: CardActionDeps, itemId: string | undefined, text: string, tone: 'attention' | 'warning' | 'accent', place: Place, extra: Partial<RenderOptions> = {}): Promise<Answer> {
+async function privately(d: Turn, itemId: string | undefined, text: string, tone: 'attention' | 'warning' | 'accent', place: Place, extra: Partial<RenderOptions> = {}): Promise<Answer> {
   const item = itemId ? await d.ctx.store.findItem(itemId) : null;
   const card = item ? await draw(d, item, place, { notice: { tone, text }, ...extra }) : noticeCard(text);
   return { kind: 'private', card, text };
@@ -87,7 +92,7 @@ async function privately(d: CardActionDeps, itemId: string | undefined, text: st
  * that card, so it is drawn for the same audience — staff free text only on the assignee's copy —
  * and a copy with its intro. Teams names the message holding the card in `replyToId`.
  */
-async function placeOf(d: CardActionDeps, itemId: string | undefined, context: TurnContext): Promise<Place> {
+async function placeOf(d: Turn, itemId: string | undefined, context: TurnContext): Promise<Place> {
   const conversationId = context.activity.conversation?.id;
   if (!itemId || !conversationId) return { audience: 'channel' };
   const post = await d.ctx.store.findPlatformPost(itemId, 'teams', 'card');
@@ -97,7 +102,7 @@ async function placeOf(d: CardActionDeps, itemId: string | undefined, context: T
 }
 
 /** Runs one card action through the use cases and says what the clicker and the channel should see. */
-async function answer(d: CardActionDeps, context: TurnContext, verb: string, data: unknown): Promise<Answer> {
+async function answer(d: Turn, context: TurnContext, verb: string, data: unknown): Promise<Answer> {
   const { ctx } = d;
   const who = actorOf(ctx.roster, context.activity.from);
   const parsed = parseAction(verb, data, ctx.clock.now());
@@ -126,7 +131,7 @@ async function answer(d: CardActionDeps, context: TurnContext, verb: string, dat
  * only the buttons this person may use. Someone not on the roster gets the shared card, every
  * button included, as everyone without refresh does; their clicks are refused and audited anyway.
  */
-async function refreshed(d: CardActionDeps, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {
+async function refreshed(d: Turn, context: TurnContext, data: unknown): Promise<AdaptiveCardJson> {
   const raw = (data as { itemId?: unknown } | undefined)?.itemId;
   const item = typeof raw === 'string' && raw.length <= 100 ? await d.ctx.store.findItem(raw) : null;
   if (!item) return noticeCard('That item no longer exists.');
@@ -182,7 +187,7 @@ export function registerCardActions(app: Application<TurnState>, d: CardActionDe
   // Answered here, not returned to teams-ai: its REPLACE_FOR_ALL would put this person's view
   // into everyone's card (`updateActivity`), where the refresh must change only their own.
   app.adaptiveCards.actionExecute(REFRESH_VERB, async (context, _state, data) => {
-    const card = await refreshed(d, context, data);
+    const card = await refreshed(turnOf(d), context, data);
     await sendInvokeResponse(context, card);
     return card;
   });
@@ -190,7 +195,7 @@ export function registerCardActions(app: Application<TurnState>, d: CardActionDe
   app.adaptiveCards.actionExecute([...VERBS], async (context, _state, data) => {
     const verb = (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
     bestEffortSharedUpdate(context, d);
-    const a = await answer(d, context, typeof verb === 'string' ? verb : '', data);
+    const a = await answer(turnOf(d), context, typeof verb === 'string' ? verb : '', data);
     if (a.kind === 'private') await sendInvokeResponse(context, a.card);
     return a.card;
   });
@@ -204,7 +209,7 @@ export function registerCardActions(app: Application<TurnState>, d: CardActionDe
       await context.sendActivity('Viewing the message privately needs a current Teams client. Open the item in the EHR instead.');
       return;
     }
-    const a = await answer(d, context, verb, data);
+    const a = await answer(turnOf(d), context, verb, data);
     if (a.kind === 'private') {
       await context.sendActivity(a.text);
       return;

@@ -1,16 +1,16 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, TeamsInfo, type TurnContext } from 'botbuilder';
-import type { AppContext } from '../../src/app/context.ts';
+import type { ContextSource } from '../../src/app/context.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { actorOf } from './card-actions.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
 import { answerNext } from './next-item.ts';
 
 export interface ConversationEventDeps {
-  ctx: AppContext;
+  /** The context as of now (the roster's channels and people, `physicianPool.teamsChannel`). */
+  ctx: ContextSource;
   logger: Logger;
   refs: ConversationRefs;
-  poolChannel: string | undefined;
 }
 
 /** The commands in the manifest's command list. */
@@ -22,16 +22,17 @@ const channelIdOf = (context: TurnContext) =>
 /** What Baton knows about this place and this person: what clinic IT needs to map queues and staff. No patient data. */
 function setupText(d: ConversationEventDeps, context: TurnContext): string {
   const lines: string[] = [];
+  const ctx = d.ctx();
   if (context.activity.conversation.conversationType === 'channel') {
     const id = channelIdOf(context);
-    const queues = d.ctx.roster.queues.filter((q) => q.teamsChannel === id).map((q) => `${q.name} (${q.key})`);
+    const queues = ctx.roster.queues.filter((q) => q.teamsChannel === id).map((q) => `${q.name} (${q.key})`);
     lines.push(`This channel's id: ${id}`);
     if (queues.length) lines.push(`Queue cards posted here: ${queues.join(', ')}.`);
-    else if (d.poolChannel === id) lines.push('Physician escalations without a named physician are posted here.');
+    else if (ctx.pool.teamsChannel === id) lines.push('Physician escalations without a named physician are posted here.');
     else lines.push('No queue is mapped to this channel. To post a queue here, set its teamsChannel to this id in Baton\'s config.');
   }
-  const who = actorOf(d.ctx.roster, context.activity.from);
-  const staff = d.ctx.roster.member(who.key);
+  const who = actorOf(ctx.roster, context.activity.from);
+  const staff = ctx.roster.member(who.key);
   lines.push(staff
     ? `You are ${staff.name} (${staff.key}) on Baton's roster.`
     : `You are not on Baton's roster. Ask your practice manager to add your Teams id as teamsAadId: ${who.aadObjectId ?? 'unknown'}`);

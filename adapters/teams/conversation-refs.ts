@@ -51,7 +51,8 @@ export class ConversationRefs {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly roster: Roster,
+    /** The roster as of now (a config reload may add people). */
+    private readonly roster: () => Roster,
     /** When set, activities from other tenants never change where Baton posts. */
     private readonly tenantId: string | undefined,
   ) {}
@@ -78,7 +79,7 @@ export class ConversationRefs {
           conversation: { id: a.conversation.id, conversationType: 'personal', isGroup: false, tenantId },
         }]);
       }
-      if (this.roster.byTeamsId(aad)) entries.push([refKeys.member(aad), { id: a.from.id, aadObjectId: aad }]);
+      if (this.roster().byTeamsId(aad)) entries.push([refKeys.member(aad), { id: a.from.id, aadObjectId: aad }]);
     }
     return this.write(entries);
   }
@@ -87,7 +88,7 @@ export class ConversationRefs {
   async captureMembers(members: ReadonlyArray<{ id: string; aadObjectId?: string | undefined }>): Promise<string[]> {
     const entries: Array<[string, Record<string, unknown>]> = [];
     for (const m of members) {
-      if (m.aadObjectId && this.roster.byTeamsId(m.aadObjectId)) entries.push([refKeys.member(m.aadObjectId), { id: m.id, aadObjectId: m.aadObjectId }]);
+      if (m.aadObjectId && this.roster().byTeamsId(m.aadObjectId)) entries.push([refKeys.member(m.aadObjectId), { id: m.id, aadObjectId: m.aadObjectId }]);
     }
     return this.write(entries);
   }

@@ -4,7 +4,7 @@ import { ActivityEventNames, ActivityTypes, CallerIdConstants, INVOKE_RESPONSE_K
 import { AuthenticationConstants } from 'botframework-connector';
 import type { Router } from 'express';
 import type { ChatAdapter } from '../../src/app/chat-adapter.ts';
-import type { AppContext } from '../../src/app/context.ts';
+import type { ContextSource } from '../../src/app/context.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { invokeError, registerCardActions } from './card-actions.ts';
 import { ConnectorGate } from './connector-gate.ts';
@@ -15,15 +15,14 @@ import { ConversationRefs } from './conversation-refs.ts';
 import { TeamsChatAdapter } from './teams-chat-adapter.ts';
 
 export interface TeamsAdapterOptions {
-  ctx: AppContext;
+  /** The context as of now (the roster's channels and people, `physicianPool.teamsChannel`): read at each use, so a config reload reaches the adapter. */
+  ctx: ContextSource;
   logger: Logger;
   /** Entra app (client) id of the bot registration. With it, every request must carry a valid Bot Framework JWT. */
   appId?: string | undefined;
   appPassword?: string | undefined;
   /** The bot's Entra tenant: required with `appId` (single-tenant bot); also ignores other tenants' activity. */
   tenantId?: string | undefined;
-  /** `physicianPool.teamsChannel`: where escalations without a named physician go. */
-  poolChannel?: string | undefined;
   /**
    * Must be true to run without `appId`: then nothing checks who calls `/api/messages`, and
    * anyone who can reach it can act as any roster member. For local testing only.
@@ -95,7 +94,8 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
   const cloud = new TeamsAdapter(botFrameworkAuth(o));
   singleShotConnectors(cloud, o.connectorTimeoutMs ?? 15_000);
   const gate = new ConnectorGate();
-  const refs = new ConversationRefs(o.ctx.store, o.ctx.clock, o.ctx.roster, o.tenantId);
+  const { store, clock } = o.ctx();
+  const refs = new ConversationRefs(store, clock, () => o.ctx().roster, o.tenantId);
   const app = new Application<TurnState>({
     adapter: cloud,
     botAppId: o.appId ?? '',
@@ -103,7 +103,7 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
     startTypingTimer: false,
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL, actionSubmitFilter: 'verb' },
   });
-  registerConversationEvents(app, { ctx: o.ctx, logger: o.logger, refs, poolChannel: o.poolChannel });
+  registerConversationEvents(app, { ctx: o.ctx, logger: o.logger, refs });
   registerCardActions(app, { ctx: o.ctx, logger: o.logger, gate, refs, inTurnUpdateTimeoutMs: o.inTurnUpdateTimeoutMs ?? 2_500 });
 
   cloud.onTurnError = async (context, error) => {
@@ -127,6 +127,6 @@ export function createTeamsAdapter(o: TeamsAdapterOptions): TeamsParts {
 
   const router = messagesRoute({ cloud, logger: o.logger, logic: async (context) => void (await app.run(context)) });
 
-  const adapter = new TeamsChatAdapter({ ctx: o.ctx, logger: o.logger, cloud, botAppId: o.appId ?? '', poolChannel: o.poolChannel, refs, gate });
+  const adapter = new TeamsChatAdapter({ ctx: o.ctx, logger: o.logger, cloud, botAppId: o.appId ?? '', refs, gate });
   return { adapter, router };
 }

@@ -1,6 +1,6 @@
 import { CardFactory, TurnContext } from 'botbuilder';
 import { cardForPerson } from '../../src/app/act-on-card.ts';
-import type { AppContext } from '../../src/app/context.ts';
+import type { ContextSource } from '../../src/app/context.ts';
 import { cardForItem } from '../../src/app/item-card.ts';
 import { claimNextItem } from '../../src/app/next-item.ts';
 import { itemRef } from '../../src/domain/work-item.ts';
@@ -10,7 +10,8 @@ import { actorOf } from './card-actions.ts';
 import type { ConversationRefs, Reference } from './conversation-refs.ts';
 
 export interface NextItemDeps {
-  ctx: AppContext;
+  /** The context as of now: read once per command (the config may be reloaded). */
+  ctx: ContextSource;
   logger: Logger;
   refs: ConversationRefs;
 }
@@ -23,8 +24,9 @@ export interface NextItemDeps {
  * channel, where everyone reads the answer, it names only the item and its queue.
  */
 export async function answerNext(d: NextItemDeps, context: TurnContext): Promise<void> {
-  const who = actorOf(d.ctx.roster, context.activity.from);
-  const r = await claimNextItem(d.ctx, { actorKey: who.key, platform: 'teams' });
+  const ctx = d.ctx();
+  const who = actorOf(ctx.roster, context.activity.from);
+  const r = await claimNextItem(ctx, { actorKey: who.key, platform: 'teams' });
   if (!r.ok) {
     const text = r.code === 'staff.unknown' && who.aadObjectId ? `${r.message} Your Teams id for the roster (teamsAadId): ${who.aadObjectId}` : r.message;
     await context.sendActivity(text);
@@ -35,16 +37,16 @@ export async function answerNext(d: NextItemDeps, context: TurnContext): Promise
     return;
   }
   const item = r.item;
-  const queue = d.ctx.roster.queue(item.queue)?.name ?? item.queue;
+  const queue = ctx.roster.queue(item.queue)?.name ?? item.queue;
   d.logger.info({ platform: 'teams', itemId: item.id, actor: who.key, outcome: 'ok' }, 'next item');
   if (context.activity.conversation.conversationType !== 'personal') {
     await context.sendActivity(`You claimed ${itemRef(item)} (${queue}). Its card is in the ${queue} channel; type "next" in your chat with Baton to get the card there.`);
     return;
   }
-  const staff = d.ctx.roster.member(who.key)!;
+  const staff = ctx.roster.member(who.key)!;
   const intro = `You claimed ${itemRef(item)} (${queue}) with "next". Its card is also in the ${queue} channel.`;
-  const view = cardForPerson(d.ctx, item, staff, await cardForItem(d.ctx, item, 'direct'));
-  const card = renderCard(asCopy(view), { timeZone: d.ctx.sla.calendar.timezone, intro });
+  const view = cardForPerson(ctx, item, staff, await cardForItem(ctx, item, 'direct'));
+  const card = renderCard(asCopy(view), { timeZone: ctx.sla.calendar.timezone, intro });
   // `summary` is the notification line: the card's PHI-free fallback, as on every Baton card.
   const sent = await context.sendActivity({ type: 'message', summary: view.fallbackText, attachments: [CardFactory.adaptiveCard(card)] });
   if (sent?.id) {

@@ -1,7 +1,7 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { CardFactory, type Activity, type ConversationParameters, type TurnContext } from 'botbuilder';
 import { RateLimitedError, type ChatAdapter, type Mention, type NoticeOptions, type PostedRef } from '../../src/app/chat-adapter.ts';
-import type { AppContext } from '../../src/app/context.ts';
+import type { ContextSource } from '../../src/app/context.ts';
 import { noteLine, teamNotes } from '../../src/app/team-notes.ts';
 import type { CardView } from '../../src/domain/card.ts';
 import type { DigestModel } from '../../src/domain/digest.ts';
@@ -21,12 +21,12 @@ interface Conversations {
 }
 
 export interface TeamsDeliveryDeps {
-  ctx: AppContext;
+  /** The context as of now: each delivery reads the roster (queue channels, people) and `physicianPool.teamsChannel` when it is made. */
+  ctx: ContextSource;
   logger: Logger;
   cloud: TeamsAdapter;
   /** '' when authentication is off (local testing). */
   botAppId: string;
-  poolChannel: string | undefined;
   refs: ConversationRefs;
   gate: ConnectorGate;
 }
@@ -77,10 +77,10 @@ export class TeamsChatAdapter implements ChatAdapter {
     this.assertRunning();
     const earlier = this.postedHere.get(card.itemId);
     if (earlier) return earlier;
-    const channelId = this.d.ctx.roster.queue(card.queue.key)?.teamsChannel;
+    const channelId = this.d.ctx().roster.queue(card.queue.key)?.teamsChannel;
     if (!channelId) throw new Error(`queue ${card.queue.key} has no teamsChannel in the config`);
     const ref = await this.channelRef(channelId);
-    const mention = opts.mention ? mentionMarkup(await mentionTargets(opts.mention, this.d.ctx.roster, this.d.refs)) : undefined;
+    const mention = opts.mention ? mentionMarkup(await mentionTargets(opts.mention, this.d.ctx().roster, this.d.refs)) : undefined;
     const messageId = await this.send(ref, channelId, this.cardActivity(card, { mention, ...(await this.channelView(card)) }), 'card post');
     const posted = { channel: channelId, messageId };
     this.postedHere.set(card.itemId, posted);
@@ -125,7 +125,7 @@ export class TeamsChatAdapter implements ChatAdapter {
   async postThreadNote(ref: PostedRef, text: string, opts: NoticeOptions = {}): Promise<void> {
     this.assertRunning();
     const base = await this.channelRef(ref.channel);
-    const mentioned = opts.mention ? mentionMarkup(await mentionTargets(opts.mention, this.d.ctx.roster, this.d.refs)) : undefined;
+    const mentioned = opts.mention ? mentionMarkup(await mentionTargets(opts.mention, this.d.ctx().roster, this.d.refs)) : undefined;
     const notice: Partial<Activity> = mentioned?.line
       ? { type: 'message', summary: text, attachments: [CardFactory.adaptiveCard(mentionNoticeCard(text, mentioned))] }
       : { type: 'message', text, textFormat: 'plain' };
@@ -159,7 +159,7 @@ export class TeamsChatAdapter implements ChatAdapter {
       this.d.logger.warn({ staff: to.key }, 'no teamsAadId for this staff member in the roster: Teams DM not sent');
       return;
     }
-    const pool = this.d.poolChannel;
+    const pool = this.d.ctx().pool.teamsChannel;
     if (!pool) {
       throw new Error(to ? `${to.key} has no teamsAadId and physicianPool.teamsChannel is not set` : 'physicianPool.teamsChannel is not set');
     }
@@ -178,7 +178,7 @@ export class TeamsChatAdapter implements ChatAdapter {
       this.d.logger.warn({ staff: to.key }, 'no teamsAadId for this manager in the roster: Teams digest not sent');
       return;
     }
-    const activity = { type: 'message', summary: `Baton daily digest for ${digest.organization}`, attachments: [CardFactory.adaptiveCard(renderDigestCard(digest, to.name, this.d.ctx.sla.calendar.timezone))] };
+    const activity = { type: 'message', summary: `Baton daily digest for ${digest.organization}`, attachments: [CardFactory.adaptiveCard(renderDigestCard(digest, to.name, this.d.ctx().sla.calendar.timezone))] };
     const ref = (await this.d.refs.user(to.teamsAadId)) ?? (await this.openChat(to.teamsAadId));
     await this.send(ref, ref.conversation.id, activity, 'digest');
   }
@@ -197,7 +197,7 @@ export class TeamsChatAdapter implements ChatAdapter {
 
   /** The team's notes a physician's copy shows while the item is with a physician, as Slack's copy does (the newest five). */
   private async copyNotes(card: CardView): Promise<string[] | undefined> {
-    return card.state === 'ESCALATED' ? (await teamNotes(this.d.ctx, card.itemId, 5)).map(noteLine) : undefined;
+    return card.state === 'ESCALATED' ? (await teamNotes(this.d.ctx(), card.itemId, 5)).map(noteLine) : undefined;
   }
 
   /** Creates the 1:1 chat (`POST /v3/conversations`) and remembers it for next time. */
@@ -234,11 +234,11 @@ export class TeamsChatAdapter implements ChatAdapter {
 
   /** What the channel card adds to the card view: who gets their own view of it (Universal Actions refresh). */
   private async channelView(card: CardView): Promise<Pick<RenderOptions, 'refreshFor'>> {
-    return { refreshFor: await refreshUserIds(this.d.ctx.roster, this.d.refs, card) };
+    return { refreshFor: await refreshUserIds(this.d.ctx().roster, this.d.refs, card) };
   }
 
   private cardActivity(card: CardView, extra: Partial<RenderOptions> = {}): Partial<Activity> {
-    const adaptive: AdaptiveCardJson = renderCard(card, { timeZone: this.d.ctx.sla.calendar.timezone, ...extra });
+    const adaptive: AdaptiveCardJson = renderCard(card, { timeZone: this.d.ctx().sla.calendar.timezone, ...extra });
     // `summary` is the notification / activity-feed line: the card's fallback text, never patient data.
     return { type: 'message', summary: card.fallbackText, attachments: [CardFactory.adaptiveCard(adaptive)] };
   }

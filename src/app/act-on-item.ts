@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../domain/audit.ts';
-import { channelStaffText } from '../domain/card.ts';
+import { channelStaffText, formatDuration } from '../domain/card.ts';
 import { decide, type Command, type CommandType, type DecideContext, type Transition as DecidedTransition } from '../domain/commands.ts';
+import { onCallPending, poolOffer } from '../domain/on-call.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import { localTimeLabel } from '../domain/business-time.ts';
@@ -36,7 +37,7 @@ function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppC
     case 'release': return `Released by ${actor.name}`;
     case 'reassign': return `${actor.name} handed this to ${name(after.ownerId)}`;
     case 'snooze': return `Snoozed by ${actor.name} until ${localTimeLabel(cmd.until, ctx.sla.calendar.timezone)}${free(cmd.reason, 'reason')}`;
-    case 'escalate': return `Escalated by ${actor.name} to ${name(after.ownerId)}${free(cmd.reason, 'reason')}`;
+    case 'escalate': return `Escalated by ${actor.name} to ${name(after.ownerId)}${onCallPending(after) ? ` (on call: ${name(after.onCallId)})` : ''}${free(cmd.reason, 'reason')}`;
     case 'return': return `Returned to the team by ${actor.name}${after.ownerId ? ` (to ${name(after.ownerId)})` : ''}${free(cmd.instructions, 'instructions')}`;
     case 'resolve': return `Resolved by ${actor.name}${cmd.note ? free(cmd.note, 'note') : ''}`;
     case 'reroute': return `Moved to ${ctx.roster.queue(cmd.queue)?.name ?? cmd.queue} by ${actor.name}`;
@@ -45,8 +46,22 @@ function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppC
   }
 }
 
-/** What `decide` reads from the app's context: the roster, the time, and the organisation's zone for the times it names. */
-export const decideContext = (ctx: AppContext, now: Date): DecideContext => ({ roster: ctx.roster, now, timezone: ctx.sla.calendar.timezone });
+/** What `decide` reads from the app's context: the roster, the time, the organisation's zone for the times it names, and who is on call. */
+export const decideContext = (ctx: AppContext, now: Date): DecideContext => ({
+  roster: ctx.roster,
+  now,
+  timezone: ctx.sla.calendar.timezone,
+  poolOffer: () => poolOffer(ctx.pool.onCall, ctx.pool.onCallFallbackAfter, ctx.roster, ctx.sla.calendar.timezone, now),
+});
+
+/** The DM an escalation sends: to the physician it is for, or — offered to whoever is on call — to her, first. */
+function escalationDm(ctx: AppContext, after: WorkItem, reason: string | undefined, now: Date) {
+  const offered = after.ownerId === null && onCallPending(after) ? after.onCallId : null;
+  const text = offered
+    ? `On call: escalated to the physician pool, to you first (the whole pool gets it if nobody has claimed it within ${formatDuration(ctx.pool.onCallFallbackAfter * 60_000)}): ${reason ?? 'escalated'}`
+    : `Escalated to you: ${reason ?? 'handed over'}`;
+  return directMessages(ctx.platforms, after.id, after.version, after.ownerId ?? offered, text, now);
+}
 
 /** Records a refused attempt (who, which command, why) in the audit trail and counts it. Shared by every entry point. */
 export async function auditDenial(
@@ -92,7 +107,7 @@ export function planTransition(ctx: AppContext, item: WorkItem, actor: StaffMemb
   // Thread lines go where the card lives: its original queue's channel, even when rerouted.
   const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(command, actor, after, ctx));
   if (command.type === 'escalate' || (command.type === 'reassign' && item.state === 'ESCALATED')) {
-    outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you: ${decision.reason ?? 'handed over'}`, now));
+    outbox.push(...escalationDm(ctx, after, decision.reason, now));
   }
   // The instructions go to the person the item goes back to, who may not see them in the channel.
   if (command.type === 'return' && after.ownerId) {

@@ -226,6 +226,8 @@ function newItem(ctx: AppContext, message: NewMessage, msg: IncomingMessage, t: 
     ownerId: null,
     escalatedBy: null,
     escalationReason: null,
+    onCallId: null,
+    poolFallbackAt: null,
     snoozedUntil: null,
     patientId: msg.patient.id,
     patientToken: patientToken(msg.patient, ctx.card.patientToken),

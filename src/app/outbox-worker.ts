@@ -1,4 +1,4 @@
-import type { AppContext } from './context.ts';
+import type { ContextSource } from './context.ts';
 import type { ChatAdapter } from './chat-adapter.ts';
 import { deliverOne, type DeliveryResult } from './deliver-outbox.ts';
 import { jumpsPosts, LaneGate, laneOf, paceOf } from './outbox-lanes.ts';
@@ -63,7 +63,7 @@ export class OutboxWorker {
   private wake: (() => void) | null = null;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: ContextSource,
     private readonly adapters: ReadonlyMap<string, ChatAdapter>,
     private readonly opts: OutboxWorkerOptions = {},
   ) {}
@@ -115,8 +115,8 @@ export class OutboxWorker {
       this.lastTakeFull = true; // at capacity: a freed place must look again
       return 0;
     }
-    const now = this.ctx.clock.now().getTime();
-    const rows = await this.ctx.store.takeOutbox(new Date(now), first + others, this.leaseMs, others);
+    const now = this.ctx().clock.now().getTime();
+    const rows = await this.ctx().store.takeOutbox(new Date(now), first + others, this.leaseMs, others);
     this.lastTakeFull = rows.length === first + others;
     for (const row of rows) await this.accept({ row, lane: laneOf(row), leaseEnds: now + this.leaseMs });
     // Lanes start once the whole take is in place, so updates of one card in it coalesce.
@@ -130,7 +130,7 @@ export class OutboxWorker {
       // Card updates render the item's current state when sent, so one still queued for this
       // card will show this change too: this row is done without a platform call.
       if (this.queuedUpdate.has(cardKey(row))) {
-        await this.ctx.store.completeOutbox(row.id, this.ctx.clock.now());
+        await this.ctx().store.completeOutbox(row.id, this.ctx().clock.now());
         this.handled++;
         this.opts.onResult?.(row.platform, row.kind, 'coalesced');
         return;
@@ -173,18 +173,18 @@ export class OutboxWorker {
     const { row } = h;
     try {
       const wait = lane.gate.waitMs(Date.now());
-      const now = this.ctx.clock.now().getTime();
+      const now = this.ctx().clock.now().getTime();
       if (this.stopping || wait > 5_000 || now + wait > h.leaseEnds - this.marginMs) {
         // Shutting down, paused for a while (Retry-After), or its lease would run out before it
         // could be sent: hand it back rather than send it when another worker may hold it.
         const why = this.stopping ? 'handed back at shutdown' : wait > 5_000 ? 'channel paused by the platform' : 'lease would end before its turn';
-        await this.ctx.store.retryOutbox(row.id, why, new Date(now + wait));
+        await this.ctx().store.retryOutbox(row.id, why, new Date(now + wait));
         return;
       }
       if (wait > 0) await sleep(wait);
       // A newer update arriving from now on must be sent after this one, not folded into it.
       if (this.queuedUpdate.get(cardKey(row)) === h) this.queuedUpdate.delete(cardKey(row));
-      const { result, retryAfterMs } = await deliverOne(this.ctx, this.adapters, row);
+      const { result, retryAfterMs } = await deliverOne(this.ctx(), this.adapters, row);
       this.opts.onResult?.(row.platform, row.kind, result);
       this.handled++;
       if (result === 'rate_limited') lane.gate.pausedFor(retryAfterMs ?? 1_000, Date.now());

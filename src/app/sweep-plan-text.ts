@@ -17,7 +17,8 @@ export function describeSweepStep(ctx: AppContext, step: SweepStep, now: Date): 
   }
   if (step.kind === 'settle') return `${head}: no reminder level left to send → no longer checked`;
   const { plan } = step;
-  if (!plan.fire.length) return `${head}: no level due yet → next check at ${plan.nextReminderAt?.toISOString() ?? 'none'}`;
+  const pool = step.kind === 'pool' ? `offered on call to ${item.onCallId}, unclaimed → to the whole physician pool` : '';
+  if (!plan?.fire.length) return `${head}: ${pool || `no level due yet → next check at ${plan?.nextReminderAt?.toISOString() ?? 'none'}`}`;
   const late = `${plan.phase === 'claim' ? 'unclaimed' : 'no response'}, ${formatDuration(now.getTime() - plan.deadline.getTime())} past target`;
   const levels = plan.fire.map((f) => {
     const level = `level ${f.level}${f.repeat ? ' again (repeat)' : ''}`;
@@ -26,10 +27,11 @@ export function describeSweepStep(ctx: AppContext, step: SweepStep, now: Date): 
       const owner = item.ownerId ? ` and the owner ${item.ownerId}` : '';
       return `${level}: a thread reply shown in the ${item.queue} channel, paging the queue's group${lead ? ` (else its lead ${lead})` : ''}${owner}`;
     }
-    const to = reminderRecipients(ctx, item, f.notify).map((k) => k ?? 'the physician pool');
+    // After the fallback the pool has it: its post is the DM a reminder would send the pool.
+    const to = reminderRecipients(ctx, step.kind === 'pool' ? { ...item, poolFallbackAt: null } : item, f.notify).map((k) => k ?? (pool ? 'the physician pool (the fallback post)' : 'the physician pool'));
     const who = f.notify === 'manager' ? 'manager' : item.ownerId ? 'owner' : item.state === 'ESCALATED' ? 'unowned escalation' : 'lead, unclaimed';
     return `${level}: a DM to ${to.length ? to.join(', ') : 'nobody (no lead on the queue)'} (${who})`;
   });
-  return `${head}: ${late} → ${levels.join('; ')}`;
+  return `${head}: ${pool ? `${pool}; ` : ''}${late} → ${levels.join('; ')}`;
 }
 

@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import { wakePatch } from '../domain/commands.ts';
 import { formatDuration } from '../domain/card.ts';
+import { earliest, onCallPending } from '../domain/on-call.ts';
 import { reminderPlanner, type ReminderPlan } from '../domain/reminders.ts';
 import { slaPatch, type ReminderTarget } from '../domain/sla.ts';
 import { itemRef, type WorkItem } from '../domain/work-item.ts';
@@ -12,6 +13,8 @@ export interface SweepResult {
   due: number;
   woken: number;
   reminded: number;
+  /** On-call offers not claimed in time, now sent to the whole physician pool. */
+  toPool: number;
   notifications: number;
   /** Items another sweeper (or a click) changed first; they are picked up next time if still due. */
   skipped: number;
@@ -21,12 +24,14 @@ const SYSTEM = { actor: 'system', platform: 'scheduler' } as const;
 
 /**
  * What a sweep as of a time does to one due item, decided without writing anything: wake it
- * from its snooze, send reminder levels (the audit events and outbox rows are built here), or
- * `settle` it (nothing left to send, so it stops being found every minute).
+ * from its snooze, send reminder levels (the audit events and outbox rows are built here), send
+ * an on-call offer nobody claimed in time to the whole physician pool (`pool`, with any reminder
+ * levels due too), or `settle` it (nothing left to send, so it stops being found every minute).
  */
 export type SweepStep =
   | { kind: 'wake'; item: WorkItem }
   | { kind: 'remind'; item: WorkItem; plan: ReminderPlan; audit: AuditRecord[]; outbox: OutboxMessage[] }
+  | { kind: 'pool'; item: WorkItem; plan: ReminderPlan | null; audit: AuditRecord[]; outbox: OutboxMessage[] }
   | { kind: 'settle'; item: WorkItem };
 
 /**
@@ -39,6 +44,7 @@ export async function planSweep(ctx: AppContext, now: Date, limit = 500): Promis
   return due.map((item): SweepStep => {
     if (item.state === 'SNOOZED') return { kind: 'wake', item };
     const plan = planOf(item);
+    if (onCallPending(item) && item.poolFallbackAt! <= now) return { kind: 'pool', item, plan, ...toPool(ctx, item, plan, now) };
     return plan ? { kind: 'remind', item, plan, ...remind(ctx, item, plan, now) } : { kind: 'settle', item };
   });
 }
@@ -50,7 +56,7 @@ export async function planSweep(ctx: AppContext, now: Date, limit = 500): Promis
  * reminder twice.
  */
 export async function sweep(ctx: AppContext, now: Date, limit = 500): Promise<SweepResult> {
-  const result: SweepResult = { due: 0, woken: 0, reminded: 0, notifications: 0, skipped: 0 };
+  const result: SweepResult = { due: 0, woken: 0, reminded: 0, toPool: 0, notifications: 0, skipped: 0 };
   const steps = await planSweep(ctx, now, limit);
   result.due = steps.length;
   if (!steps.length) return result;
@@ -62,21 +68,61 @@ export async function sweep(ctx: AppContext, now: Date, limit = 500): Promise<Sw
       return;
     }
     if (step.kind === 'wake') result.woken++;
-    if (step.kind !== 'remind') return;
-    if (step.plan.fire.length) result.reminded++;
-    if (step.plan.fire.some((f) => f.level === 1 && !f.repeat)) ctx.telemetry?.slaBreached(step.item.queue, step.plan.phase);
+    if (step.kind === 'pool') result.toPool++;
+    if (step.kind !== 'remind' && step.kind !== 'pool') return;
+    if (step.plan?.fire.length) result.reminded++;
+    if (step.plan?.fire.some((f) => f.level === 1 && !f.repeat)) ctx.telemetry?.slaBreached(step.item.queue, step.plan.phase);
     result.notifications += notificationsOf(step);
   });
   return result;
 }
 
-/** The write a step makes: a settled item stops being found; a reminder moves its level on. */
+/**
+ * The write a step makes: a settled item stops being found (unless an on-call offer's fallback
+ * is still to come); a reminder moves its level on; the fallback to the pool clears its time, so
+ * no second sweep, on this instance or another, sends it again (the version guard covers a race).
+ */
 function transitionOf(ctx: AppContext, step: SweepStep, now: Date): Transition {
   const { item } = step;
   const guard = { itemId: item.id, expectedVersion: item.version };
+  // Found again at the offer's fallback time, if that comes before the next reminder.
+  const fallback = onCallPending(item) ? item.poolFallbackAt : null;
   if (step.kind === 'wake') return { ...guard, ...wake(ctx, item, now) };
-  if (step.kind === 'settle') return { ...guard, patch: { nextReminderAt: null }, audit: [], outbox: [] };
-  return { ...guard, patch: { reminderLevel: step.plan.reminderLevel, nextReminderAt: step.plan.nextReminderAt }, audit: step.audit, outbox: step.outbox };
+  if (step.kind === 'settle') return { ...guard, patch: { nextReminderAt: fallback }, audit: [], outbox: [] };
+  if (step.kind === 'pool') {
+    // No reminder due yet: the item is next looked at when its deadline passes.
+    const deadline = item.resolveDueAt && item.resolveDueAt > now ? item.resolveDueAt : null;
+    const patch = step.plan
+      ? { poolFallbackAt: null, reminderLevel: step.plan.reminderLevel, nextReminderAt: step.plan.nextReminderAt }
+      : { poolFallbackAt: null, nextReminderAt: deadline };
+    return { ...guard, patch, audit: step.audit, outbox: step.outbox };
+  }
+  return { ...guard, patch: { reminderLevel: step.plan.reminderLevel, nextReminderAt: earliest(step.plan.nextReminderAt, fallback) }, audit: step.audit, outbox: step.outbox };
+}
+
+/**
+ * An on-call offer nobody claimed within `physicianPool.onCallFallbackAfter`: the escalation goes
+ * to the whole physician pool, as it would have without a rota (a pool post, or a DM to every
+ * physician), once. Audited as `escalation.pool_fallback`, with a line in the card's thread.
+ * Reminder levels due at the same time are sent too, except a DM to the pool: the fallback post
+ * is that notice already.
+ */
+function toPool(ctx: AppContext, item: WorkItem, plan: ReminderPlan | null, now: Date) {
+  const version = item.version + 1;
+  const onCall = item.onCallId ?? '';
+  const onCallName = ctx.roster.member(onCall)?.name ?? onCall;
+  const audit: AuditRecord[] = [{ ...SYSTEM, itemId: item.id, action: 'escalation.pool_fallback', fromState: item.state, toState: item.state, detail: { onCall, fallbackAt: item.poolFallbackAt!.toISOString() }, at: now }];
+  const outbox: OutboxMessage[] = [
+    ...directMessages(ctx.platforms, item.id, version, null, `Escalated to the physician pool; ${onCallName}, on call, has not taken it: ${item.escalationReason ?? 'escalated'}`, now),
+    ...cardUpdates(ctx.platforms, item.id, item.queue, version, now, `${onCallName} (on call) has not taken it: now with the whole physician pool`),
+  ];
+  if (plan) {
+    const levels = remind(ctx, { ...item, poolFallbackAt: null }, plan, now);
+    audit.push(...levels.audit);
+    const keys = new Set(outbox.map((o) => o.dedupeKey));
+    outbox.push(...levels.outbox.filter((o) => !keys.has(o.dedupeKey) && !(o.kind === 'dm' && o.payload.to === null)));
+  }
+  return { audit, outbox };
 }
 
 function wake(ctx: AppContext, item: WorkItem, now: Date) {
@@ -117,16 +163,17 @@ function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) 
 }
 
 /**
- * Who a DM reminder level reaches: every manager (`manager`); else the owner, the physician
- * pool (`null`) for an unowned escalation, or the queue's lead while nobody has claimed it.
+ * Who a DM reminder level reaches: every manager (`manager`); else the owner, for an unowned
+ * escalation the physician on call while it is still offered to her, else the physician pool
+ * (`null`), or the queue's lead while nobody has claimed it.
  */
 export function reminderRecipients(ctx: AppContext, item: WorkItem, notify: Exclude<ReminderTarget, 'channel'>): Array<string | null> {
   if (notify === 'manager') return ctx.roster.managers().map((m) => m.key);
   if (item.ownerId) return [item.ownerId];
-  if (item.state === 'ESCALATED') return [null];
+  if (item.state === 'ESCALATED') return [onCallPending(item) ? item.onCallId : null];
   const lead = ctx.roster.queue(item.queue)?.lead;
   return lead ? [lead] : [];
 }
 
 /** How many notifications (DMs and channel replies, per platform) a step queues; card redraws aside. */
-export const notificationsOf = (step: SweepStep) => (step.kind === 'remind' ? step.outbox.filter((o) => o.kind !== 'card.update').length : 0);
+export const notificationsOf = (step: SweepStep) => (step.kind === 'remind' || step.kind === 'pool' ? step.outbox.filter((o) => o.kind !== 'card.update').length : 0);

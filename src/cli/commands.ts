@@ -18,11 +18,12 @@ export async function serve(): Promise<void> {
   const c = config();
   let baton: Baton | undefined;
   let asked: Record<string, string> | undefined;
+  let reloadAsked = false;
   let stopping = false;
   // Stop cleanly however Baton is asked to: SIGTERM (`kill`, systemd, `npm start` passing it on),
-  // SIGINT (Ctrl-C), SIGHUP (the terminal was closed), its standard output gone, or the npm process
-  // that started it gone. Asked while it is still starting (migrations can take a while), it
-  // stops as soon as it has started; asked twice while starting, it exits at once.
+  // SIGINT (Ctrl-C), its standard output gone (the terminal it ran in was closed), or the npm
+  // process that started it gone. Asked while it is still starting (migrations can take a while),
+  // it stops as soon as it has started; asked twice while starting, it exits at once.
   const shutdown = (why: Record<string, string>) => {
     if (stopping) return;
     if (!baton) {
@@ -34,13 +35,39 @@ export async function serve(): Promise<void> {
     logger.info(why, 'shutting down');
     baton.stop().then(() => process.exit(0), () => process.exit(1));
   };
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown({ signal }));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutdown({ signal }));
+  process.on('SIGHUP', () => reloadOnHangup());
   onStdoutGone(() => shutdown({ trigger: 'standard output closed' }));
   watchNpmParent(() => shutdown({ trigger: 'the npm process that started Baton is gone' }));
+
+  /**
+   * SIGHUP reloads the config, as daemons do (`systemctl reload`, `kill -HUP`). A closed terminal
+   * sends SIGHUP too, and then Baton must stop instead: so it first says on standard output that it
+   * is reloading. If the terminal has gone, that write fails (EIO; EPIPE for a closed pipe), the
+   * standard-output watch stops Baton cleanly, and nothing is reloaded. Under `npm start`, npm
+   * itself dies of the SIGHUP (it passes on only SIGINT and SIGTERM) and the parent watch stops
+   * Baton as well. Asked while starting, it reloads once it has started.
+   */
+  function reloadOnHangup() {
+    if (stopping) return;
+    if (!baton) {
+      reloadAsked = true;
+      return;
+    }
+    const running = baton;
+    process.stdout.write(`SIGHUP: reloading the config (${running.config.file})\n`, (err) => {
+      if (err || stopping) return;
+      const r = running.reload({ trigger: 'SIGHUP' });
+      if (!r.ok) out(`Config reload refused; Baton keeps running on the config it had. ${r.problems.length} problem(s):\n${list(r.problems)}`);
+      else out(`Config reloaded: ${r.changes.length ? `${r.changes.length} change(s)\n${list(r.changes)}` : 'no changes'}`);
+    });
+  }
+
   baton = await startServing(e, c, logger);
   if (asked) return shutdown(asked);
   out(`Baton is running at ${baton.url}  (config: ${c.file}; database: ${baton.db.kind === 'pglite' ? `embedded, ${baton.db.where}` : 'PostgreSQL'})`);
   if (!e.INGEST_SECRET) out(`Warning: ${UNSIGNED_API_WARNING}`);
+  if (reloadAsked) reloadOnHangup();
 }
 
 /**

@@ -22,6 +22,8 @@ Commands:
                            (a future --at needs --dry-run: nothing is recorded as sent ahead of time)
   config check [<file>]    validate a config file and its triage rules, running the rules' own examples
                            (default: BATON_CONFIG or the shipped example)
+  config reload            ask the running server on this machine to read its config files again (as SIGHUP
+                           does); prints what changed, or every problem (and the server keeps its config)
 
 Environment: DATABASE_URL, BATON_DATA_DIR, BATON_CONFIG, PORT, HOST, INGEST_SECRET (see README).`;
 
@@ -51,8 +53,9 @@ export async function run(argv: string[]): Promise<number> {
         await (await import('./schedule-commands.ts')).digestCommand(args);
         return 0;
       case 'config':
-        if (args[0] !== 'check') throw new UsageError('Usage: baton config check [<file>]', 2);
-        (await import('./config-check.ts')).configCheck(args[1]);
+        if (args[0] === 'check') (await import('./config-check.ts')).configCheck(args[1]);
+        else if (args[0] === 'reload' && args.length === 1) await (await import('./config-reload.ts')).configReload();
+        else throw new UsageError('Usage: baton config check [<file>] | baton config reload', 2);
         return 0;
       case undefined:
       case 'help':

@@ -54,14 +54,15 @@ export async function sweepCommand(args: string[]): Promise<void> {
       const steps = await planSweep(ctx, at);
       out(`Dry run of a sweep as of ${at.toISOString()}; nothing was changed.`);
       for (const step of steps) out(`  ${describeSweepStep(ctx, step, at)}`);
-      const reminded = steps.filter((s) => s.kind === 'remind' && s.plan.fire.length).length;
+      const reminded = steps.filter((s) => (s.kind === 'remind' || s.kind === 'pool') && s.plan?.fire.length).length;
       const notifications = steps.reduce((n, s) => n + notificationsOf(s), 0);
       const woken = steps.filter((s) => s.kind === 'wake').length;
-      out(`${steps.length} item(s) due: ${reminded} would be reminded (${notifications} notification(s)), ${woken} woken from snooze.`);
+      const toPool = steps.filter((s) => s.kind === 'pool').length;
+      out(`${steps.length} item(s) due: ${reminded} would be reminded (${notifications} notification(s)), ${woken} woken from snooze${toPool ? `, ${toPool} sent from on call to the whole physician pool` : ''}.`);
       return;
     }
     const r = await sweep(ctx, at);
-    out(`Sweep as of ${at.toISOString()}: ${r.due} item(s) due, ${r.reminded} reminded (${r.notifications} notification(s) queued), ${r.woken} woken from snooze, ${r.skipped} changed by someone else meanwhile.`);
+    out(`Sweep as of ${at.toISOString()}: ${r.due} item(s) due, ${r.reminded} reminded (${r.notifications} notification(s) queued), ${r.woken} woken from snooze, ${r.toPool ? `${r.toPool} sent from on call to the whole physician pool, ` : ''}${r.skipped} changed by someone else meanwhile.`);
     // As the scheduler's tick does: then the auto-assigning queues' unclaimed items.
     if (ctx.roster.queues.some((q) => autoAssignmentOf(q) !== null)) {
       const a = await assignmentSweep(ctx, at);

@@ -5,7 +5,7 @@ import type { DigestSettings } from '../app/digest.ts';
 import { buildContext, digestSettings, platformsFor, startBaton, systemClock, type Baton } from '../main.ts';
 import type { Logger } from '../observability/logger.ts';
 import { DatabaseUnavailable } from '../store/connection-errors.ts';
-import { DataDirBusyError, type LockInfo } from '../store/data-dir-lock.ts';
+import { DataDirBusyError, readLock, type LockInfo } from '../store/data-dir-lock.ts';
 import { openDatabase, type Database } from '../store/database.ts';
 import { cliConfig, cliEnv } from './cli-support.ts';
 import { UsageError } from './usage.ts';
@@ -85,4 +85,24 @@ export async function startServing(env: Env, config: BatonConfig, logger: Logger
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${env.PORT} on ${env.HOST} is in use: stop the other program or set PORT.`);
     throw err;
   }
+}
+
+/**
+ * Where the running server answers on this machine, for commands that go through it (`baton
+ * config reload`). The embedded database's lock names the server holding it; with PostgreSQL
+ * there is no lock, so it is this environment's PORT on the loopback address (HOST, when that is
+ * a loopback or wildcard address). A wildcard address is reached through loopback, as the
+ * server's loopback-only routes need.
+ */
+export function localServer(env: Env): { url: string } | { problem: string } {
+  const viaLoopback = (url: string) => url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+  if (!env.DATABASE_URL) {
+    const holder = readLock(env.BATON_DATA_DIR);
+    if (holder?.url) return { url: viaLoopback(holder.url) };
+    return { problem: `No running Baton server holds the embedded database in ${env.BATON_DATA_DIR} (BATON_DATA_DIR): nothing to reload. \`baton config check\` validates a config file without a server.` };
+  }
+  const host = env.HOST;
+  const name = ['::', '[::]', '::1', '[::1]'].includes(host) ? '[::1]' : /^127\.\d+\.\d+\.\d+$/.test(host) ? host : ['0.0.0.0', 'localhost'].includes(host) ? '127.0.0.1' : null;
+  if (name) return { url: `http://${name}:${env.PORT}` };
+  return { problem: `HOST is ${host}: a server listening only there cannot be reached through loopback, which the reload requires. Send the server process SIGHUP instead (kill -HUP <pid>); its log lists every problem.` };
 }

@@ -14,13 +14,16 @@ type Lists = 'staff' | 'queues' | 'sla';
  * that is sound and stay silent about a part whose own problems are already listed. A section
  * that did not parse is absent.
  */
-export type ConfigParts = Partial<Omit<ParsedConfig, Lists>> & { [K in Lists]?: ListPart<ParsedConfig[K][number]> };
+export type ConfigParts = Partial<Omit<ParsedConfig, Lists>> & { [K in Lists]?: ListPart<ParsedConfig[K][number]> } & {
+  /** The document as written, for a check that still has something to say about a section that did not parse. */
+  written?: Record<string, unknown>;
+};
 
 const LIST_ENTRY = { staff: staffSchema, queues: queueSchema, sla: slaPolicySchema } as const;
 
 export function configParts(raw: unknown): ConfigParts {
   const doc = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
-  const parts: Record<string, unknown> = {};
+  const parts: Record<string, unknown> = { written: doc };
   for (const [key, schema] of Object.entries(configSchema.shape)) {
     const value = doc[key];
     if (key in LIST_ENTRY) {

@@ -1,4 +1,5 @@
 import { rawField, type ConfigParts, type ListPart } from './config-parts.ts';
+import { rotaPhysicians } from './on-call-schema.ts';
 
 /**
  * The keys a list defines: those of its parsed entries and, so that one bad field of an entry
@@ -44,6 +45,24 @@ export function crossReferenceProblems(c: ConfigParts): string[] {
     seen('teamsAadId');
     const physician = list.entries.some((s, i) => (s ? s.physician : rawField(list, i, 'physician') === true));
     if (!physician) problems.push('staff: at least one physician is needed to receive escalations');
+  }
+
+  // The on-call rota names physicians: each must be a physician on the roster (a staff entry
+  // with problems of its own still counts as what it says). Read as written, so a rota with
+  // problems of its own still has these listed in the same run.
+  const pool = c.written?.physicianPool;
+  const rota = pool && typeof pool === 'object' ? (pool as { onCall?: unknown }).onCall : undefined;
+  if (rota && c.staff) {
+    const list = c.staff;
+    const said = (key: string) => {
+      const i = list.entries.findIndex((e, j) => (e?.key ?? rawField(list, j, 'key')) === key);
+      return i < 0 ? undefined : (list.entries[i]?.physician ?? rawField(list, i, 'physician') === true);
+    };
+    for (const { path, key } of rotaPhysicians(rota)) {
+      const physician = said(key);
+      if (physician === undefined) problems.push(`${path}: no staff member "${key}"`);
+      else if (!physician) problems.push(`${path}: "${key}" is not a physician (set physician: true, or put a physician on call)`);
+    }
   }
 
   const queues = c.queues && keysOf(c.queues);

@@ -41,8 +41,12 @@ export function formatPath(p: ReadonlyArray<PropertyKey>): string {
 export const issuesToProblems = (issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []) =>
   issues.map((i) => `${formatPath([...prefix, ...i.path])}: ${i.message}`);
 
-/** Reads, parses and validates a config file, collecting every problem before reporting. */
-export function loadConfig(file: string = EXAMPLE_CONFIG): ConfigResult {
+/**
+ * Reads, parses and validates a config file, collecting every problem before reporting.
+ * `fresh`: read the shipped triage rules from disk again rather than from this process's cache
+ * (a reload must see what the files say now).
+ */
+export function loadConfig(file: string = EXAMPLE_CONFIG, opts: { fresh?: boolean } = {}): ConfigResult {
   const abs = path.resolve(file);
   let text: string;
   try {
@@ -76,7 +80,7 @@ export function loadConfig(file: string = EXAMPLE_CONFIG): ConfigResult {
     const sources = parts.triageRules === undefined ? [] : [parts.triageRules].flat();
     triageRules = sources.length
       ? loadTriageRules(sources.map((s) => (s === 'default' ? s : path.resolve(path.dirname(abs), s))))
-      : loadDefaultTriageRules();
+      : opts.fresh ? loadTriageRules(['default']) : loadDefaultTriageRules();
   } catch (e) {
     problems.push(`triageRules: ${(e as Error).message}`);
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import './zod-messages.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
 import { durationSchema, timezoneSchema } from './calendar-schema.ts';
+import { onCallSchema } from './on-call-schema.ts';
 
 const key = z
   .string()
@@ -87,8 +88,12 @@ export const configSchema = z.strictObject({
       name: z.string().default('Physician escalations'),
       slackChannel: z.string().optional(),
       teamsChannel: z.string().optional(),
+      /** Who takes pool escalations first (on-call-schema.ts); without it the whole pool gets them at once. */
+      onCall: onCallSchema.optional(),
+      /** How long an escalation offered to the on-call physician waits, unclaimed, before the whole pool gets it (wall-clock time). */
+      onCallFallbackAfter: durationSchema.refine((m) => m > 0, 'must be at least 1 minute').default(30),
     })
-    .default({ name: 'Physician escalations' }),
+    .default({ name: 'Physician escalations', onCallFallbackAfter: 30 }),
   routing: z.strictObject({
     /** Category → queue key. Categories left out go to `defaultQueue`. */
     categories: z.partialRecord(z.enum(CATEGORIES), key).default({}),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import wordListPath from 'word-list';
 import { buildRulesSpelling, patternProblem, protectedWords, VALUE_NAMES, type TriageRules } from '../domain/triage/index.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
 import { cachedProtectedWords } from './spelling-cache.ts';
 import { expandLexicon } from './triage-lexicon.ts';
-import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments, type RulesDocument } from './triage-merge.ts';
+import { DEFAULT_TRIAGE_RULES_DIR, mergeRulesDocuments, readRulesDocuments, rulesFiles, type RulesDocument } from './triage-merge.ts';
 
 /**
  * Schema of a triage rules file (config/triage.default.yaml). Validation collects every problem
@@ -207,11 +208,38 @@ export function loadDefaultTriageRules(): TriageRules {
  */
 export function loadTriageRules(sources: readonly string[]): TriageRules {
   const resolved = sources.map((s) => (s === 'default' ? DEFAULT_TRIAGE_RULES_DIR : s));
+  const key = contentKey(resolved);
+  const known = key === undefined ? undefined : loaded.get(key);
+  if (known) return known;
   const docs = readRulesDocuments(resolved);
   const label = sources.map((s) => (s === 'default' ? 'the shipped rules (config/triage)' : s)).join(' + ');
   const merged = mergeRulesDocuments(docs);
   const rules = withDictionary(parseTriageRules(merged, label));
-  return { ...rules, spanishOnly: spanishOnlyPatterns(docs, merged) };
+  const out = { ...rules, spanishOnly: spanishOnlyPatterns(docs, merged) };
+  if (key !== undefined) {
+    if (loaded.size >= 4) loaded.delete(loaded.keys().next().value!);
+    loaded.set(key, out);
+  }
+  return out;
+}
+
+/**
+ * Rules already read, by what their files hold (names and bytes, in order): reading the same
+ * files again — a config reload that left the rules alone, another config naming the same rules —
+ * gives back the same object, which the engine has compiled already, instead of checking 300 KB
+ * of patterns and the dictionary again (a second or more of blocked event loop). Any change to
+ * any file, or to which files there are, is a new key.
+ */
+const loaded = new Map<string, TriageRules>();
+
+function contentKey(resolved: readonly string[]): string | undefined {
+  try {
+    const h = createHash('sha256');
+    for (const source of resolved) for (const file of rulesFiles(source)) h.update(file).update('\0').update(fs.readFileSync(file)).update('\0');
+    return h.digest('hex');
+  } catch {
+    return undefined; // a missing file or folder: the load itself says so
+  }
 }
 
 /** Every pattern string of a document (after lexicon expansion with the merged lexicon). */

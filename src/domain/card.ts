@@ -1,4 +1,5 @@
 import { localTimeLabel } from './business-time.ts';
+import { onCallPending } from './on-call.ts';
 import { itemRef, type ItemState, type WorkItem } from './work-item.ts';
 import type { Roster } from './roster.ts';
 import { defaultEscalationTarget, reassignTargets } from './targets.ts';
@@ -104,6 +105,8 @@ export interface CardView {
   priorityLabel: string;
   /** "Claimed: Dana Reyes", "With a physician (physician pool)", "Unclaimed": the card's status field on every platform. */
   statusLine: string;
+  /** A pool escalation offered to the physician on call first, until someone claims it or the whole pool gets it; else null. */
+  onCall: { key: string; name: string } | null;
   queue: { key: string; name: string };
   owner: { key: string; name: string } | null;
   patientToken: string;
@@ -242,10 +245,14 @@ export function forQueueChannel(card: CardView): CardView {
   return card.state === 'ESCALATED' ? { ...card, actions: card.actions.filter((a) => a.command === 'item.view') } : card;
 }
 
-/** "Claimed: Dana Reyes" — the owner after the state, or where escalated work waits. */
-export function statusLine(state: ItemState, owner: { name: string } | null): string {
+/**
+ * "Claimed: Dana Reyes" — the owner after the state, or where escalated work waits: the physician
+ * pool, or "With a physician (on call: Dr. Elena Alvarez)" while it is offered to her first.
+ */
+export function statusLine(state: ItemState, owner: { name: string } | null, onCall: { name: string } | null = null): string {
   if (owner && state !== 'OPEN') return `${STATE_LABELS[state]}: ${owner.name}`;
-  return state === 'ESCALATED' ? `${STATE_LABELS[state]} (physician pool)` : STATE_LABELS[state];
+  if (state !== 'ESCALATED') return STATE_LABELS[state];
+  return onCall ? `${STATE_LABELS[state]} (on call: ${onCall.name})` : `${STATE_LABELS[state]} (physician pool)`;
 }
 
 /** Fills in each action's picker from the roster: who it may go to, how long a snooze may be. */
@@ -276,6 +283,7 @@ export function cardActions(item: WorkItem, roster: Roster): CardAction[] {
 export function buildCard(item: WorkItem, o: CardOptions): CardView {
   const owner = item.ownerId ? { key: item.ownerId, name: o.roster.member(item.ownerId)?.name ?? item.ownerId } : null;
   const queue = { key: item.queue, name: o.roster.queue(item.queue)?.name ?? item.queue };
+  const onCall = onCallPending(item) ? { key: item.onCallId!, name: o.roster.member(item.onCallId!)?.name ?? item.onCallId! } : null;
   const ref = itemRef(item);
   const redFlag = item.redFlags.length > 0;
   let text: string | null = null;
@@ -295,7 +303,8 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     state: item.state,
     stateLabel: STATE_LABELS[item.state],
     priorityLabel: PRIORITY_LABELS[item.priority],
-    statusLine: statusLine(item.state, owner),
+    statusLine: statusLine(item.state, owner, onCall),
+    onCall,
     queue,
     owner,
     patientToken: item.patientToken,

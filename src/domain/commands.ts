@@ -1,4 +1,5 @@
 import { localTimeLabel } from './business-time.ts';
+import type { PoolOffer } from './on-call.ts';
 import { fail, type Failure, type Result } from './result.ts';
 import type { Roster, StaffMember } from './roster.ts';
 import type { ItemPatch, ItemState, WorkItem } from './work-item.ts';
@@ -31,9 +32,11 @@ export interface DecideContext {
   now: Date;
   /** The organisation's IANA zone: the times a refusal names ("snoozed until Thu 3 Dec, 09:00 CST") are in it. */
   timezone: string;
+  /** Who an escalation to no named physician goes to first now (the on-call rota), or null for the whole pool; asked only by escalate. */
+  poolOffer?: (() => PoolOffer | null) | undefined;
 }
 
-type Decider<C extends Command> = (item: WorkItem, cmd: C, actor: StaffMember, roster: Roster, now: Date, zone: string) => Result<Transition>;
+type Decider<C extends Command> = (item: WorkItem, cmd: C, actor: StaffMember, roster: Roster, now: Date, zone: string, c: DecideContext) => Result<Transition>;
 
 const denied = (what: string) => fail('item.not_authorized', `You are not allowed to ${what}.`);
 /**
@@ -103,7 +106,12 @@ const snooze: Decider<{ type: 'snooze'; until: Date; reason: string }> = (item, 
   return { ok: true, patch: { state: 'SNOOZED', resumeState: item.state, snoozedUntil: cmd.until }, reason: cmd.reason, detail: { until: cmd.until.toISOString() } };
 };
 
-const escalate: Decider<{ type: 'escalate'; reason: string; to?: string | undefined }> = (item, cmd, actor, roster, now, zone) => {
+/**
+ * Escalate: to a named physician, or to the pool. A pool escalation made while someone is on call
+ * is offered to her first: it stays unowned (any physician may still take it), and records who
+ * was on call and when the whole pool gets it if still unclaimed (the sweep does that).
+ */
+const escalate: Decider<{ type: 'escalate'; reason: string; to?: string | undefined }> = (item, cmd, actor, roster, now, zone, c) => {
   if (item.state !== 'OPEN' && item.state !== 'CLAIMED') return badState(item, 'escalated', zone);
   if (item.state === 'CLAIMED' ? !ownsOrSupervises(roster, actor, item) : !worksQueue(roster, actor, item.queue))
     return denied('escalate this item');
@@ -114,11 +122,15 @@ const escalate: Decider<{ type: 'escalate'; reason: string; to?: string | undefi
     if (!doc?.physician) return fail('item.invalid_target', 'Escalations go to a physician on the roster.');
     to = doc.key;
   }
+  const offer = to ? null : (c.poolOffer?.() ?? null);
   return {
     ok: true,
-    patch: { state: 'ESCALATED', ownerId: to, escalatedBy: actor.key, escalationReason: cmd.reason, everEscalated: true, claimedAt: item.claimedAt ?? now },
+    patch: {
+      state: 'ESCALATED', ownerId: to, escalatedBy: actor.key, escalationReason: cmd.reason, everEscalated: true, claimedAt: item.claimedAt ?? now,
+      onCallId: offer?.physician ?? null, poolFallbackAt: offer?.fallbackAt ?? null,
+    },
     reason: cmd.reason,
-    detail: { to: to ?? 'physician-pool' },
+    detail: { to: to ?? 'physician-pool', ...(offer ? { onCall: offer.physician } : {}) },
   };
 };
 
@@ -179,7 +191,7 @@ const deciders: { [K in CommandType]: Decider<Extract<Command, { type: K }>> } =
  */
 export function decide(item: WorkItem, cmd: Command, actor: StaffMember, c: DecideContext): Result<Transition> {
   const decider = deciders[cmd.type] as Decider<Command>;
-  return decider(item, cmd, actor, c.roster, c.now, c.timezone);
+  return decider(item, cmd, actor, c.roster, c.now, c.timezone, c);
 }
 
 /** States a snoozed item may resume to. */

@@ -1,4 +1,5 @@
 import { businessMinutesBetween, dueAfter, type BusinessCalendar } from './business-time.ts';
+import { earliest, onCallPending } from './on-call.ts';
 import type { Priority } from './types.ts';
 import type { ItemPatch, WorkItem } from './work-item.ts';
 
@@ -40,8 +41,19 @@ type SlaEvent = 'created' | 'follow_up' | 'claim' | 'release' | 'reassign' | 'es
 /**
  * Deadlines are snapshotted on the item when a clock starts, so a later policy change never
  * rewrites items already in flight. Returns the SLA fields to merge into the patch.
+ *
+ * `nextReminderAt` is when the sweep must look at the item next: its next reminder, or sooner,
+ * the fallback of an on-call offer to the whole pool (on-call.ts). An offer that has ended (the
+ * item was claimed, returned, resolved…) has its fallback time cleared.
  */
 export function slaPatch(next: WorkItem, event: SlaEvent, ctx: SlaContext, now: Date): ItemPatch {
+  const patch = deadlinePatch(next, event, ctx, now);
+  const merged = { ...next, ...patch };
+  if (onCallPending(merged)) return { ...patch, nextReminderAt: earliest(merged.nextReminderAt, merged.poolFallbackAt) };
+  return merged.poolFallbackAt !== null ? { ...patch, poolFallbackAt: null } : patch;
+}
+
+function deadlinePatch(next: WorkItem, event: SlaEvent, ctx: SlaContext, now: Date): ItemPatch {
   if (next.state === 'RESOLVED') return { nextReminderAt: null, reminderLevel: 0 };
   if (next.state === 'SNOOZED') return { nextReminderAt: next.snoozedUntil, reminderLevel: 0 };
   const policy = policyFor(ctx.policies, next.queue, next.priority);

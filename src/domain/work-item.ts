@@ -19,6 +19,14 @@ export interface WorkItem {
   ownerId: string | null;
   escalatedBy: string | null;
   escalationReason: string | null;
+  /**
+   * A pool escalation offered first to the physician on call (`physicianPool.onCall`): her staff
+   * key, and when it goes to the whole pool if nobody has claimed it by then. Snapshotted at the
+   * escalation, like the SLA deadlines, so a rota change never moves an offer already made; the
+   * fallback time is cleared once the whole pool has it or the offer has ended.
+   */
+  onCallId: string | null;
+  poolFallbackAt: Date | null;
   snoozedUntil: Date | null;
   patientId: string;
   patientToken: string;
@@ -50,6 +58,8 @@ export type ItemPatch = Partial<
     | 'ownerId'
     | 'escalatedBy'
     | 'escalationReason'
+    | 'onCallId'
+    | 'poolFallbackAt'
     | 'snoozedUntil'
     | 'everEscalated'
     | 'claimedAt'

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.ts';
+import type { ContextSource } from '../app/context.ts';
 import { itemRef, ITEM_STATES, type WorkItem } from '../domain/work-item.ts';
 import { asyncRoute, HttpError } from './http-errors.ts';
 import { wholeNumber } from '../config/zod-messages.ts';
@@ -29,24 +29,24 @@ const listQuery = z.strictObject({
  * Read-only item API for the clinic's IT and audit staff: an item, its audit trail, lists.
  * Signed like the ingestion API (v2: timestamp.GET.path?query. with the empty body) when INGEST_SECRET is set.
  */
-export function itemRoutes(app: AppContext, secret: string | undefined): Router {
+export function itemRoutes(app: ContextSource, secret: string | undefined): Router {
   const r = Router();
   r.use('/v1/items', express.raw({ type: () => true, limit: 1024 }), (req, _res, next) => {
     if (!secret) return next();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     // v2 only: a v1 signature binds no path, so a signed read of one item would open every list.
-    const why = verifyExpressRequest(secret, req, raw, app.clock.now().getTime());
+    const why = verifyExpressRequest(secret, req, raw, app().clock.now().getTime());
     next(why ? new HttpError(401, 'request.unauthenticated', `Request signature rejected: ${why}.`) : undefined);
   });
   r.get('/v1/items', asyncRoute(async (req, res) => {
     const q = parseWith(listQuery, req.query, 'The query has problems.');
-    const items = await app.store.listItems({ states: q.state ? [q.state] : undefined, queue: q.queue, limit: q.limit });
+    const items = await app().store.listItems({ states: q.state ? [q.state] : undefined, queue: q.queue, limit: q.limit });
     res.json({ items: items.map(publicItem) });
   }));
   r.get('/v1/items/:id', asyncRoute(async (req, res) => {
-    const item = await app.store.findItem(String(req.params.id));
+    const item = await app().store.findItem(String(req.params.id));
     if (!item) throw new HttpError(404, 'item.not_found', 'No item with that id.');
-    const audit = await app.store.auditOf(item.id);
+    const audit = await app().store.auditOf(item.id);
     res.json({ item: publicItem(item), audit });
   }));
   return r;

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import type { AppContext } from '../app/context.ts';
+import type { ContextSource } from '../app/context.ts';
 import { IngestFailed, ingestMessages, ThreadOfAnotherPatient, type IncomingMessage } from '../app/ingest-message.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -17,7 +17,7 @@ function tooMany(list: unknown[], path: string, message: string) {
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface IngestDeps {
-  app: AppContext;
+  app: ContextSource;
   secret: string | undefined;
   logger: Logger;
   metrics: Metrics;
@@ -43,7 +43,8 @@ export function ingestRoutes(deps: IngestDeps): Router {
     const end = deps.metrics.ingestSeconds.startTimer();
     let results;
     try {
-      results = await ingestMessages(deps.app, messages);
+      // One config for the whole request: triage, routing and SLA targets as of its start.
+      results = await ingestMessages(deps.app(), messages);
     } catch (e) {
       throw storeFailure(e, single ? () => '(request)' : entryPath, single, fields);
     } finally {
@@ -94,7 +95,7 @@ export function ingestRoutes(deps: IngestDeps): Router {
       throw refused(e);
     }
   };
-  const body = (req: express.Request) => readJsonBody(req, deps.secret, deps.app.clock.now().getTime());
+  const body = (req: express.Request) => readJsonBody(req, deps.secret, deps.app().clock.now().getTime());
   const invalid = (problems: Problem[]) => refused(new HttpError(400, 'request.invalid', 'The request has problems; nothing was stored.', problems));
 
   r.post('/v1/messages', asyncRoute(async (req, res) => {
@@ -110,7 +111,7 @@ export function ingestRoutes(deps: IngestDeps): Router {
 
   r.post('/fhir/r4/Communication', asyncRoute(async (req, res) => {
     const c = validated(() => parseWith(communicationSchema, body(req)));
-    const mapped = fromCommunication(c, deps.app.clock.now());
+    const mapped = fromCommunication(c, deps.app().clock.now());
     if (!mapped.ok) throw invalid(mapped.problems);
     await store([mapped.message], true, res, () => '(request)', [], FHIR_FIELDS);
   }));
@@ -130,7 +131,7 @@ export function ingestRoutes(deps: IngestDeps): Router {
         skipped.push({ path: `entry[${i}]`, message: 'thread header (no payload): nothing to work on' });
         return;
       }
-      const m = fromCommunication(e.resource, deps.app.clock.now());
+      const m = fromCommunication(e.resource, deps.app().clock.now());
       if (m.ok) {
         messages.push(m.message);
         entryOf.push(i);

@@ -1,22 +1,26 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
-import type { AppContext } from '../app/context.ts';
+import type { ContextSource } from '../app/context.ts';
+import type { ReloadAnswer, ReloadRequest } from '../config/reload.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { configRoutes } from './config-routes.ts';
 import { errorHandler, HttpError } from './http-errors.ts';
 import { ingestRoutes } from './messages-routes.ts';
 import { itemRoutes } from './items-routes.ts';
 import { opsRoutes, type OpsDeps } from './ops-routes.ts';
 
 export interface ServerDeps {
-  app: AppContext;
+  app: ContextSource;
   logger: Logger;
   metrics: Metrics;
   ingestSecret: string | undefined;
   ops: Omit<OpsDeps, 'metrics'>;
   /** Routers contributed by chat adapters (`/slack/events`, `/api/messages`, the sandbox UI). */
   extraRoutes?: Router[];
+  /** Reads the config again (`POST /v1/config/reload`); absent, that path is not served. */
+  reload?: ((req: ReloadRequest) => ReloadAnswer) | undefined;
 }
 
 export function createHttpApp(deps: ServerDeps): express.Express {
@@ -25,6 +29,7 @@ export function createHttpApp(deps: ServerDeps): express.Express {
   app.use(opsRoutes({ ...deps.ops, metrics: deps.metrics }));
   app.use(ingestRoutes({ app: deps.app, secret: deps.ingestSecret, logger: deps.logger, metrics: deps.metrics }));
   app.use(itemRoutes(deps.app, deps.ingestSecret));
+  if (deps.reload) app.use(configRoutes({ reload: deps.reload, secret: deps.ingestSecret, nowMs: () => deps.app().clock.now().getTime() }));
   for (const r of deps.extraRoutes ?? []) app.use(r);
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such endpoint. See the README for the HTTP API.')));
   app.use(errorHandler(deps.logger));

@@ -1,23 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { AppContext } from '../app/context.ts';
-import { sendDigests, type DigestSettings } from '../app/digest.ts';
 import { assignmentSweep } from '../app/auto-assign.ts';
+import type { ContextSource } from '../app/context.ts';
+import { sendDigests } from '../app/digest.ts';
 import { sweep } from '../app/sweep.ts';
 import type { Logger } from '../observability/logger.ts';
 
-export interface SchedulerOptions {
+/** The config's `scheduler.cron` and `retention`, read at each tick (the cron when rescheduled), so a config reload reaches them. */
+export interface SchedulerSettings {
   /** Cron expression for the tick (default every minute). */
-  cronExpression?: string;
-  digest: DigestSettings;
+  cron: string;
   /** Purge message text older than this many days (config `retention.messageBodyDays`). */
   retentionDays?: number | undefined;
+}
+
+export interface SchedulerOptions {
+  settings?: () => SchedulerSettings;
   logger: Logger;
   /** Called after each tick that did something, e.g. to wake the outbox worker. */
   onWork?: () => void;
 }
 
 const LEASE = 'scheduler';
+const EVERY_MINUTE = '* * * * *';
 
 /**
  * node-cron wiring only: each tick, the instance holding the database lease runs one SLA sweep,
@@ -27,39 +32,70 @@ const LEASE = 'scheduler';
 export class Scheduler {
   readonly holder = `baton-${process.pid}-${randomUUID().slice(0, 8)}`;
   private task: ScheduledTask | null = null;
+  private scheduled: string | null = null;
   private running: Promise<void> | null = null;
   leader = false;
   private lastPurge = 0;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: ContextSource,
     private readonly opts: SchedulerOptions,
   ) {}
 
+  private settings(): SchedulerSettings {
+    return this.opts.settings?.() ?? { cron: EVERY_MINUTE };
+  }
+
+  /** The cron expression the ticks run on now. */
+  get cronExpression(): string | null {
+    return this.scheduled;
+  }
+
   start(): void {
-    this.task = cron.schedule(this.opts.cronExpression ?? '* * * * *', () => {
+    this.schedule();
+    void this.tick(); // catch up at start instead of waiting a minute
+  }
+
+  private schedule(): void {
+    const expression = this.settings().cron;
+    this.task = cron.schedule(expression, () => {
       void this.tick();
     }, { noOverlap: true, name: 'baton-scheduler' });
-    void this.tick(); // catch up at start instead of waiting a minute
+    this.scheduled = expression;
+  }
+
+  /**
+   * After a config reload: a new `scheduler.cron` replaces the running schedule at once (a tick
+   * under way finishes; the lease is kept). Anything else the ticks read comes from the context
+   * and the settings at each tick anyway.
+   */
+  reschedule(): void {
+    if (!this.task || this.settings().cron === this.scheduled) return;
+    const old = this.task;
+    this.schedule();
+    void old.stop();
   }
 
   /** One tick, guarded by the lease. Exposed for tests. */
   async tick(): Promise<void> {
     if (this.running) return this.running;
     this.running = (async () => {
-      const now = this.ctx.clock.now();
+      // One context and one set of settings for the whole tick, even if the config is reloaded meanwhile.
+      const ctx = this.ctx();
+      const { retentionDays } = this.settings();
+      const now = ctx.clock.now();
       try {
-        this.leader = await this.ctx.store.tryLease(LEASE, this.holder, now, 90_000);
+        this.leader = await ctx.store.tryLease(LEASE, this.holder, now, 90_000);
         if (!this.leader) return;
-        const swept = await sweep(this.ctx, now);
+        const swept = await sweep(ctx, now);
         // After the sweep (which wakes snoozed work back into the queue): unclaimed items of
         // auto-assigning queues, for whoever came on shift or freed a slot since the last tick.
-        const assigned = await assignmentSweep(this.ctx, now);
-        const digests = await sendDigests(this.ctx, this.opts.digest, now);
+        const assigned = await assignmentSweep(ctx, now);
+        const digests = await sendDigests(ctx, ctx.digest, now);
         // Retention is coarse (days), so once an hour is plenty: the purge scans old messages.
-        if (this.opts.retentionDays && now.getTime() - this.lastPurge >= 3_600_000) {
+        if (retentionDays && now.getTime() - this.lastPurge >= 3_600_000) {
           this.lastPurge = now.getTime();
-          const purged = await this.ctx.store.purgeMessageText(new Date(now.getTime() - this.opts.retentionDays * 86_400_000), now);
+          const purged = await ctx.store.purgeMessageText(new Date(now.getTime() - retentionDays * 86_400_000), now);
           if (purged) this.opts.logger.info({ purged }, 'retention: message text purged');
         }
         if (swept.due || digests.queued || assigned.assigned) {
@@ -78,7 +114,8 @@ export class Scheduler {
   async stop(): Promise<void> {
     await this.task?.stop();
     this.task = null;
+    this.scheduled = null;
     await this.running;
-    if (this.leader) await this.ctx.store.releaseLease(LEASE, this.holder).catch(() => {});
+    if (this.leader) await this.ctx().store.releaseLease(LEASE, this.holder).catch(() => {});
   }
 }

@@ -49,7 +49,7 @@ const roster = (() => {
 function item(state: ItemState, over: Partial<WorkItem> = {}): WorkItem {
   return {
     id: `00000000-0000-4000-8000-${String(over.seq ?? 7).padStart(12, '0')}`, seq: 7, threadKey: 'portal:t-7', queue: 'refills', category: 'rx-refill', priority: 'routine',
-    redFlags: [], clinicalContent: false, state, resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null,
+    redFlags: [], clinicalContent: false, state, resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, onCallId: null, poolFallbackAt: null, snoozedUntil: null,
     patientId: 'pt-7', patientToken: 'V.T. …4321', patientPcp: 'dr-cho', link: 'https://ehr.example.org/inbox/MC-7', version: 4, messageCount: 2,
     everEscalated: state === 'ESCALATED', firstMessageAt: new Date('2026-12-01T13:10:00Z'), lastMessageAt: new Date('2026-12-01T14:40:00Z'),
     createdAt: new Date('2026-12-01T13:10:00Z'), updatedAt: NOW, claimedAt: null, resolvedAt: null,
@@ -89,6 +89,7 @@ const FIXTURES: Fixture[] = [
   fixture('open', item('OPEN', { seq: 1 })),
   claimed,
   poolEscalation,
+  fixture('escalated to the pool, offered to the long-named physician on call first', item('ESCALATED', { seq: 12, queue: 'nursing', category: 'clinical-question', escalatedBy: 'dana-reyes', escalationReason: REASON, onCallId: 'dr-fdlc', poolFallbackAt: new Date('2026-12-01T16:00:00Z') })),
   fixture('escalated to a named physician, no reason recorded', item('ESCALATED', { seq: 4, queue: 'nursing', ownerId: 'dr-fdlc', escalatedBy: 'jordan-kim', patientPcp: 'dr-fdlc' })),
   fixture('escalated to a physician, reason recorded but not shown', item('ESCALATED', { seq: 5, queue: 'nursing', ownerId: 'dr-cho', escalatedBy: 'jordan-kim', escalationReason: REASON })),
   fixture('snoozed', item('SNOOZED', { seq: 6, ownerId: 'taylor-brooks', snoozedUntil: new Date('2026-12-01T19:00:00Z'), resumeState: 'CLAIMED' }), { snoozeReason: SNOOZE_REASON }),

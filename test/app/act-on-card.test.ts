@@ -12,7 +12,7 @@ const now = new Date('2026-12-01T15:00:00Z');
 function item(state: ItemState, ownerId: string | null, version: number): WorkItem {
   return {
     id: 'i-1', seq: 12, threadKey: 'portal:t1', queue: 'nursing', category: 'clinical-question', priority: 'routine', redFlags: [], clinicalContent: false,
-    state, resumeState: null, ownerId, escalatedBy: null, escalationReason: null, snoozedUntil: null,
+    state, resumeState: null, ownerId, escalatedBy: null, escalationReason: null, onCallId: null, poolFallbackAt: null, snoozedUntil: null,
     patientId: 'pt-1', patientToken: 'T.P. …1234', patientPcp: 'dr-cho', link: null, version, messageCount: 1, everEscalated: state === 'ESCALATED',
     firstMessageAt: now, lastMessageAt: now, createdAt: now, updatedAt: now, claimedAt: null, resolvedAt: null,
     claimDueAt: null, resolveDueAt: null, nextReminderAt: null, reminderLevel: 0,

@@ -204,7 +204,7 @@ describe('the scheduler', () => {
     const id = await ingest();
     ctx.roster = withAssignment(ctx.roster, 'refills', { policy: 'least-loaded' });
     let kicked = 0;
-    const scheduler = new Scheduler(ctx, { digest: { organization: 'Riverside', timezone: 'America/Chicago', physicianMinutesPerMessage: 2.3 }, logger: createLogger({ level: 'silent' }), onWork: () => kicked++ });
+    const scheduler = new Scheduler(() => ctx, { logger: createLogger({ level: 'silent' }), onWork: () => kicked++ });
     await scheduler.tick();
     expect(await owner(id)).toBe('chris-park');
     expect(kicked).toBe(1);

@@ -37,7 +37,7 @@ describe('sending digests', () => {
     const digests = () => store.outbox.filter((o) => o.kind === 'digest').map((o) => o.dedupeKey);
     const startAt = async (iso: string) => {
       clock.t = new Date(iso);
-      const s = new Scheduler(ctx, { digest: settings, logger: createLogger({ level: 'silent' }), cronExpression: '0 0 1 1 *' });
+      const s = new Scheduler(() => ctx, { logger: createLogger({ level: 'silent' }), settings: () => ({ cron: '0 0 1 1 *' }) });
       s.start(); // its first tick runs at once
       await s.tick();
       await s.stop();

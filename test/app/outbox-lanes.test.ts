@@ -44,7 +44,7 @@ async function setup(opts: { clock?: { now(): Date }; paceMs?: number; leaseMs?:
   const ctx = contextFor(store, opts.clock ?? new FixedClock(), ['slack']);
   const chat = new LoggingChat('slack');
   const { clock: _clock, paceMs, ...rest } = opts;
-  const worker = new OutboxWorker(ctx, new Map([['slack', chat]]), { pollMs: 10, ...rest, paceMs: { slack: paceMs ?? 20 } });
+  const worker = new OutboxWorker(() => ctx, new Map([['slack', chat]]), { pollMs: 10, ...rest, paceMs: { slack: paceMs ?? 20 } });
   return { store, ctx, chat, worker };
 }
 
@@ -153,7 +153,7 @@ describe('outbox lanes: a batch never outlives its lease', () => {
     const opts = { paceMs: { slack: 100 }, leaseMs: 600, leaseMarginMs: 100, batch: 20, pollMs: 10 };
     const one = chatFor('one');
     one.limitOnce.post = 350; // the lane stalls for a Retry-After with rows in hand
-    const workers = [new OutboxWorker(ctx, new Map([['slack', one]]), opts), new OutboxWorker(ctx, new Map([['slack', chatFor('two')]]), opts)];
+    const workers = [new OutboxWorker(() => ctx, new Map([['slack', one]]), opts), new OutboxWorker(() => ctx, new Map([['slack', chatFor('two')]]), opts)];
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push((await ingestMessage(ctx, refill())).itemId);
     const first = workers[0]!.drain();
@@ -176,7 +176,7 @@ describe('outbox lanes: a batch never outlives its lease', () => {
       return rows;
     };
     for (let i = 0; i < 12; i++) await ingestMessage(ctx, refill());
-    const worker = new OutboxWorker(ctx, new Map([['slack', new FakeChat('slack')]]), { paceMs: { slack: 20 }, leaseMs: 100, leaseMarginMs: 20, batch: 50, pollMs: 5 });
+    const worker = new OutboxWorker(() => ctx, new Map([['slack', new FakeChat('slack')]]), { paceMs: { slack: 20 }, leaseMs: 100, leaseMarginMs: 20, batch: 50, pollMs: 5 });
     await worker.drain();
     expect(Math.max(...taken)).toBeLessThanOrEqual(4); // (100 - 20) / 20
     expect(taken.reduce((a, b) => a + b, 0)).toBe(12);

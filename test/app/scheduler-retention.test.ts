@@ -8,7 +8,7 @@ describe('scheduler retention', () => {
   it('purges message text older than the retention period on its tick, keeping the audit trail', async () => {
     const { ctx, store, clock } = memoryContext();
     const { itemId } = await ingestMessage(ctx, portalMessage({ externalId: 'ret-1' }));
-    const s = new Scheduler(ctx, { digest: { organization: 'R', timezone: 'America/Chicago', physicianMinutesPerMessage: 2 }, retentionDays: 1, logger: createLogger({ level: 'silent' }) });
+    const s = new Scheduler(() => ctx, { settings: () => ({ cron: '* * * * *', retentionDays: 1 }), logger: createLogger({ level: 'silent' }) });
     await s.tick();
     expect((await store.messagesOf(itemId))[0]!.body).not.toBeNull(); // not old enough yet
     clock.advance(2 * 86_400_000);

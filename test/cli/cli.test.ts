@@ -137,10 +137,60 @@ describe('baton CLI', () => {
       expect(r.stdout).toContain('sending the messages through its API');
       expect(r.stdout).toContain('2 stored, 1 already known');
     } finally {
-      server.kill('SIGHUP'); // the terminal it ran in was closed: it stops cleanly too
+      // The terminal it ran in was closed: its standard output is gone, and the SIGHUP that comes
+      // with it (which reloads a server that still has one) makes it notice and stop cleanly.
+      server.stdout.destroy();
+      server.kill('SIGHUP');
       await new Promise((r) => server.once('exit', r));
     }
     expect(fs.existsSync(path.join(data, 'baton.lock'))).toBe(false);
+  }, 120_000);
+
+  it('config reload and SIGHUP re-read the running server\'s config: what changed, or every problem (the server keeps its config)', async () => {
+    const data = tempDir();
+    dirs.push(data);
+    fs.cpSync(await pgliteTemplate(), data, { recursive: true });
+    const example = fs.readFileSync(path.resolve('config/baton.example.yaml'), 'utf8');
+    const config = file('baton.yaml', example);
+    const env = { BATON_DATA_DIR: data, BATON_CONFIG: config, INGEST_SECRET: 'cli-reload-secret-0123456789' };
+    const server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'silent' } });
+    let said = '';
+    server.stdout.on('data', (d) => (said += String(d)));
+    const saying = (text: string) => new Promise<void>((resolve, reject) => {
+      const t = setInterval(() => said.includes(text) && (clearInterval(t), resolve()), 50);
+      server.once('exit', (c) => (clearInterval(t), reject(new Error(`server exited ${c}`))));
+    });
+    try {
+      await saying('Baton is running');
+      const url = /running at (http:\S+)/.exec(said)![1]!;
+      const withPhysician = example.replace('  - { key: dr-cho,', '  - { key: dr-xu, name: "Dr. Quentin Xylander", physician: true }\n  - { key: dr-cho,');
+      fs.writeFileSync(config, withPhysician);
+      const ok = await baton(['config', 'reload'], { ...env, PORT: '1' });
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain(`reloaded ${config}: 1 change(s).`);
+      expect(ok.stdout).toContain('  - staff.added: [dr-xu]');
+      expect(ok.stdout).toContain('Needs a restart (set differently in this environment than in the running server): PORT.');
+      expect(ok.stdout).not.toContain('Quentin');
+
+      fs.writeFileSync(config, withPhysician.replace('timezone: America/Chicago', 'timezone: Mars/Olympus').replace('members: [dana-reyes, jordan-kim]', 'members: [dana-reyes, nobody-here]'));
+      const bad = await baton(['config', 'reload'], env);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('has 2 problem(s); Baton keeps running on the config it had.');
+      expect(bad.stderr).toContain('organization.timezone: unknown timezone "Mars/Olympus"');
+      expect(bad.stderr).toContain('queues[1].members[1]: no staff member "nobody-here"');
+
+      server.kill('SIGHUP'); // the same refusal, and the server goes on
+      await saying('Config reload refused');
+      expect(said).toContain('queues[1].members[1]: no staff member "nobody-here"');
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      fs.writeFileSync(config, example);
+      server.kill('SIGHUP');
+      await saying('Config reloaded: 1 change(s)');
+      expect(said).toContain('staff.removed: [dr-xu]');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
   }, 120_000);
 
   it('rehearses a sweep and a digest at a later time without changing anything, and refuses to write as of the future', async () => {

@@ -10,7 +10,7 @@ const ZONE = 'America/Chicago';
 function item(state: ItemState, over: Partial<WorkItem> = {}): WorkItem {
   return {
     id: 'i-1', seq: 1, threadKey: 'portal:t1', queue: 'nursing', category: 'clinical-question', priority: 'routine', redFlags: [], clinicalContent: false,
-    state, resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null,
+    state, resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, onCallId: null, poolFallbackAt: null, snoozedUntil: null,
     patientId: 'pt-1', patientToken: 'T.P. …1234', patientPcp: 'dr-cho', link: null, version: 1, messageCount: 1, everEscalated: false,
     firstMessageAt: now, lastMessageAt: now, createdAt: now, updatedAt: now, claimedAt: null, resolvedAt: null,
     claimDueAt: null, resolveDueAt: null, nextReminderAt: null, reminderLevel: 0, ...over,

@@ -12,7 +12,7 @@ function item(over: Partial<WorkItem>): WorkItem {
   const created = over.createdAt ?? ago(1);
   return {
     id: `i${++seq}`, seq, threadKey: `t${seq}`, queue: 'nursing', category: 'clinical-question', priority: 'routine', redFlags: [], clinicalContent: false, state: 'OPEN',
-    resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null, patientId: 'p', patientToken: `T.${seq}. …0000`,
+    resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, onCallId: null, poolFallbackAt: null, snoozedUntil: null, patientId: 'p', patientToken: `T.${seq}. …0000`,
     patientPcp: null, link: null, version: 1, messageCount: 1, everEscalated: false, firstMessageAt: created, lastMessageAt: created, createdAt: created,
     updatedAt: created, claimedAt: null, resolvedAt: null, claimDueAt: null, resolveDueAt: null, nextReminderAt: null, reminderLevel: 0, ...over,
   };

@@ -15,7 +15,7 @@ function item(over: Partial<WorkItem>): WorkItem {
   const now = T('2026-12-01T15:00:00Z');
   return {
     id: 'i', seq: 1, threadKey: 't', queue: 'nursing', category: 'clinical-question', priority: 'routine', redFlags: [], clinicalContent: false, state: 'OPEN',
-    resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null, patientId: 'p', patientToken: 'x',
+    resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, onCallId: null, poolFallbackAt: null, snoozedUntil: null, patientId: 'p', patientToken: 'x',
     patientPcp: null, link: null, version: 1, messageCount: 1, everEscalated: false, firstMessageAt: now, lastMessageAt: now, createdAt: now,
     updatedAt: now, claimedAt: null, resolvedAt: null, claimDueAt: T('2026-12-01T16:00:00Z'), resolveDueAt: T('2026-12-01T20:00:00Z'),
     nextReminderAt: T('2026-12-01T16:00:00Z'), reminderLevel: 0, ...over,

@@ -46,8 +46,8 @@ describe.runIf(TEST_DATABASE_URL)('two Baton instances on one PostgreSQL', () =>
   it('hands each outbox row to one worker: every card is posted once', async () => {
     const chatA = new FakeChat('sandbox');
     const chatB = new FakeChat('sandbox');
-    const wa = new OutboxWorker(a.baton.ctx, new Map([['sandbox', chatA]]));
-    const wb = new OutboxWorker(b.baton.ctx, new Map([['sandbox', chatB]]));
+    const wa = new OutboxWorker(() => a.baton.ctx, new Map([['sandbox', chatA]]));
+    const wb = new OutboxWorker(() => b.baton.ctx, new Map([['sandbox', chatB]]));
     await Promise.all([wa.drain(), wb.drain()]);
     const posts = [...chatA.posts, ...chatB.posts].map((p) => p.itemId);
     expect(posts.length).toBe(7);

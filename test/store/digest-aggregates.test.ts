@@ -49,7 +49,7 @@ function history(): Array<{ item: WorkItem; patch: Partial<WorkItem> }> {
     const id = `dg-${n}`;
     const item: WorkItem = {
       id, seq: 0, threadKey: `dg-thread-${n}`, queue: pick(queues), category: 'admin', priority: 'routine', redFlags: [], clinicalContent: false, state: 'OPEN',
-      resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null, patientId: `p${n}`, patientToken: `T.${n}. …0000`,
+      resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, onCallId: null, poolFallbackAt: null, snoozedUntil: null, patientId: `p${n}`, patientToken: `T.${n}. …0000`,
       patientPcp: null, link: null, version: 1, messageCount: 1, everEscalated: false, firstMessageAt: first, lastMessageAt: first, createdAt: created,
       updatedAt: created, claimedAt: null, resolvedAt: null, claimDueAt: null, resolveDueAt: null, nextReminderAt: null, reminderLevel: 0,
     };

@@ -24,7 +24,7 @@ describe('outbox delivery drills (PGlite)', () => {
     const clock = new FixedClock();
     const ctx = contextFor(new PrismaStore(db.db), clock, ['sandbox']);
     const chat = new FakeChat('sandbox', { failureRate: 0.3, random: seeded(7) });
-    const worker = new OutboxWorker(ctx, new Map([['sandbox', chat]]));
+    const worker = new OutboxWorker(() => ctx, new Map([['sandbox', chat]]));
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push((await ingestMessage(ctx, portalMessage({ externalId: `drill-${i}`, threadId: `drill-t-${i}` }))).itemId);
     await actOnItem(ctx, { itemId: ids[0]!, actorKey: 'taylor-brooks', platform: 'sandbox', command: { type: 'claim' } });
@@ -45,7 +45,7 @@ describe('outbox delivery drills (PGlite)', () => {
     const clock = new FixedClock();
     const ctx = contextFor(new PrismaStore(db.db), clock, ['sandbox']);
     const chat = new FakeChat('sandbox');
-    const worker = new OutboxWorker(ctx, new Map([['sandbox', chat]]));
+    const worker = new OutboxWorker(() => ctx, new Map([['sandbox', chat]]));
     const { itemId } = await ingestMessage(ctx, portalMessage({ externalId: 'coalesce-1', threadId: 'coalesce-t' }));
     await worker.drain();
     for (const command of [{ type: 'claim' }, { type: 'release' }, { type: 'claim' }] as const) {
@@ -60,7 +60,7 @@ describe('outbox delivery drills (PGlite)', () => {
     const clock = new FixedClock();
     const ctx = contextFor(new PrismaStore(db.db), clock, ['slack']);
     const chat = new FakeChat('slack', { perChannelPerSecond: 20 });
-    const worker = new OutboxWorker(ctx, new Map([['slack', chat]]), { paceMs: { slack: 50 } });
+    const worker = new OutboxWorker(() => ctx, new Map([['slack', chat]]), { paceMs: { slack: 50 } });
     const bodies = ['Please refill my inhaler', 'Question about my bill', 'Can I reschedule my appointment?'];
     for (let i = 0; i < 30; i++) await ingestMessage(ctx, portalMessage({ externalId: `pace-${i}`, threadId: `pace-t-${i}`, subject: '', body: bodies[i % 3]! }));
     const t0 = Date.now();

@@ -7,7 +7,6 @@ import { PrismaStore } from '../../src/store/prisma-store.ts';
 import { contextFor, FixedClock, portalMessage } from '../support/context.ts';
 import { DB_KINDS, openTestDb, type TestDb } from '../support/databases.ts';
 
-const settings = { organization: 'Riverside', timezone: 'America/Chicago', physicianMinutesPerMessage: 2.3 };
 const silent = createLogger({ level: 'silent' });
 
 describe.each(DB_KINDS)('scheduler on %s', (kind) => {
@@ -19,8 +18,10 @@ describe.each(DB_KINDS)('scheduler on %s', (kind) => {
 
   it('lets exactly one of two instances lead, and hands over when the leader stops', async () => {
     const clock = new FixedClock();
-    const a = new Scheduler(contextFor(new PrismaStore(db.db), clock), { digest: settings, logger: silent });
-    const b = new Scheduler(contextFor(new PrismaStore(db.db), clock), { digest: settings, logger: silent });
+    const ca = contextFor(new PrismaStore(db.db), clock);
+    const cb = contextFor(new PrismaStore(db.db), clock);
+    const a = new Scheduler(() => ca, { logger: silent });
+    const b = new Scheduler(() => cb, { logger: silent });
     await Promise.all([a.tick(), b.tick()]);
     expect([a.leader, b.leader].filter(Boolean)).toHaveLength(1);
     const leader = a.leader ? a : b;
@@ -32,7 +33,8 @@ describe.each(DB_KINDS)('scheduler on %s', (kind) => {
   });
 
   it('starts and stops its cron task cleanly', async () => {
-    const s = new Scheduler(contextFor(new PrismaStore(db.db), new FixedClock()), { digest: settings, logger: silent, cronExpression: '*/5 * * * *' });
+    const c = contextFor(new PrismaStore(db.db), new FixedClock());
+    const s = new Scheduler(() => c, { logger: silent, settings: () => ({ cron: '*/5 * * * *' }) });
     s.start();
     await s.tick();
     expect(s.leader).toBe(true);

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../src/app/context.ts';
 import type { Clock, Store } from '../../src/app/ports.ts';
+import { appSettings } from '../../src/config/app-settings.ts';
 import { loadConfig, type BatonConfig } from '../../src/config/load.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 
@@ -27,11 +28,7 @@ export function contextFor(store: Store, clock: Clock = new FixedClock(), platfo
   return {
     store,
     clock,
-    roster: c.roster,
-    triageRules: c.triageRules,
-    routing: c.routing,
-    sla: { policies: c.sla, calendar: c.calendar },
-    card: c.raw.card,
+    ...appSettings(c),
     platforms,
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
   };

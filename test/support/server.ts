@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { parseEnv } from '../../src/config/env.ts';
+import type { BatonConfig } from '../../src/config/load.ts';
 import { startBaton, type Baton } from '../../src/main.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { exampleConfig, FixedClock } from './context.ts';
@@ -16,7 +17,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(opts: { kind?: 'pglite' | 'postgres'; env?: Record<string, string>; clock?: FixedClock } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { kind?: 'pglite' | 'postgres'; env?: Record<string, string>; clock?: FixedClock; config?: BatonConfig } = {}): Promise<TestServer> {
   const kind = opts.kind ?? 'pglite';
   const dir = tempDir();
   const pgdb = kind === 'postgres' ? await freshPostgres() : undefined;
@@ -24,7 +25,7 @@ export async function startTestServer(opts: { kind?: 'pglite' | 'postgres'; env?
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const sink = new Writable({ write(chunk, _enc, cb) { capturedLogs.push(String(chunk)); cb(); } });
   const logger = createLogger({ level: 'info', destination: sink });
-  const baton = await startBaton({ env: parsed.env, config: exampleConfig(), logger, clock: opts.clock });
+  const baton = await startBaton({ env: parsed.env, config: opts.config ?? exampleConfig(), logger, clock: opts.clock });
   return {
     baton,
     url: baton.url,

@@ -32,11 +32,10 @@ export async function startSandboxServer(opts: { readOnly?: boolean; pollMs?: nu
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const metrics = createMetrics();
-  const digest = { organization: config.raw.organization.name, timezone: config.raw.organization.timezone, physicianMinutesPerMessage: config.raw.digest.physicianMinutesPerMessage };
-  const sandbox = createSandbox({ ctx, logger, readOnly: opts.readOnly ?? false, digest, poolName: config.raw.physicianPool.name, heartbeatMs: opts.heartbeatMs });
-  const worker = new OutboxWorker(ctx, new Map([['sandbox', sandbox.adapter]]), { pollMs: opts.pollMs ?? 50 });
+  const sandbox = createSandbox({ ctx: () => ctx, logger, readOnly: opts.readOnly ?? false, digest: true, heartbeatMs: opts.heartbeatMs });
+  const worker = new OutboxWorker(() => ctx, new Map([['sandbox', sandbox.adapter]]), { pollMs: opts.pollMs ?? 50 });
   const app = createHttpApp({
-    app: ctx,
+    app: () => ctx,
     logger,
     metrics,
     ingestSecret: undefined,

@@ -43,4 +43,15 @@ describe('thread lines', () => {
       'Dana Reyes, RN snoozed it until Tue 1 Dec, 11:00 CST — reason recorded',
     ]);
   });
+
+  it('says who was on call for a pool escalation, and when it went on to the whole pool', () => {
+    const lines = threadLines([
+      record({ action: 'item.escalate', toState: 'ESCALATED', detail: { to: 'physician-pool', onCall: 'dr-alvarez' }, reason: 'BP 150/95' }),
+      record({ actor: 'system', action: 'escalation.pool_fallback', fromState: 'ESCALATED', toState: 'ESCALATED', detail: { onCall: 'dr-alvarez', fallbackAt: '2026-12-01T15:30:00.000Z' } }),
+    ], roster, { now: NOW, zone: CHI });
+    expect(lines.map((l) => l.text)).toEqual([
+      'Dana Reyes, RN escalated it to the physician pool (on call: Dr. Elena Alvarez, first) — reason recorded',
+      'Dr. Elena Alvarez (on call) had not taken it: sent to the whole physician pool',
+    ]);
+  });
 });

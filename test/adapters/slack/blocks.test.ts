@@ -27,6 +27,7 @@ function card(over: Partial<CardView> = {}): CardView {
     stateLabel: 'Claimed',
     priorityLabel: 'Routine',
     statusLine: 'Claimed: Taylor Brooks, MA',
+    onCall: null,
     queue: { key: 'refills', name: 'Refills' },
     owner: { key: 'taylor-brooks', name: 'Taylor Brooks, MA' },
     patientToken: 'T.P. …1234',

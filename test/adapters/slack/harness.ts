@@ -113,26 +113,30 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const tdb: TestDb = await openTestDb('pglite');
   const clock = new FixedClock();
   const base = contextFor(new PrismaStore(tdb.db), opts.live ? { now: () => new Date() } : clock, ['slack']);
-  const ctx: AppContext = { ...base, roster: testRoster(opts.extraRefills ?? 0, opts.roster), card: { ...base.card, messageText: opts.messageText ?? base.card.messageText } };
+  const ctx: AppContext = {
+    ...base,
+    roster: testRoster(opts.extraRefills ?? 0, opts.roster),
+    card: { ...base.card, messageText: opts.messageText ?? base.card.messageText },
+    pool: { ...base.pool, slackChannel: opts.poolChannel === null ? undefined : (opts.poolChannel ?? POOL_CHANNEL) },
+  };
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const h = { changes: 0 } as Harness;
   const { adapter, router } = createSlackAdapter({
-    ctx,
+    ctx: () => ctx,
     logger,
     botToken: fake.token,
     signingSecret: SIGNING_SECRET,
     apiUrl: fake.apiUrl,
-    poolChannel: opts.poolChannel === null ? undefined : (opts.poolChannel ?? POOL_CHANNEL),
     onChange: () => {
       h.changes += 1;
     },
     timeoutMs: 5_000,
     ...opts.adapter,
   });
-  const worker = new OutboxWorker(ctx, new Map([['slack', adapter]]), { pollMs: 50, ...(opts.live ? {} : { paceMs: { slack: 0 } }) });
+  const worker = new OutboxWorker(() => ctx, new Map([['slack', adapter]]), { pollMs: 50, ...(opts.live ? {} : { paceMs: { slack: 0 } }) });
   const app = createHttpApp({
-    app: ctx,
+    app: () => ctx,
     logger,
     metrics: createMetrics(),
     ingestSecret: undefined,

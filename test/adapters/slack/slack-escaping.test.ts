@@ -62,6 +62,7 @@ function hostileCard(over: Partial<CardView> = {}): CardView {
     stateLabel: 'With a physician',
     priorityLabel: 'Routine',
     statusLine: `With a physician: ${HOSTILE}`,
+    onCall: null,
     queue: { key: 'refills', name: `Refills ${HOSTILE}` },
     owner: { key: 'x', name: `Sam ${HOSTILE}` },
     patientToken: `T.P. ${HOSTILE}`,

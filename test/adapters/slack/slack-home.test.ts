@@ -131,7 +131,7 @@ describe('App Home', () => {
   });
 
   it('who opened their Home survives a restart: a new process republishes it on change', async () => {
-    const other = createSlackAdapter({ ctx: h.ctx, logger: createLogger({ level: 'silent' }), botToken: h.fake.token, signingSecret: SIGNING_SECRET, apiUrl: h.fake.apiUrl, home: { minGapMs: 100, settleMs: 20 } });
+    const other = createSlackAdapter({ ctx: () => h.ctx, logger: createLogger({ level: 'silent' }), botToken: h.fake.token, signingSecret: SIGNING_SECRET, apiUrl: h.fake.apiUrl, home: { minGapMs: 100, settleMs: 20 } });
     await other.adapter.start();
     const { itemId } = await h.newItem();
     const t0 = Date.now();

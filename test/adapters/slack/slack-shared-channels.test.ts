@@ -70,7 +70,7 @@ describe('channels shared outside the organisation', () => {
     // A new process (fresh cache) installed without the scope.
     const logs: string[] = [];
     const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
-    const other = createSlackAdapter({ ctx: h.ctx, logger, botToken: h.fake.token, signingSecret: SIGNING_SECRET, apiUrl: h.fake.apiUrl, channelCheckTtlMs: 100 });
+    const other = createSlackAdapter({ ctx: () => h.ctx, logger, botToken: h.fake.token, signingSecret: SIGNING_SECRET, apiUrl: h.fake.apiUrl, channelCheckTtlMs: 100 });
     h.fake.program('conversations.info', { error: 'missing_scope', times: 6 });
     await other.adapter.start();
     const itemId = await h.ingest({ subject: 'Appointment', body: 'Can I move my visit to Friday?' });
@@ -90,7 +90,7 @@ describe('findCard', () => {
   it('pages conversations.history from the item’s creation until it finds the card', async () => {
     const { itemId } = await h.newItem();
     for (let n = 0; n < 450; n++) h.fake.addMessage(CHANNELS.refills, `chatter ${n}`); // newer than the card
-    const fresh = createSlackAdapter({ ctx: h.ctx, logger: createLogger({ level: 'silent' }), botToken: h.fake.token, signingSecret: SIGNING_SECRET, apiUrl: h.fake.apiUrl });
+    const fresh = createSlackAdapter({ ctx: () => h.ctx, logger: createLogger({ level: 'silent' }), botToken: h.fake.token, signingSecret: SIGNING_SECRET, apiUrl: h.fake.apiUrl });
     await fresh.adapter.start();
     h.fake.reset();
     const item = (await h.ctx.store.findItem(itemId))!;

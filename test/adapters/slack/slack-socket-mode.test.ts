@@ -27,8 +27,8 @@ beforeAll(async () => {
   store = new MemoryStore();
   ctx = { ...contextFor(store, new FixedClock(), ['slack']), roster: testRoster() };
   const logger = createLogger({ level: 'warn', destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
-  handle = createSlackAdapter({ ctx, logger, botToken: fake.token, appToken: fake.appToken, apiUrl: fake.apiUrl, poolChannel: 'C0POOL' });
-  worker = new OutboxWorker(ctx, new Map([['slack', handle.adapter]]), { paceMs: { slack: 0 } });
+  handle = createSlackAdapter({ ctx: () => ({ ...ctx, pool: { ...ctx.pool, slackChannel: 'C0POOL' } }), logger, botToken: fake.token, appToken: fake.appToken, apiUrl: fake.apiUrl });
+  worker = new OutboxWorker(() => ctx, new Map([['slack', handle.adapter]]), { paceMs: { slack: 0 } });
   await handle.adapter.start();
 });
 

@@ -20,7 +20,7 @@ async function setup() {
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const ctx = { ...contextFor(new MemoryStore(), new FixedClock(), ['slack']), roster: testRoster() };
-  return { fake, logs, make: (token = fake.token) => createSlackAdapter({ ctx, logger, botToken: token, signingSecret: 'secret', apiUrl: fake.apiUrl, reconnectMs: 100 }) };
+  return { fake, logs, make: (token = fake.token) => createSlackAdapter({ ctx: () => ctx, logger, botToken: token, signingSecret: 'secret', apiUrl: fake.apiUrl, reconnectMs: 100 }) };
 }
 
 it('refuses to start with a bot token Slack rejects', async () => {
@@ -45,5 +45,5 @@ it('starts while Slack is unreachable, reports not connected, and connects when 
 it('HTTP mode needs the signing secret', async () => {
   const { fake } = await setup();
   const ctx = { ...contextFor(new MemoryStore(), new FixedClock(), ['slack']), roster: testRoster() };
-  expect(() => createSlackAdapter({ ctx, logger: createLogger({ level: 'silent' }), botToken: fake.token, apiUrl: fake.apiUrl })).toThrow('SLACK_SIGNING_SECRET is required');
+  expect(() => createSlackAdapter({ ctx: () => ctx, logger: createLogger({ level: 'silent' }), botToken: fake.token, apiUrl: fake.apiUrl })).toThrow('SLACK_SIGNING_SECRET is required');
 });

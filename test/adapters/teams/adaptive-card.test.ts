@@ -13,7 +13,7 @@ const ZONE = 'America/Chicago';
 function item(over: Partial<WorkItem> = {}): WorkItem {
   return {
     id: '00000000-0000-4000-8000-00000000abcd', seq: 42, threadKey: 'portal:t-1', queue: 'refills', category: 'rx-refill', priority: 'routine',
-    redFlags: [], clinicalContent: false, state: 'OPEN', resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null,
+    redFlags: [], clinicalContent: false, state: 'OPEN', resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, onCallId: null, poolFallbackAt: null, snoozedUntil: null,
     patientId: 'pt-1', patientToken: 'T.P. …1234', patientPcp: 'dr-cho', link: 'https://ehr.example.org/inbox/MC-1', version: 3, messageCount: 1,
     everEscalated: false, firstMessageAt: new Date('2026-12-01T14:00:00Z'), lastMessageAt: new Date('2026-12-01T14:00:00Z'),
     createdAt: new Date('2026-12-01T14:00:00Z'), updatedAt: NOW, claimedAt: null, resolvedAt: null,

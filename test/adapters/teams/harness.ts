@@ -171,17 +171,22 @@ export async function startTeamsHarness(o: { platforms?: string[]; options?: Par
   const testDb: TestDb = await (o.openDb ?? (() => openTestDb('pglite')))();
   const clock = new FixedClock();
   const base = contextFor(new PrismaStore(testDb.db), clock, o.platforms ?? ['teams']);
-  const ctx: AppContext = { ...base, roster: teamsRoster(o.extraRefills ?? 0, o.editQueue), card: { ...base.card, messageText: o.messageText ?? base.card.messageText } };
+  const ctx: AppContext = {
+    ...base,
+    roster: teamsRoster(o.extraRefills ?? 0, o.editQueue),
+    card: { ...base.card, messageText: o.messageText ?? base.card.messageText },
+    pool: { ...base.pool, teamsChannel: POOL_CHANNEL },
+  };
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
-  const teams = createTeamsAdapter({ ctx, logger, poolChannel: POOL_CHANNEL, authDisabled: true, ...o.options });
+  const teams = createTeamsAdapter({ ctx: () => ctx, logger, authDisabled: true, ...o.options });
   await teams.adapter.start();
   const adapters = new Map<string, ChatAdapter>([['teams', teams.adapter]]);
   // Teams' own pacing (500 ms a call per conversation) stays on: the adapter's rate gate enforces
   // 60 calls per 30 s per conversation, and a faster outbox would only meet its refusals.
-  const worker = new OutboxWorker(ctx, adapters);
+  const worker = new OutboxWorker(() => ctx, adapters);
   const app = createHttpApp({
-    app: ctx,
+    app: () => ctx,
     logger,
     metrics: createMetrics(),
     ingestSecret: undefined,

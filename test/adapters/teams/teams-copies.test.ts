@@ -68,7 +68,7 @@ describe('Teams: copies that stay true, and the one card contract', () => {
 
     await h.adapter.sendDirect(dana, card, 'Reminder: B-1 needs an owner'); // the outbox retries the row
     const logger = createLogger({ level: 'error', destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
-    const restarted = createTeamsAdapter({ ctx: h.ctx, logger, poolChannel: POOL_CHANNEL, authDisabled: true });
+    const restarted = createTeamsAdapter({ ctx: () => h.ctx, logger, authDisabled: true });
     await restarted.adapter.start();
     try {
       await restarted.adapter.sendDirect(dana, card, 'Reminder: B-1 needs an owner');

@@ -122,7 +122,7 @@ describe('Teams: authentication', () => {
     const { ctx, store } = memoryContext(['teams']);
     const logs: string[] = [];
     const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
-    const teams = createTeamsAdapter({ ctx, logger, appId: '11111111-2222-4333-8444-555555555555', appPassword: 'test-secret', tenantId: TENANT });
+    const teams = createTeamsAdapter({ ctx: () => ctx, logger, appId: '11111111-2222-4333-8444-555555555555', appPassword: 'test-secret', tenantId: TENANT });
     const server = await listen(express().use(teams.router), '127.0.0.1', 0);
     const fake = await new FakeConnector().start();
     try {
@@ -145,9 +145,9 @@ describe('Teams: authentication', () => {
     const logs: string[] = [];
     const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
     const { ctx } = memoryContext(['teams']);
-    expect(() => createTeamsAdapter({ ctx, logger })).toThrow(/TEAMS_APP_ID is not set/);
-    expect(() => createTeamsAdapter({ ctx, logger, appId: '11111111-2222-4333-8444-555555555555' })).toThrow(/TEAMS_APP_PASSWORD is required/);
-    createTeamsAdapter({ ctx, logger, authDisabled: true });
+    expect(() => createTeamsAdapter({ ctx: () => ctx, logger })).toThrow(/TEAMS_APP_ID is not set/);
+    expect(() => createTeamsAdapter({ ctx: () => ctx, logger, appId: '11111111-2222-4333-8444-555555555555' })).toThrow(/TEAMS_APP_PASSWORD is required/);
+    createTeamsAdapter({ ctx: () => ctx, logger, authDisabled: true });
     const line = JSON.parse(logs.find((l) => l.includes('AUTHENTICATION IS OFF'))!);
     expect(line.level).toBeGreaterThanOrEqual(40);
   });

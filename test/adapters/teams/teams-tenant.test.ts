@@ -38,7 +38,7 @@ describe('Teams: single-tenant bot registration', () => {
 
   it('the adapter itself refuses an app id without a tenant id', () => {
     const { ctx } = memoryContext(['teams']);
-    expect(() => createTeamsAdapter({ ctx, logger: quiet(), appId: APP_ID, appPassword: 'secret' })).toThrow(/TEAMS_TENANT_ID is required with TEAMS_APP_ID/);
+    expect(() => createTeamsAdapter({ ctx: () => ctx, logger: quiet(), appId: APP_ID, appPassword: 'secret' })).toThrow(/TEAMS_TENANT_ID is required with TEAMS_APP_ID/);
   });
 
   it('configures botbuilder as a single-tenant bot: outbound tokens come from the tenant, not botframework.com', async () => {
