@@ -1,11 +1,13 @@
 import type { AuditRecord } from '../domain/audit.ts';
-import { channelStaffText } from '../domain/card.ts';
+import { escalationTarget } from '../domain/availability.ts';
+import { channelStaffText, ownerLabel } from '../domain/card.ts';
 import { decide, type Command, type CommandType, type DecideContext } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import { localTimeLabel } from '../domain/business-time.ts';
 import { slaPatch } from '../domain/sla.ts';
-import type { WorkItem } from '../domain/work-item.ts';
+import { clearCoverOnOwnerChange, type ItemPatch, type WorkItem } from '../domain/work-item.ts';
+import { coverage } from './availability.ts';
 import type { AppContext } from './context.ts';
 import { cardUpdates, directMessages } from './outbox-messages.ts';
 
@@ -26,8 +28,9 @@ export type ActOutcome = { ok: true; item: WorkItem } | Failure;
  * `card.messageText: none` the thread says only that one was recorded; the assignee gets it in
  * their DM and anyone allowed reads it in View message.
  */
-function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppContext): string {
-  const name = (key: string | null) => (key ? (ctx.roster.member(key)?.name ?? key) : 'the physician pool');
+function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppContext, redirect: Redirect | null): string {
+  const awayNote = redirect && !redirect.coveringFor ? ` (${ctx.roster.member(redirect.addressedTo)?.name ?? redirect.addressedTo} is away)` : '';
+  const name = (key: string | null) => (key === after.ownerId ? ownerLabel(after, ctx.roster) : key ? (ctx.roster.member(key)?.name ?? key) : null) ?? `the physician pool${awayNote}`;
   const show = channelStaffText(ctx.card.messageText) === 'show';
   const free = (text: string, what: 'reason' | 'note' | 'instructions') => (show ? `: ${text}` : ` — ${what} recorded`);
   switch (cmd.type) {
@@ -42,6 +45,31 @@ function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppC
     case 'reopen': return `Reopened by ${actor.name}`;
     case 'wake': return `Woken by ${actor.name}: back to work`;
   }
+}
+
+/**
+ * An escalation addressed to a physician who is away goes to her covering physician, or to the
+ * physician pool when nobody covers (src/domain/availability.ts `escalationTarget`).
+ * `addressedTo`: whom the person chose; `coveringFor`: recorded on the item when a cover takes it.
+ */
+interface Redirect {
+  addressedTo: string;
+  coveringFor: string | null;
+}
+
+/** The command as it goes to `decide` (addressed to the cover, or the pool, instead of someone away), and why. */
+async function redirectAway(ctx: AppContext, item: WorkItem, cmd: Command, now: Date): Promise<{ command: Command; redirect: Redirect | null } | Failure> {
+  const handsEscalation = cmd.type === 'escalate' || (cmd.type === 'reassign' && item.state === 'ESCALATED');
+  const to = handsEscalation && 'to' in cmd ? cmd.to : undefined;
+  const physician = to ? ctx.roster.member(to) : undefined;
+  if (!physician?.physician) return { command: cmd, redirect: null };
+  const target = escalationTarget(physician, await coverage(ctx, now));
+  if (target.to === physician) return { command: cmd, redirect: null };
+  const redirect = { addressedTo: physician.key, coveringFor: target.coveringFor };
+  if (cmd.type === 'escalate') return { command: { ...cmd, to: target.to?.key }, redirect };
+  // Handing an escalation over has no "to the pool": say so instead of handing it to someone away.
+  if (!target.to) return fail('item.invalid_target', `${physician.name} is away and nobody covers for them; hand this to another physician.`);
+  return { command: { ...cmd, to: target.to.key } as Command, redirect };
 }
 
 /** What `decide` reads from the app's context: the roster, the time, and the organisation's zone for the times it names. */
@@ -85,11 +113,15 @@ export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOu
     if (!item) return deny(ctx, req, null, fail('item.not_found', 'That item no longer exists.'));
     if (!actor) return deny(ctx, req, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
     const now = ctx.clock.now();
-    const decision = decide(item, req.command, actor, decideContext(ctx, now));
+    const routed = await redirectAway(ctx, item, req.command, now);
+    if ('ok' in routed) return deny(ctx, req, item, routed);
+    const { command, redirect } = routed;
+    const decision = decide(item, command, actor, decideContext(ctx, now));
     if (!decision.ok) return deny(ctx, req, item, decision);
 
-    const next = { ...item, ...decision.patch };
-    const patch = { ...decision.patch, ...slaPatch(next, req.command.type, ctx.sla, now) };
+    const decided: ItemPatch = redirect ? { ...decision.patch, coveringFor: redirect.coveringFor } : clearCoverOnOwnerChange(item, decision.patch);
+    const next = { ...item, ...decided };
+    const patch = { ...decided, ...slaPatch(next, req.command.type, ctx.sla, now) };
     const after = { ...next, ...patch, version: item.version + 1 };
     const audit: AuditRecord = {
       itemId: item.id,
@@ -99,13 +131,15 @@ export async function actOnItem(ctx: AppContext, req: ActRequest): Promise<ActOu
       fromState: item.state,
       toState: after.state,
       reason: decision.reason ?? null,
-      detail: decision.detail,
+      // The audit says when someone away was passed over: whom it was addressed to, and whom the cover covers for.
+      detail: redirect ? { ...decision.detail, addressedTo: redirect.addressedTo, ...(redirect.coveringFor ? { coveringFor: redirect.coveringFor } : { away: true }) } : decision.detail,
       at: now,
     };
     // Thread lines go where the card lives: its original queue's channel, even when rerouted.
-    const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(req.command, actor, after, ctx));
+    const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(command, actor, after, ctx, redirect));
     if (req.command.type === 'escalate' || (req.command.type === 'reassign' && item.state === 'ESCALATED')) {
-      outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you: ${decision.reason ?? 'handed over'}`, now));
+      const covering = redirect?.coveringFor ? `, covering for ${ctx.roster.member(redirect.coveringFor)?.name ?? redirect.coveringFor}` : '';
+      outbox.push(...directMessages(ctx.platforms, item.id, after.version, after.ownerId, `Escalated to you${covering}: ${decision.reason ?? 'handed over'}`, now));
     }
     // The instructions go to the person the item goes back to, who may not see them in the channel.
     if (req.command.type === 'return' && after.ownerId) {

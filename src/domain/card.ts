@@ -1,3 +1,4 @@
+import { NO_COVERAGE, type Coverage } from './availability.ts';
 import { localTimeLabel } from './business-time.ts';
 import { itemRef, type ItemState, type WorkItem } from './work-item.ts';
 import type { Roster } from './roster.ts';
@@ -106,6 +107,12 @@ export interface CardView {
   statusLine: string;
   queue: { key: string; name: string };
   owner: { key: string; name: string } | null;
+  /**
+   * The owner as every renderer names them: "Dr. Marcus Baker", or "Dr. Marcus Baker (covering
+   * for Dr. Elena Alvarez)" when they took it for someone away. `statusLine` and the escalation
+   * line use it; null without an owner.
+   */
+  ownerLabel: string | null;
   patientToken: string;
   age: string;
   sla: { label: string; breached: boolean; dueAt: string } | null;
@@ -150,6 +157,8 @@ export interface CardOptions {
   staffText?: StaffTextPolicy;
   /** What a snoozed item waits on (the snooze's reason, staff free text); shown only under `staffText: 'show'`. */
   snoozeReason?: string | undefined;
+  /** Who is away and who covers now: the escalation picker's default follows a PCP's cover. */
+  coverage?: Coverage | undefined;
 }
 
 export type StaffTextPolicy = 'show' | 'summary';
@@ -242,6 +251,16 @@ export function forQueueChannel(card: CardView): CardView {
   return card.state === 'ESCALATED' ? { ...card, actions: card.actions.filter((a) => a.command === 'item.view') } : card;
 }
 
+/**
+ * The owner's name, with whom they cover for: "Dr. Marcus Baker (covering for Dr. Elena Alvarez)".
+ * Staff names only. Null without an owner.
+ */
+export function ownerLabel(item: Pick<WorkItem, 'ownerId' | 'coveringFor'>, roster: Roster): string | null {
+  if (!item.ownerId) return null;
+  const name = (key: string) => roster.member(key)?.name ?? key;
+  return item.coveringFor && item.coveringFor !== item.ownerId ? `${name(item.ownerId)} (covering for ${name(item.coveringFor)})` : name(item.ownerId);
+}
+
 /** "Claimed: Dana Reyes" — the owner after the state, or where escalated work waits. */
 export function statusLine(state: ItemState, owner: { name: string } | null): string {
   if (owner && state !== 'OPEN') return `${STATE_LABELS[state]}: ${owner.name}`;
@@ -249,7 +268,7 @@ export function statusLine(state: ItemState, owner: { name: string } | null): st
 }
 
 /** Fills in each action's picker from the roster: who it may go to, how long a snooze may be. */
-function withChoices(actions: CardAction[], item: WorkItem, roster: Roster): CardAction[] {
+function withChoices(actions: CardAction[], item: WorkItem, roster: Roster, coverage: Coverage): CardAction[] {
   return actions.map((a) => {
     switch (a.input) {
       case 'snooze':
@@ -259,7 +278,7 @@ function withChoices(actions: CardAction[], item: WorkItem, roster: Roster): Car
         return { ...a, choices: reassignTargets(item, roster).map((s) => ({ value: s.key, label: s.name })) };
       case 'physician-and-reason': {
         const physicians = roster.physicians().map((p) => ({ value: p.key, label: p.name }));
-        return { ...a, choices: [...physicians, { value: POOL_CHOICE, label: 'Physician pool (first available)' }], defaultChoice: defaultEscalationTarget(item, roster)?.key ?? POOL_CHOICE };
+        return { ...a, choices: [...physicians, { value: POOL_CHOICE, label: 'Physician pool (first available)' }], defaultChoice: defaultEscalationTarget(item, roster, coverage)?.key ?? POOL_CHOICE };
       }
       default:
         return a;
@@ -268,13 +287,14 @@ function withChoices(actions: CardAction[], item: WorkItem, roster: Roster): Car
 }
 
 /** Every action the item's state offers, pickers filled in: what a per-person card is chosen from. */
-export function cardActions(item: WorkItem, roster: Roster): CardAction[] {
-  return withChoices(actionsFor(item.state, item.ownerId), item, roster);
+export function cardActions(item: WorkItem, roster: Roster, coverage: Coverage = NO_COVERAGE): CardAction[] {
+  return withChoices(actionsFor(item.state, item.ownerId), item, roster, coverage);
 }
 
 /** One platform-neutral card that every adapter renders (Block Kit, Adaptive Card, HTML). */
 export function buildCard(item: WorkItem, o: CardOptions): CardView {
   const owner = item.ownerId ? { key: item.ownerId, name: o.roster.member(item.ownerId)?.name ?? item.ownerId } : null;
+  const label = ownerLabel(item, o.roster);
   const queue = { key: item.queue, name: o.roster.queue(item.queue)?.name ?? item.queue };
   const ref = itemRef(item);
   const redFlag = item.redFlags.length > 0;
@@ -295,9 +315,10 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     state: item.state,
     stateLabel: STATE_LABELS[item.state],
     priorityLabel: PRIORITY_LABELS[item.priority],
-    statusLine: statusLine(item.state, owner),
+    statusLine: statusLine(item.state, label === null ? null : { name: label }),
     queue,
     owner,
+    ownerLabel: label,
     patientToken: item.patientToken,
     age: formatDuration(o.now.getTime() - item.firstMessageAt.getTime()),
     sla: slaOf(item, o.now),
@@ -305,7 +326,7 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     escalation: item.state === 'ESCALATED' && item.escalationReason
       ? {
           by: item.escalatedBy ? (o.roster.member(item.escalatedBy)?.name ?? item.escalatedBy) : null,
-          to: owner?.name ?? 'the physician pool',
+          to: label ?? 'the physician pool',
           reason: o.staffText === 'show' ? item.escalationReason : null,
         }
       : null,
@@ -318,7 +339,7 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
       : null,
     text,
     link: item.link,
-    actions: cardActions(item, o.roster),
+    actions: cardActions(item, o.roster, o.coverage),
     fallbackText: `${redFlag ? 'RED FLAG: ' : !redFlag && item.clinicalContent ? 'Clinical content: ' : ''}${CATEGORY_LABELS[item.category]} (${item.priority}) in ${queue.name}, ${ref}: ${STATE_LABELS[item.state].toLowerCase()}`,
   };
 }

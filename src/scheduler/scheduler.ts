@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../app/context.ts';
 import { sendDigests, type DigestSettings } from '../app/digest.ts';
+import { startDueAwayPeriods } from '../app/away-start.ts';
 import { sweep } from '../app/sweep.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -19,8 +20,8 @@ export interface SchedulerOptions {
 const LEASE = 'scheduler';
 
 /**
- * node-cron wiring only: each tick, the instance holding the database lease runs one SLA sweep
- * and queues the digests that are due. The lease outlives a tick, so exactly one instance leads
+ * node-cron wiring only: each tick, the instance holding the database lease starts the away
+ * periods whose time has come, runs one SLA sweep and queues the digests that are due. The lease outlives a tick, so exactly one instance leads
  * while it is alive; if it dies, another takes over when the lease expires.
  */
 export class Scheduler {
@@ -50,6 +51,8 @@ export class Scheduler {
       try {
         this.leader = await this.ctx.store.tryLease(LEASE, this.holder, now, 90_000);
         if (!this.leader) return;
+        // Away periods first: items of someone whose leave began are handed over before reminders are planned.
+        const awayStarted = await startDueAwayPeriods(this.ctx, now);
         const swept = await sweep(this.ctx, now);
         const digests = await sendDigests(this.ctx, this.opts.digest, now);
         // Retention is coarse (days), so once an hour is plenty: the purge scans old messages.
@@ -58,8 +61,8 @@ export class Scheduler {
           const purged = await this.ctx.store.purgeMessageText(new Date(now.getTime() - this.opts.retentionDays * 86_400_000), now);
           if (purged) this.opts.logger.info({ purged }, 'retention: message text purged');
         }
-        if (swept.due || digests.queued) {
-          this.opts.logger.info({ swept, digests: digests.managers.length }, 'scheduler tick');
+        if (swept.due || digests.queued || awayStarted) {
+          this.opts.logger.info({ swept, digests: digests.managers.length, awayStarted }, 'scheduler tick');
           this.opts.onWork?.();
         }
       } catch (e) {

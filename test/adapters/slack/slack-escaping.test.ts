@@ -64,6 +64,7 @@ function hostileCard(over: Partial<CardView> = {}): CardView {
     statusLine: `With a physician: ${HOSTILE}`,
     queue: { key: 'refills', name: `Refills ${HOSTILE}` },
     owner: { key: 'x', name: `Sam ${HOSTILE}` },
+    ownerLabel: `Sam ${HOSTILE} (covering for ${HOSTILE})`,
     patientToken: `T.P. ${HOSTILE}`,
     age: '2h',
     sla: { label: `Response overdue ${HOSTILE}`, breached: true, dueAt: '2026-12-01T20:00:00Z' },
@@ -88,7 +89,7 @@ describe('no unescaped control sequence reaches a rendered surface', () => {
   it('cards (with intro and notes), thread notes, private answers and the message view', () => {
     const c = hostileCard();
     expect(controlProblems(cardMessage(c, { intro: `For ${HOSTILE}`, notes: [`note ${HOSTILE}`], notice: 'Escalated to you' }))).toEqual([]);
-    expect(controlProblems(cardMessage(hostileCard({ state: 'OPEN', owner: null, escalation: null })))).toEqual([]);
+    expect(controlProblems(cardMessage(hostileCard({ state: 'OPEN', owner: null, ownerLabel: null, escalation: null })))).toEqual([]);
     expect(controlProblems(threadNoteMessage(`Claimed by ${HOSTILE}`))).toEqual([]);
     expect(controlProblems(answer(`Already claimed by ${HOSTILE}.`))).toEqual([]);
     expect(controlProblems(answer(failureText({ ok: false, code: 'item.not_authorized', message: `Not yours: ${HOSTILE}` } as never, 'U0X')))).toEqual([]);
