@@ -98,9 +98,10 @@ const plusDays = (date: string, n: number) => DateTime.fromISO(date, { zone: 'ut
 /**
  * A date and optional time in `zone`. `role` decides what a bare day means: `until` its start
  * (the person is back that day), `through` its end, `from` its start — or now, when that day is
- * today. A weekday is the next one whose instant is still ahead (`from`: today counts).
+ * today. A weekday is the next one whose instant is still ahead of `after` (default now: "from
+ * mon until wed" is the Wednesday after that Monday); for `from`, today counts.
  */
-export function parseWhen(text: string, role: 'from' | 'until' | 'through', now: Date, zone: string): Parsed<{ at: Date; hasTime: boolean }> {
+export function parseWhen(text: string, role: 'from' | 'until' | 'through', now: Date, zone: string, after: Date = now): Parsed<{ at: Date; hasTime: boolean }> {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const bad = (why: string): Parsed<never> => ({ ok: false, problems: [why] });
   const what = `“${text.trim()}”`;
@@ -127,10 +128,10 @@ export function parseWhen(text: string, role: 'from' | 'until' | 'through', now:
     role === 'through' && time === null ? instantAtLocal(plusDays(d, 1), '00:00', zone) : instantAtLocal(d, time ?? '00:00', zone);
   if (weekday !== null) {
     const todayNo = DateTime.fromISO(today, { zone: 'utc' }).weekday;
-    for (let n = 0; n <= 7; n++) {
+    for (let n = 0; n <= 7 + Math.ceil(Math.max(0, after.getTime() - now.getTime()) / 86_400_000); n++) {
       if (((todayNo - 1 + n) % 7) + 1 !== weekday) continue;
       const d = plusDays(today, n);
-      if (role === 'from' ? d >= today : instant(d) > now) {
+      if (role === 'from' ? d >= today : instant(d) > after) {
         day = d;
         break;
       }
@@ -209,7 +210,7 @@ export function resolveAway(req: AwayRequest, o: { roster: Roster; actor: StaffM
 
   const zone = o.zoneOf(person ?? o.actor);
   const from = req.from === undefined ? { ok: true as const, value: { at: o.now, hasTime: true } } : parseWhen(req.from, 'from', o.now, zone);
-  const until = parseWhen(req.until, req.through ? 'through' : 'until', o.now, zone);
+  const until = parseWhen(req.until, req.through ? 'through' : 'until', o.now, zone, from.ok ? from.value.at : o.now);
   if (!from.ok) problems.push(...from.problems.map((p) => `from: ${p}`));
   if (!until.ok) problems.push(...until.problems.map((p) => `${req.through ? 'through' : 'until'}: ${p}`));
   const label = (d: Date) => localTimeLabel(d, zone);

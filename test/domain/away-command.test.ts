@@ -67,6 +67,8 @@ describe('parseWhen', () => {
     expect(r.ok && show(r.value.at)).toBe('Sat 2026-12-05 00:00');
     const f = parseWhen('today', 'from', NOW, CHI);
     expect(f.ok && f.value.at).toEqual(NOW);
+    const wed = parseWhen('wed', 'until', NOW, CHI, new Date('2026-12-10T06:00:00Z')); // after Thu 10 Dec: the Wednesday after
+    expect(wed.ok && show(wed.value.at)).toBe('Wed 2026-12-16 00:00');
     const mon = parseWhen('mon', 'from', NOW, CHI);
     expect(mon.ok && show(mon.value.at)).toBe('Mon 2026-12-07 00:00');
   });
@@ -125,10 +127,10 @@ describe('resolveAway', () => {
   it('lists each problem: an unknown name, a past date, a cover who cannot take the work', () => {
     const r = resolve('dr-alvarez', 'until 2026-11-30 cover sam');
     expect(r).toEqual({ ok: false, problems: ['until: Mon 30 Nov, 00:00 CST is in the past', 'cover: Sam Ortiz is not a physician; Dr. Elena Alvarez\'s escalations need a physician'] });
-    const s = resolve('morgan-lee', 'from fri until thu for nobody cover jo adams');
+    const s = resolve('morgan-lee', 'from 2026-12-04 until 2026-12-03 for nobody cover jo adams');
     expect(s.ok).toBe(false);
     expect(!s.ok && s.problems).toEqual(['for: nobody called “nobody” is on the Baton roster', 'until: Thu 3 Dec, 00:00 CST is not after the start, Fri 4 Dec, 00:00 CST']);
-    const t = resolve('sam-ortiz', 'from fri until thu cover jo adams');
+    const t = resolve('sam-ortiz', 'from 2026-12-04 until 2026-12-03 cover jo adams');
     expect(!t.ok && t.problems).toEqual([
       'until: Thu 3 Dec, 00:00 CST is not after the start, Fri 4 Dec, 00:00 CST',
       'cover: Jo Adams works none of Sam Ortiz\'s queues, so could not take their items',
