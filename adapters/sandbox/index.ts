@@ -4,6 +4,7 @@ import type { AppContext } from '../../src/app/context.ts';
 import type { DigestSettings } from '../../src/app/digest.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { apiRoutes } from './api-routes.ts';
+import { awayRoutes } from './away-route.ts';
 import { digestRoute } from './digest-route.ts';
 import { EventHub } from './event-hub.ts';
 import { localOnly } from './local-only.ts';
@@ -52,6 +53,7 @@ export function createSandbox(o: SandboxOptions): Sandbox {
   router.use('/sandbox', localOnly);
   router.use(pageRoutes(o.ctx.roster, o.readOnly, o.organization ?? o.digest?.organization ?? 'Baton', o.ctx.sla.calendar.timezone));
   router.use(apiRoutes({ ctx: o.ctx, hub, view }));
+  router.use(awayRoutes(o.ctx, o.readOnly));
   if (o.digest) router.use(digestRoute(o.ctx, o.digest, o.readOnly));
   o.logger.info({ readOnly: o.readOnly }, o.readOnly ? 'browser sandbox: read-only mirror for leads and managers' : 'browser sandbox: serving cards at /');
   return { adapter, router, openStreams: () => hub.size };
