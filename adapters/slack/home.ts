@@ -204,7 +204,7 @@ export function awayMessage(a: AwayAnswer, command: string): SlackMessage {
   const lines = a.problems.map((p) => (a.problems.length > 1 || a.code === 'away.invalid' ? `• ${p}` : p));
   const usage = a.code === 'away.invalid' ? `\nFor example: \`${command} away until fri cover Dr. Baker\`, \`${command} away off\`.` : '';
   const text = [head, ...lines].filter(Boolean).map((l) => mrkdwn(l, 500)).join('\n') + mrkdwn(usage, 300);
-  return { text: mrkdwn(`Baton away: ${a.ok ? 'done' : 'nothing was changed'}`, 100), blocks: [section(text)] };
+  return { text: 'Baton away: nothing was changed', blocks: [section(text)] };
 }
 
 function findQueue(ctx: AppContext, name: string): QueueDef | undefined {

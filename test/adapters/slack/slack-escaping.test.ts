@@ -138,7 +138,7 @@ describe('no unescaped control sequence reaches a rendered surface', () => {
     expect(JSON.stringify(home.view)).toContain('<#C0REFILL>');
     expect(controlProblems((await homeView(ctx, 'U0DRCHO')).view as never)).toEqual([]);
     expect(controlProblems((await homeView(ctx, `U0<!channel>`)).view as never)).toEqual([]);
-    for (const words of ['mine', 'queue refills', `queue ${HOSTILE}`, 'queue', 'stats', 'help', HOSTILE]) {
+    for (const words of ['mine', 'queue refills', `queue ${HOSTILE}`, 'queue', 'stats', 'help', HOSTILE, `away until ${HOSTILE} cover ${HOSTILE}`, `away for ${HOSTILE}`, `away ${HOSTILE}`]) {
       expect(controlProblems(await slashAnswer(ctx, '/baton', 'U0TAYLOR', words)), words).toEqual([]);
     }
     expect(controlProblems(await slashAnswer(ctx, '/baton<!here>', 'U0NOBODY', 'mine'))).toEqual([]);
