@@ -44,10 +44,13 @@ export function threadLines(records: AuditRecord[], roster: Roster, clock: LineC
   const name = (key: string | undefined) => {
     if (!key) return 'someone';
     if (key === 'physician-pool') return 'the physician pool';
-    if (key === 'system') return 'Baton';
+    if (key === 'system' || key === 'baton') return 'Baton';
     if (key.startsWith('ingest:')) return `the ${key.slice('ingest:'.length)} feed`;
     return roster.member(key)?.name ?? key;
   };
+  // An escalation addressed to someone away went to their cover, or the pool (act-on-item.ts).
+  const passedOver = (d: Record<string, unknown>) =>
+    str(d.coveringFor) ? ` (covering for ${name(str(d.coveringFor))})` : d.away === true ? ` (${name(str(d.addressedTo))} is away)` : '';
   const queueName = (key: string | undefined) => (key ? (roster.queue(key)?.name ?? key) : 'a queue');
   return records.map((r) => {
     const who = name(r.actor);
@@ -62,9 +65,10 @@ export function threadLines(records: AuditRecord[], roster: Roster, clock: LineC
       'item.reopened_by_message': () => `Reopened by a new message from the patient${future}`,
       'item.claim': () => `${who} claimed it`,
       'item.release': () => `${who} released it to the queue`,
-      'item.reassign': () => `${who} handed it to ${name(str(d.to))}`,
+      'item.reassign': () => `${who} handed it to ${name(str(d.to))}${passedOver(d)}`,
+      'item.away_handover': () => `${name(str(d.away))} is away: ${d.to === 'queue' ? 'back to the queue' : d.to === 'physician-pool' ? 'back to the physician pool' : `handed to ${name(str(d.to))}, covering`}`,
       'item.snooze': () => `${who} snoozed it until ${until ? localTimeLabel(new Date(until), clock.zone) : 'later'}${why}`,
-      'item.escalate': () => `${who} escalated it to ${name(str(d.to))}${str(d.onCall) ? ` (on call: ${name(str(d.onCall))}, first)` : ''}${why}`,
+      'item.escalate': () => `${who} escalated it to ${name(str(d.to))}${passedOver(d)}${str(d.onCall) ? ` (on call: ${name(str(d.onCall))}, first)` : ''}${why}`,
       'item.return': () => `${who} returned it to the team${why}`,
       'item.resolve': () => `${who} resolved it${why}`,
       'item.reroute': () => `${who} moved it from ${queueName(str(d.from))} to ${queueName(str(d.to))}`,

@@ -3,6 +3,7 @@ import type { ChatAdapter } from '../../src/app/chat-adapter.ts';
 import type { ContextSource } from '../../src/app/context.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { apiRoutes } from './api-routes.ts';
+import { awayRoutes } from './away-route.ts';
 import { digestRoute } from './digest-route.ts';
 import { EventHub } from './event-hub.ts';
 import { localOnly } from './local-only.ts';
@@ -49,6 +50,7 @@ export function createSandbox(o: SandboxOptions): Sandbox {
   router.use(pageRoutes(o.ctx, o.readOnly));
   router.use(apiRoutes({ ctx: o.ctx, hub, view }));
   router.use(nextRoute(o.ctx, hub, o.readOnly));
+  router.use(awayRoutes(o.ctx, o.readOnly));
   if (o.digest) router.use(digestRoute(o.ctx, o.readOnly));
   o.logger.info({ readOnly: o.readOnly }, o.readOnly ? 'browser sandbox: read-only mirror for leads and managers' : 'browser sandbox: serving cards at /');
   return { adapter, router, openStreams: () => hub.size };

@@ -70,6 +70,20 @@ ${readOnly ? `<p class="banner" role="note"><strong>Read-only mirror.</strong> $
   ${readOnly ? '' : `<aside class="private" aria-labelledby="private-title">
     <h2 id="private-title">Only you can see this</h2>
     <div id="private" aria-live="polite"><p class="muted">Answers to your actions and message text you open appear here, for you alone.</p></div>
+    <section class="away" aria-labelledby="away-title">
+      <h2 id="away-title">Away</h2>
+      <p id="away-status" class="muted" aria-live="polite"></p>
+      <form id="away-form" novalidate>
+        <label for="away-until">Until <span class="muted">(fri, tomorrow 13:00, 2026-12-24)</span></label>
+        <input id="away-until" name="until" autocomplete="off" placeholder="fri">
+        <label class="check"><input id="away-through" name="through" type="checkbox"> including that day</label>
+        <label for="away-cover">Cover <span class="muted">(optional: who takes your work)</span></label>
+        <input id="away-cover" name="cover" autocomplete="off" placeholder="e.g. Dr. Baker">
+        <label for="away-for">For <span class="muted">(optional: someone in a queue you lead)</span></label>
+        <input id="away-for" name="for" autocomplete="off">
+        <div class="away-buttons"><button type="submit" class="primary">Set away</button> <button type="button" id="away-off">Back (end it)</button></div>
+      </form>
+    </section>
   </aside>`}
 </div>
 <noscript>The sandbox needs JavaScript to show cards.</noscript>

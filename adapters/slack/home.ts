@@ -1,5 +1,6 @@
 import type { types as S } from '@slack/bolt';
 import type { AppContext } from '../../src/app/context.ts';
+import { awayCommand, type AwayAnswer } from '../../src/app/away.ts';
 import { cardForPerson } from '../../src/app/act-on-card.ts';
 import type { QueueDef, StaffMember } from '../../src/domain/roster.ts';
 import type { ItemState, WorkItem } from '../../src/domain/work-item.ts';
@@ -175,10 +176,22 @@ const HELP = (command: string) => {
     `*${cmd} mine* — items claimed by or escalated to you`,
     `*${cmd} queue &lt;name&gt;* — unclaimed items in a queue you work, oldest first`,
     `*${cmd} stats* — counts per queue, what is past its response time, and who holds how much`,
+    `*${cmd} away until &lt;date&gt; [cover &lt;name&gt;]* — you are away (dates like 2026-12-24, fri, tomorrow 13:00, in your time zone; \`through\` a day to include it); your open items go to your cover or back to the queue, and no reminders or new work reach you`,
+    `*${cmd} away off* — you are back · *${cmd} away* — how it stands · add *for &lt;name&gt;* to set it for someone in a queue you lead (managers: anyone)`,
     `*${cmd} help* — this list`,
     'Work the items from their cards in the queue channels or your Home tab. Answers here are visible only to you.',
   ].join('\n');
 };
+
+/** The away command's answer: its sentences, or every problem as a list, all escaped (names and dates are what someone typed). */
+export function awayMessage(a: AwayAnswer, command: string): SlackMessage {
+  if (a.ok) return answer(a.text);
+  const head = a.code === 'away.invalid' ? 'Nothing was changed:' : a.code === 'away.not_authorized' ? 'Nothing was changed.' : '';
+  const lines = a.problems.map((p) => (a.problems.length > 1 || a.code === 'away.invalid' ? `• ${p}` : p));
+  const usage = a.code === 'away.invalid' ? `\nFor example: \`${command} away until fri cover Dr. Baker\`, \`${command} away off\`.` : '';
+  const text = [head, ...lines].filter(Boolean).map((l) => mrkdwn(l, 500)).join('\n') + mrkdwn(usage, 300);
+  return { text: 'Baton away: nothing was changed', blocks: [section(text)] };
+}
 
 function findQueue(ctx: AppContext, name: string): QueueDef | undefined {
   const n = name.trim().toLowerCase().replace(/^#/, '');
@@ -231,6 +244,8 @@ export async function slashAnswer(ctx: AppContext, command: string, slackUserId:
       if (workload) blocks.push(workload);
       return { text: 'Baton stats', blocks };
     }
+    case 'away':
+      return awayMessage(await awayCommand(ctx, { actorKey: staff.key, platform: 'slack', text: rest.join(' ') }), command);
     default:
       return { text: 'Baton commands', blocks: [section(`I do not know “${mrkdwn(verb, 50)}”.\n${HELP(command)}`)] };
   }

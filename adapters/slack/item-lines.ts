@@ -23,7 +23,7 @@ export const channelLink = (id: string | undefined) => (id && /^[CG][A-Z0-9]{2,}
 export function itemLine(ctx: AppContext, item: WorkItem, withPatient: boolean): string {
   const c = cardOf(ctx, item);
   const where = channelLink(ctx.roster.queue(item.queue)?.slackChannel) ?? mrkdwn(c.queue.name, 100);
-  const owner = c.owner && c.state !== 'OPEN' ? ` (${mrkdwn(c.owner.name, 100)})` : '';
+  const owner = c.ownerLabel && c.state !== 'OPEN' ? ` (${mrkdwn(c.ownerLabel, 200)})` : '';
   const sla = c.sla ? ` · ${slaText(c.sla)}` : '';
   const patient = withPatient && c.patientToken ? ` · ${mrkdwn(c.patientToken, 50)}` : '';
   return `${c.redFlag ? '🚩 ' : ''}*${mrkdwn(c.ref, 30)}* ${mrkdwn(c.title, 80)} · ${c.priority}${patient}\n${STATE_SHORT[c.state]}${owner} · ${where} · ${c.age} old${sla}`;

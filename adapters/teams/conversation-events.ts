@@ -1,6 +1,7 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, TeamsInfo, type TurnContext } from 'botbuilder';
 import type { ContextSource } from '../../src/app/context.ts';
+import { awayCommand, type AwayAnswer } from '../../src/app/away.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { actorOf } from './card-actions.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
@@ -13,8 +14,8 @@ export interface ConversationEventDeps {
   refs: ConversationRefs;
 }
 
-/** The commands in the manifest's command list. */
-export const BOT_COMMANDS = ['next', 'help', 'setup'] as const;
+/** The commands in the manifest's command lists, per scope: `away` only in a person's own chat, where its answer stays private. */
+export const BOT_COMMANDS = { team: ['next', 'help', 'setup'], personal: ['next', 'help', 'setup', 'away'] } as const;
 
 const channelIdOf = (context: TurnContext) =>
   (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? context.activity.conversation.id.split(';')[0]!;
@@ -45,7 +46,32 @@ const HELP = [
   'Type "next" to claim the most urgent, oldest unclaimed item in your queues; in your chat with Baton the answer is its card.',
   '"View message" shows the patient\'s words only to you, and the view is recorded. Reply to patients in the EHR, never in Teams.',
   'Type "setup" to see this channel\'s id and whether you are on the roster.',
+  'Away: in this chat, "away until fri" (or a date like 2026-12-24, "tomorrow 13:00"; "through fri" includes the day) sets you away — add "cover <name>" for who takes your work. "away off" when you are back; "away" shows how it stands. Leads add "for <name>" for people in their queues, managers for anyone. While you are away your open items go to your cover or back to the queue, and no reminders or new work reach you.',
 ].join('\n\n');
+
+/** The away command's answer as plain text (names and dates are what someone typed: never read as markdown). */
+export function awayText(a: AwayAnswer): string {
+  if (a.ok) return a.text;
+  const list = a.problems.map((p) => (a.code === 'away.invalid' ? `- ${p}` : p)).join('\n');
+  if (a.code !== 'away.invalid') return `Nothing was changed. ${list}`;
+  return `Nothing was changed:\n${list}\nFor example: away until fri cover Dr. Baker · away off`;
+}
+
+/** "away …" in a person's chat with Baton; elsewhere it says where to send it (a channel would show the answer to everyone). */
+async function answerAway(d: ConversationEventDeps, context: TurnContext, words: string): Promise<void> {
+  if (context.activity.conversation.conversationType !== 'personal') {
+    await context.sendActivity('Send "away" in your personal chat with Baton, so the answer stays yours.');
+    return;
+  }
+  const ctx = d.ctx();
+  const who = actorOf(ctx.roster, context.activity.from);
+  if (!ctx.roster.member(who.key)) {
+    await context.sendActivity({ type: 'message', textFormat: 'plain', text: `You are not on Baton's roster. Ask your practice manager to add your Teams id as teamsAadId: ${who.aadObjectId ?? 'unknown'}` });
+    return;
+  }
+  const answer = await awayCommand(ctx, { actorKey: who.key, platform: 'teams', text: words });
+  await context.sendActivity({ type: 'message', textFormat: 'plain', text: awayText(answer) });
+}
 
 /**
  * Install and conversation events: every inbound activity refreshes the stored conversation
@@ -77,8 +103,11 @@ export function registerConversationEvents(app: Application<TurnState>, d: Conve
   app.message(
     async (context) => context.activity.type === ActivityTypes.Message && typeof context.activity.text === 'string' && context.activity.text.trim() !== '',
     async (context) => {
-      const command = context.activity.text.trim().toLowerCase();
+      const text = context.activity.text.trim();
+      const command = text.toLowerCase();
       if (command === 'next') return answerNext(d, context);
+      const away = /^away(?:\s+|$)/i.exec(text);
+      if (away) return answerAway(d, context, text.slice(away[0].length));
       await context.sendActivity(command === 'setup' ? setupText(d, context) : HELP);
     },
   );

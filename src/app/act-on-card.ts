@@ -1,4 +1,4 @@
-import { cardActions, STATE_WORDS, type CardAction, type CardCommand, type CardView } from '../domain/card.ts';
+import { cardActions, ownerLabel, STATE_WORDS, type CardAction, type CardCommand, type CardView } from '../domain/card.ts';
 import { localTimeLabel } from '../domain/business-time.ts';
 import { decide, type Command, type CommandType } from '../domain/commands.ts';
 import { fail, type Failure } from '../domain/result.ts';
@@ -40,7 +40,7 @@ export type CardActOutcome = { ok: true; item: WorkItem; unchanged?: true } | Fa
  * organisation's zone) — staff names, item refs and times only, never patient data or reasons.
  */
 export function describeState(ctx: AppContext, item: WorkItem): string {
-  const owner = item.ownerId ? (ctx.roster.member(item.ownerId)?.name ?? item.ownerId) : null;
+  const owner = ownerLabel(item, ctx.roster);
   const who =
     item.state === 'ESCALATED' ? (owner ? ` (${owner})` : ' (physician pool)')
     : item.state === 'SNOOZED' ? (item.snoozedUntil ? ` until ${localTimeLabel(item.snoozedUntil, ctx.sla.calendar.timezone)}` : '')
@@ -162,5 +162,7 @@ export function cardForPerson(ctx: AppContext, item: WorkItem, actor: StaffMembe
     const command = PLAIN[a.command];
     return command !== undefined && decide(item, command, actor, decideContext(ctx, now)).ok;
   };
-  return { ...card, actions: cardActions(item, ctx.roster).filter(mayStart) };
+  // Pickers as the card drew them: it was drawn knowing who is away and who covers (cardForItem).
+  const drawn = new Map(card.actions.map((a) => [`${a.command}:${a.label}`, a]));
+  return { ...card, actions: cardActions(item, ctx.roster).filter(mayStart).map((a) => drawn.get(`${a.command}:${a.label}`) ?? a) };
 }

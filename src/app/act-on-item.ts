@@ -1,12 +1,14 @@
 import type { AuditRecord } from '../domain/audit.ts';
-import { channelStaffText, formatDuration } from '../domain/card.ts';
+import { escalationTarget } from '../domain/availability.ts';
+import { channelStaffText, formatDuration, ownerLabel } from '../domain/card.ts';
 import { decide, type Command, type CommandType, type DecideContext, type Transition as DecidedTransition } from '../domain/commands.ts';
 import { onCallPending, poolOffer } from '../domain/on-call.ts';
 import { fail, type Failure } from '../domain/result.ts';
 import type { StaffMember } from '../domain/roster.ts';
 import { localTimeLabel } from '../domain/business-time.ts';
 import { slaPatch } from '../domain/sla.ts';
-import type { WorkItem } from '../domain/work-item.ts';
+import { clearCoverOnOwnerChange, type ItemPatch, type WorkItem } from '../domain/work-item.ts';
+import { coverage } from './availability.ts';
 import type { AppContext } from './context.ts';
 import type { PlannedChange } from './ports.ts';
 import { cardUpdates, directMessages } from './outbox-messages.ts';
@@ -28,8 +30,9 @@ export type ActOutcome = { ok: true; item: WorkItem } | Failure;
  * `card.messageText: none` the thread says only that one was recorded; the assignee gets it in
  * their DM and anyone allowed reads it in View message.
  */
-function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppContext): string {
-  const name = (key: string | null) => (key ? (ctx.roster.member(key)?.name ?? key) : 'the physician pool');
+function threadNote(cmd: Command, actor: StaffMember, after: WorkItem, ctx: AppContext, redirect: Redirect | null): string {
+  const awayNote = redirect && !redirect.coveringFor ? ` (${ctx.roster.member(redirect.addressedTo)?.name ?? redirect.addressedTo} is away)` : '';
+  const name = (key: string | null) => (key === after.ownerId ? ownerLabel(after, ctx.roster) : key ? (ctx.roster.member(key)?.name ?? key) : null) ?? `the physician pool${awayNote}`;
   const show = channelStaffText(ctx.card.messageText) === 'show';
   const free = (text: string, what: 'reason' | 'note' | 'instructions') => (show ? `: ${text}` : ` — ${what} recorded`);
   switch (cmd.type) {
@@ -55,13 +58,39 @@ export const decideContext = (ctx: AppContext, now: Date): DecideContext => ({
 });
 
 /** The DM an escalation sends: to the physician it is for, or — offered to whoever is on call — to her, first. */
-function escalationDm(ctx: AppContext, after: WorkItem, reason: string | undefined, now: Date) {
+function escalationDm(ctx: AppContext, after: WorkItem, reason: string | undefined, now: Date, redirect: Redirect | null) {
   const offered = after.ownerId === null && onCallPending(after) ? after.onCallId : null;
+  const covering = redirect?.coveringFor ? `, covering for ${ctx.roster.member(redirect.coveringFor)?.name ?? redirect.coveringFor}` : '';
   const text = offered
     ? `On call: escalated to the physician pool, to you first (the whole pool gets it if nobody has claimed it within ${formatDuration(ctx.pool.onCallFallbackAfter * 60_000)}): ${reason ?? 'escalated'}`
-    : `Escalated to you: ${reason ?? 'handed over'}`;
+    : `Escalated to you${covering}: ${reason ?? 'handed over'}`;
   return directMessages(ctx.platforms, after.id, after.version, after.ownerId ?? offered, text, now);
 }
+/**
+ * An escalation addressed to a physician who is away goes to her covering physician, or to the
+ * physician pool when nobody covers (src/domain/availability.ts `escalationTarget`).
+ * `addressedTo`: whom the person chose; `coveringFor`: recorded on the item when a cover takes it.
+ */
+interface Redirect {
+  addressedTo: string;
+  coveringFor: string | null;
+}
+
+/** The command as it goes to `decide` (addressed to the cover, or the pool, instead of someone away), and why. */
+async function redirectAway(ctx: AppContext, item: WorkItem, cmd: Command, now: Date): Promise<{ command: Command; redirect: Redirect | null } | Failure> {
+  const handsEscalation = cmd.type === 'escalate' || (cmd.type === 'reassign' && item.state === 'ESCALATED');
+  const to = handsEscalation && 'to' in cmd ? cmd.to : undefined;
+  const physician = to ? ctx.roster.member(to) : undefined;
+  if (!physician?.physician) return { command: cmd, redirect: null };
+  const target = escalationTarget(physician, await coverage(ctx, now));
+  if (target.to === physician) return { command: cmd, redirect: null };
+  const redirect = { addressedTo: physician.key, coveringFor: target.coveringFor };
+  if (cmd.type === 'escalate') return { command: { ...cmd, to: target.to?.key }, redirect };
+  // Handing an escalation over has no "to the pool": say so instead of handing it to someone away.
+  if (!target.to) return fail('item.invalid_target', `${physician.name} is away and nobody covers for them; hand this to another physician.`);
+  return { command: { ...cmd, to: target.to.key } as Command, redirect };
+}
+
 
 /** Records a refused attempt (who, which command, why) in the audit trail and counts it. Shared by every entry point. */
 export async function auditDenial(
@@ -89,9 +118,10 @@ export async function auditDenial(
 const deny = (ctx: AppContext, req: ActRequest, item: WorkItem | null, f: Failure) => auditDenial(ctx, req, req.command.type, item, f);
 
 /** What a decided command writes: the patch with its SLA fields, the audit event, and the card's outbox rows. */
-export function planTransition(ctx: AppContext, item: WorkItem, actor: StaffMember, command: Command, platform: string, decision: DecidedTransition, now: Date): { change: PlannedChange; after: WorkItem } {
-  const next = { ...item, ...decision.patch };
-  const patch = { ...decision.patch, ...slaPatch(next, command.type, ctx.sla, now) };
+export function planTransition(ctx: AppContext, item: WorkItem, actor: StaffMember, command: Command, platform: string, decision: DecidedTransition, now: Date, redirect: Redirect | null = null): { change: PlannedChange; after: WorkItem } {
+  const decided: ItemPatch = redirect ? { ...decision.patch, coveringFor: redirect.coveringFor } : clearCoverOnOwnerChange(item, decision.patch);
+  const next = { ...item, ...decided };
+  const patch = { ...decided, ...slaPatch(next, command.type, ctx.sla, now) };
   const after = { ...next, ...patch, version: item.version + 1 };
   const audit: AuditRecord = {
     itemId: item.id,
@@ -101,13 +131,14 @@ export function planTransition(ctx: AppContext, item: WorkItem, actor: StaffMemb
     fromState: item.state,
     toState: after.state,
     reason: decision.reason ?? null,
-    detail: decision.detail,
+    // The audit says when someone away was passed over: whom it was addressed to, and whom the cover covers for.
+    detail: redirect ? { ...decision.detail, addressedTo: redirect.addressedTo, ...(redirect.coveringFor ? { coveringFor: redirect.coveringFor } : { away: true }) } : decision.detail,
     at: now,
   };
   // Thread lines go where the card lives: its original queue's channel, even when rerouted.
-  const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(command, actor, after, ctx));
+  const outbox = cardUpdates(ctx.platforms, item.id, item.queue, after.version, now, threadNote(command, actor, after, ctx, redirect));
   if (command.type === 'escalate' || (command.type === 'reassign' && item.state === 'ESCALATED')) {
-    outbox.push(...escalationDm(ctx, after, decision.reason, now));
+    outbox.push(...escalationDm(ctx, after, decision.reason, now, redirect));
   }
   // The instructions go to the person the item goes back to, who may not see them in the channel.
   if (command.type === 'return' && after.ownerId) {
@@ -136,10 +167,13 @@ export async function actOnItem(ctx: AppContext, req: ActRequest, read?: WorkIte
     if (!item) return deny(ctx, req, null, fail('item.not_found', 'That item no longer exists.'));
     if (!actor) return deny(ctx, req, item, fail('staff.unknown', 'You are not on the Baton roster; ask your practice manager to add you.'));
     const now = ctx.clock.now();
-    const decision = decide(item, req.command, actor, decideContext(ctx, now));
+    const routed = await redirectAway(ctx, item, req.command, now);
+    if ('ok' in routed) return deny(ctx, req, item, routed);
+    const { command, redirect } = routed;
+    const decision = decide(item, command, actor, decideContext(ctx, now));
     if (!decision.ok) return deny(ctx, req, item, decision);
 
-    const { change } = planTransition(ctx, item, actor, req.command, req.platform, decision, now);
+    const { change } = planTransition(ctx, item, actor, command, req.platform, decision, now, redirect);
     const outcome = await ctx.store.applyTransitionOrCurrent(item.id, item.version, change.patch, change.audit, change.outbox);
     if (outcome.applied) {
       countApplied(ctx, req.command.type, item, now);

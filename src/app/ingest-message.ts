@@ -5,7 +5,7 @@ import { countedSentAt, sentInFuture } from '../domain/sent-time.ts';
 import { slaPatch } from '../domain/sla.ts';
 import { triage } from '../domain/triage/index.ts';
 import { maxPriority, type Priority } from '../domain/types.ts';
-import { categoryAfterFollowUp, itemRef, type ItemPatch, type WorkItem } from '../domain/work-item.ts';
+import { categoryAfterFollowUp, clearCoverOnOwnerChange, itemRef, type ItemPatch, type WorkItem } from '../domain/work-item.ts';
 import { assignNewItems } from './auto-assign.ts';
 import { queueFor, type AppContext } from './context.ts';
 import { cardPosts, cardUpdates, directMessages, threadNotices } from './outbox-messages.ts';
@@ -224,6 +224,7 @@ function newItem(ctx: AppContext, message: NewMessage, msg: IncomingMessage, t: 
     state: 'OPEN',
     resumeState: null,
     ownerId: null,
+    coveringFor: null,
     escalatedBy: null,
     escalationReason: null,
     onCallId: null,
@@ -275,6 +276,7 @@ function followUp(ctx: AppContext, thread: WorkItem, message: NewMessage, t: Tri
   if (thread.state === 'RESOLVED') Object.assign(patch, { state: 'OPEN', ownerId: null, resolvedAt: null });
   // The patient answered what the item was waiting on: wake it now rather than at the snooze's end.
   if (thread.state === 'SNOOZED') Object.assign(patch, wakePatch(thread));
+  Object.assign(patch, clearCoverOnOwnerChange(thread, patch));
   const unowned = (patch.state ?? thread.state) === 'OPEN';
   if (redFlag && unowned) patch.queue = ctx.routing.redFlagQueue;
   const next = { ...thread, ...patch, redFlags };

@@ -1,5 +1,6 @@
 import { buildCard, channelStaffText, forQueueChannel, type CardView } from '../domain/card.ts';
 import type { WorkItem } from '../domain/work-item.ts';
+import { coverage } from './availability.ts';
 import type { AppContext } from './context.ts';
 import { redFlagLabels } from './red-flag-labels.ts';
 
@@ -17,9 +18,10 @@ export async function cardForItem(ctx: AppContext, item: WorkItem, audience: Car
   let latestText: string | undefined;
   if (ctx.card.messageText !== 'none') latestText = (await ctx.store.messagesOf(item.id)).at(-1)?.body ?? undefined;
   const staffText = audience === 'direct' ? 'show' : channelStaffText(ctx.card.messageText);
+  const now = ctx.clock.now();
   const card = buildCard(item, {
     roster: ctx.roster,
-    now: ctx.clock.now(),
+    now,
     timezone: ctx.sla.calendar.timezone,
     messageText: ctx.card.messageText,
     excerptLength: ctx.card.excerptLength,
@@ -28,6 +30,8 @@ export async function cardForItem(ctx: AppContext, item: WorkItem, audience: Car
     staffText,
     // Read only where the card may show it: the reason lives in the snooze's audit event.
     snoozeReason: item.state === 'SNOOZED' && staffText === 'show' ? await snoozeReason(ctx, item.id) : undefined,
+    // Read only where it changes the card: the Escalate picker's default, the patient's PCP or her cover.
+    coverage: item.patientPcp && (item.state === 'OPEN' || item.state === 'CLAIMED') ? await coverage(ctx, now) : undefined,
   });
   return audience === 'channel' ? forQueueChannel(card) : card;
 }

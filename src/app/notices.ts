@@ -12,6 +12,8 @@ export interface MentionSpec {
   queue: string | null;
   /** Staff mentioned by name in any case (e.g. the owner of overdue work). */
   people: string[];
+  /** Staff never paged by this notice, even as the lead fallback: those away when it was planned. */
+  except?: string[];
 }
 
 export interface NoticeSpec {
@@ -25,7 +27,8 @@ const isMentionSpec = (v: unknown): v is MentionSpec =>
 /** The mention for a delivery: the queue's group (the adapter picks its own platform's), its lead as the fallback, and the named people who are still on the roster. */
 export function resolveMention(ctx: Pick<AppContext, 'roster'>, spec: unknown): Mention | undefined {
   if (!isMentionSpec(spec)) return undefined;
-  const member = (k: string) => ctx.roster.member(k);
+  const except = new Set(Array.isArray(spec.except) ? spec.except : []);
+  const member = (k: string) => (except.has(k) ? undefined : ctx.roster.member(k));
   const lead = spec.queue ? ctx.roster.queue(spec.queue)?.lead : undefined;
   const fallback = [lead].filter((k): k is string => typeof k === 'string').map(member).filter((s): s is StaffMember => s !== undefined);
   const people = spec.people.filter((k) => typeof k === 'string').map(member).filter((s): s is StaffMember => s !== undefined);

@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../domain/audit.ts';
+import type { AwayPeriod } from '../domain/availability.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
 import type { DigestAggregates } from '../domain/digest-aggregates.ts';
 import type { WorkloadCount } from '../domain/workload.ts';
@@ -219,4 +220,16 @@ export interface Store {
   /** Takes or renews a named lease until now + ttl; true if `holder` holds it (scheduler leadership). */
   tryLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+
+  // Away periods (src/domain/availability.ts). Every change comes with its audit events, written together.
+  /** Periods under way or still to come after `after` (not over, not ended by then), of one person or everyone, soonest first. */
+  awayPeriods(q: { after: Date; staffKey?: string }): Promise<AwayPeriod[]>;
+  /** Periods whose start is due at `at` (begun, not over, not ended) and not yet applied (`startedAt` null), soonest first. */
+  dueAwayStarts(at: Date): Promise<AwayPeriod[]>;
+  /** Stores a new period and its audit events in one transaction. */
+  saveAway(period: AwayPeriod, audit: AuditRecord[]): Promise<void>;
+  /** Ends a period early at `at`, only if it has not ended yet; its audit events only if it did. The period as ended, or null. */
+  endAway(id: string, at: Date, by: string, audit: AuditRecord[]): Promise<AwayPeriod | null>;
+  /** Records that the period's start was applied, once: true for the one caller that recorded it, false when it already was. */
+  markAwayStarted(id: string, at: Date): Promise<boolean>;
 }

@@ -4,7 +4,9 @@ import { formatDuration } from '../domain/card.ts';
 import { earliest, onCallPending } from '../domain/on-call.ts';
 import { reminderPlanner, type ReminderPlan } from '../domain/reminders.ts';
 import { slaPatch, type ReminderTarget } from '../domain/sla.ts';
-import { itemRef, type WorkItem } from '../domain/work-item.ts';
+import { clearCoverOnOwnerChange, itemRef, type WorkItem } from '../domain/work-item.ts';
+import { coverageAt, NO_COVERAGE, type Coverage } from '../domain/availability.ts';
+import { awayPeriodsAt } from './availability.ts';
 import type { AppContext } from './context.ts';
 import { cardUpdates, directMessages, threadNotices } from './outbox-messages.ts';
 import type { OutboxMessage, Transition } from './ports.ts';
@@ -30,8 +32,9 @@ const SYSTEM = { actor: 'system', platform: 'scheduler' } as const;
  */
 export type SweepStep =
   | { kind: 'wake'; item: WorkItem }
-  | { kind: 'remind'; item: WorkItem; plan: ReminderPlan; audit: AuditRecord[]; outbox: OutboxMessage[] }
-  | { kind: 'pool'; item: WorkItem; plan: ReminderPlan | null; audit: AuditRecord[]; outbox: OutboxMessage[] }
+  /** `recipients`: whom each fired level DMs (staff keys, null the physician pool), aligned with `plan.fire`. */
+  | { kind: 'remind'; item: WorkItem; plan: ReminderPlan; recipients: Array<Array<string | null>>; audit: AuditRecord[]; outbox: OutboxMessage[] }
+  | { kind: 'pool'; item: WorkItem; plan: ReminderPlan | null; recipients: Array<Array<string | null>>; audit: AuditRecord[]; outbox: OutboxMessage[] }
   | { kind: 'settle'; item: WorkItem };
 
 /**
@@ -40,12 +43,15 @@ export type SweepStep =
  */
 export async function planSweep(ctx: AppContext, now: Date, limit = 500): Promise<SweepStep[]> {
   const due = await ctx.store.listItems({ states: ['OPEN', 'CLAIMED', 'ESCALATED', 'SNOOZED'], dueBefore: now, limit });
+  if (!due.length) return [];
   const planOf = reminderPlanner(ctx.sla, now);
+  // Who is away now, read once per sweep: they get no reminders (their lead or the queue does).
+  const away = coverageAt(ctx.roster, await awayPeriodsAt(ctx, now), now);
   return due.map((item): SweepStep => {
     if (item.state === 'SNOOZED') return { kind: 'wake', item };
     const plan = planOf(item);
-    if (onCallPending(item) && item.poolFallbackAt! <= now) return { kind: 'pool', item, plan, ...toPool(ctx, item, plan, now) };
-    return plan ? { kind: 'remind', item, plan, ...remind(ctx, item, plan, now) } : { kind: 'settle', item };
+    if (onCallPending(item) && item.poolFallbackAt! <= now) return { kind: 'pool', item, plan, ...toPool(ctx, item, plan, now, away) };
+    return plan ? { kind: 'remind', item, plan, ...remind(ctx, item, plan, now, away) } : { kind: 'settle', item };
   });
 }
 
@@ -107,7 +113,7 @@ function transitionOf(ctx: AppContext, step: SweepStep, now: Date): Transition {
  * Reminder levels due at the same time are sent too, except a DM to the pool: the fallback post
  * is that notice already.
  */
-function toPool(ctx: AppContext, item: WorkItem, plan: ReminderPlan | null, now: Date) {
+function toPool(ctx: AppContext, item: WorkItem, plan: ReminderPlan | null, now: Date, away: Coverage) {
   const version = item.version + 1;
   const onCall = item.onCallId ?? '';
   const onCallName = ctx.roster.member(onCall)?.name ?? onCall;
@@ -116,17 +122,19 @@ function toPool(ctx: AppContext, item: WorkItem, plan: ReminderPlan | null, now:
     ...directMessages(ctx.platforms, item.id, version, null, `Escalated to the physician pool; ${onCallName}, on call, has not taken it: ${item.escalationReason ?? 'escalated'}`, now),
     ...cardUpdates(ctx.platforms, item.id, item.queue, version, now, `${onCallName} (on call) has not taken it: now with the whole physician pool`),
   ];
+  let recipients: Array<Array<string | null>> = [];
   if (plan) {
-    const levels = remind(ctx, { ...item, poolFallbackAt: null }, plan, now);
+    const levels = remind(ctx, { ...item, poolFallbackAt: null }, plan, now, away);
+    recipients = levels.recipients;
     audit.push(...levels.audit);
     const keys = new Set(outbox.map((o) => o.dedupeKey));
     outbox.push(...levels.outbox.filter((o) => !keys.has(o.dedupeKey) && !(o.kind === 'dm' && o.payload.to === null)));
   }
-  return { audit, outbox };
+  return { recipients, audit, outbox };
 }
 
 function wake(ctx: AppContext, item: WorkItem, now: Date) {
-  const base = wakePatch(item);
+  const base = clearCoverOnOwnerChange(item, wakePatch(item));
   const next = { ...item, ...base };
   const patch = { ...base, ...slaPatch(next, 'wake', ctx.sla, now) };
   const audit: AuditRecord = { ...SYSTEM, itemId: item.id, action: 'item.wake', fromState: item.state, toState: next.state, at: now };
@@ -134,17 +142,20 @@ function wake(ctx: AppContext, item: WorkItem, now: Date) {
   return { patch, audit: [audit], outbox };
 }
 
-function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) {
+function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date, away: Coverage) {
   const version = item.version + 1;
   const queue = ctx.roster.queue(item.queue);
   const late = formatDuration(now.getTime() - plan.deadline.getTime());
   const what = `${itemRef(item)} (${item.priority}${item.redFlags.length ? ', red flag' : ''}): ${plan.phase === 'claim' ? 'unclaimed' : 'no response'}, ${late} past target`;
   const audit: AuditRecord[] = [];
   const outbox: OutboxMessage[] = [];
+  const recipients: Array<Array<string | null>> = [];
   for (const f of plan.fire) {
     audit.push({ ...SYSTEM, itemId: item.id, action: 'reminder.sent', fromState: item.state, toState: item.state, detail: { level: f.level, notify: f.notify, phase: plan.phase, repeat: f.repeat }, at: now });
+    const to = f.notify === 'channel' ? [] : reminderRecipients(ctx, item, f.notify, away);
+    recipients.push(to);
     if (f.notify === 'channel') continue; // the card update + thread line below reach the channel
-    for (const key of reminderRecipients(ctx, item, f.notify)) {
+    for (const key of to) {
       const rows = directMessages(ctx.platforms, item.id, version, key, `Reminder (level ${f.level}): ${what}`, now);
       outbox.push(...rows.map((r) => ({ ...r, kind: 'dm' as const, dedupeKey: `${r.dedupeKey}:L${f.level}` })));
     }
@@ -156,23 +167,34 @@ function remind(ctx: AppContext, item: WorkItem, plan: ReminderPlan, now: Date) 
   const channelLevel = plan.fire.find((f) => f.notify === 'channel');
   if (channelLevel) {
     const text = `${channelLevel.repeat ? 'Still waiting' : 'Reminder'} for ${queue?.name ?? item.queue}: ${what}`;
-    const mention = { queue: item.queue, people: item.ownerId ? [item.ownerId] : [] };
+    const owner = item.ownerId && !away.away.has(item.ownerId) ? [item.ownerId] : [];
+    const lead = ctx.roster.queue(item.queue)?.lead;
+    const mention = { queue: item.queue, people: owner, ...(lead && away.away.has(lead) ? { except: [lead] } : {}) };
     outbox.push(...threadNotices(ctx.platforms, item.id, item.queue, version, `L${channelLevel.level}`, text, { broadcast: true, mention }, now));
   }
-  return { audit, outbox };
+  return { recipients, audit, outbox };
 }
 
 /**
- * Who a DM reminder level reaches: every manager (`manager`); else the owner, for an unowned
- * escalation the physician on call while it is still offered to her, else the physician pool
- * (`null`), or the queue's lead while nobody has claimed it.
+ * Who a DM reminder level reaches: every manager (`manager`); else the owner, the physician
+ * pool (`null`) for an unowned escalation, or the queue's lead while nobody has claimed it.
+ * Nobody who is away (`away`): an away owner's reminder goes to the queue's lead instead — an
+ * away physician's to her covering physician, else the pool — and away managers and leads are
+ * left out (the channel's reminder still reaches the queue).
  */
-export function reminderRecipients(ctx: AppContext, item: WorkItem, notify: Exclude<ReminderTarget, 'channel'>): Array<string | null> {
-  if (notify === 'manager') return ctx.roster.managers().map((m) => m.key);
-  if (item.ownerId) return [item.ownerId];
-  if (item.state === 'ESCALATED') return [onCallPending(item) ? item.onCallId : null];
+export function reminderRecipients(ctx: AppContext, item: WorkItem, notify: Exclude<ReminderTarget, 'channel'>, away: Coverage = NO_COVERAGE): Array<string | null> {
+  const isIn = (key: string) => !away.away.has(key);
+  if (notify === 'manager') return ctx.roster.managers().map((m) => m.key).filter(isIn);
   const lead = ctx.roster.queue(item.queue)?.lead;
-  return lead ? [lead] : [];
+  const leadIfIn = lead && isIn(lead) ? [lead] : [];
+  if (item.ownerId && isIn(item.ownerId)) return [item.ownerId];
+  if (item.state === 'ESCALATED') {
+    // Offered to the physician on call first: her reminder while it waits (the pool's after the fallback).
+    if (!item.ownerId) return [onCallPending(item) && item.onCallId && isIn(item.onCallId) ? item.onCallId : null];
+    const cover = away.covers.get(item.ownerId);
+    return [cover?.physician && isIn(cover.key) ? cover.key : null];
+  }
+  return leadIfIn.filter((k) => k !== item.ownerId);
 }
 
 /** How many notifications (DMs and channel replies, per platform) a step queues; card redraws aside. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { digestModel, dueManagers, sendDigests } from '../app/digest.ts';
 import { assignmentSweep } from '../app/auto-assign.ts';
+import { startDueAwayPeriods } from '../app/away-start.ts';
 import { notificationsOf, planSweep, sweep } from '../app/sweep.ts';
 import { autoAssignmentOf } from '../domain/assignment.ts';
 import { describeSweepStep } from '../app/sweep-plan-text.ts';
@@ -61,6 +62,9 @@ export async function sweepCommand(args: string[]): Promise<void> {
       out(`${steps.length} item(s) due: ${reminded} would be reminded (${notifications} notification(s)), ${woken} woken from snooze${toPool ? `, ${toPool} sent from on call to the whole physician pool` : ''}.`);
       return;
     }
+    // As the scheduler's tick does: first the away periods whose start has come (their items handed over).
+    const awayStarted = await startDueAwayPeriods(ctx, at);
+    if (awayStarted) out(`Away periods started: ${awayStarted} (their open items handed to their cover or back to the queue).`);
     const r = await sweep(ctx, at);
     out(`Sweep as of ${at.toISOString()}: ${r.due} item(s) due, ${r.reminded} reminded (${r.notifications} notification(s) queued), ${r.woken} woken from snooze, ${r.toPool ? `${r.toPool} sent from on call to the whole physician pool, ` : ''}${r.skipped} changed by someone else meanwhile.`);
     // As the scheduler's tick does: then the auto-assigning queues' unclaimed items.

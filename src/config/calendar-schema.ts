@@ -37,14 +37,20 @@ export const timezoneSchema = z.string().refine((tz) => IANAZone.isValidZone(tz)
   error: (iss) => `unknown timezone ${JSON.stringify(iss.input)}; use an IANA name like "America/Chicago"`,
 });
 
+/** Weekday → open periods ("mon: [["08:00", "17:00"]]"), each day sorted and non-overlapping; a missing day is closed. */
+export const weeklyHoursSchema = z.partialRecord(z.enum(WEEKDAYS), dayPeriods);
+
+/** A week with at least one open period (business hours, a staff member's own hours). */
+export const hasOpenPeriod = (weekly: Partial<Record<string, unknown[] | undefined>>) => Object.values(weekly).some((periods) => periods && periods.length > 0);
+
 export const businessCalendarSchema = z
   .strictObject({
     timezone: timezoneSchema,
-    weekly: z.partialRecord(z.enum(WEEKDAYS), dayPeriods),
+    weekly: weeklyHoursSchema,
     holidays: z.array(z.iso.date('expected a real date like "2026-12-25"')).default([]),
   })
   .superRefine((cal, ctx) => {
-    if (!Object.values(cal.weekly).some((periods) => periods && periods.length > 0)) {
+    if (!hasOpenPeriod(cal.weekly)) {
       ctx.addIssue({ code: 'custom', path: ['weekly'], message: 'business hours need at least one open period in the week' });
     }
   });

@@ -1,5 +1,9 @@
 import { rawField, type ConfigParts, type ListPart } from './config-parts.ts';
 import { rotaPhysicians } from './on-call-schema.ts';
+import type { ParsedConfig } from './schema.ts';
+
+type ParsedStaff = ParsedConfig['staff'][number];
+type ParsedQueue = ParsedConfig['queues'][number];
 
 /**
  * The keys a list defines: those of its parsed entries and, so that one bad field of an entry
@@ -76,6 +80,7 @@ export function crossReferenceProblems(c: ConfigParts): string[] {
       });
     });
   }
+  if (c.staff) coverProblems(c.staff, c.queues, problems);
   const queueRef = (where: string, key: string) => {
     if (queues && !queues.has(key)) problems.push(`${where}: no queue "${key}"`);
   };
@@ -95,4 +100,31 @@ export function crossReferenceProblems(c: ConfigParts): string[] {
     if (!catchAll) problems.push('sla: add a catch-all policy (queue "*", priority "*") so every item gets a response target');
   }
   return problems;
+}
+
+/**
+ * `staff[].coveredBy`: someone else on the roster, active, who can take the work: a physician's
+ * cover is a physician (escalations go physician to physician); anyone else's works one of their
+ * queues (a cover who does not work the queue could not take its items).
+ */
+function coverProblems(staff: ListPart<ParsedStaff>, queues: ListPart<ParsedQueue> | undefined, problems: string[]): void {
+  const byKey = new Map(staff.entries.flatMap((s) => (s ? [[s.key, s] as const] : [])));
+  const queuesOf = (key: string) => new Set((queues?.entries ?? []).flatMap((q) => (q && (q.members.includes(key) || q.lead === key) ? [q.key] : [])));
+  staff.entries.forEach((s, i) => {
+    if (!s?.coveredBy) return;
+    const where = `staff[${i}].coveredBy`;
+    const cover = byKey.get(s.coveredBy);
+    if (s.coveredBy === s.key) return void problems.push(`${where}: "${s.key}" cannot cover for themselves`);
+    if (!cover) {
+      // A cover whose own entry failed to parse has its problems listed already.
+      if (!keysOf(staff).has(s.coveredBy)) problems.push(`${where}: no staff member "${s.coveredBy}"`);
+      return;
+    }
+    if (!cover.active) problems.push(`${where}: "${cover.key}" is not active`);
+    if (s.physician && !cover.physician) problems.push(`${where}: "${cover.key}" is not a physician; a physician's escalations go to a covering physician`);
+    if (!s.physician && queues) {
+      const theirs = queuesOf(s.key);
+      if (![...queuesOf(cover.key)].some((q) => theirs.has(q))) problems.push(`${where}: "${cover.key}" works none of ${s.key}'s queues, so could not take their items`);
+    }
+  });
 }

@@ -2,7 +2,7 @@ import { validate as isCron } from 'node-cron';
 import { z } from 'zod';
 import './zod-messages.ts';
 import { CATEGORIES, PRIORITIES } from '../domain/types.ts';
-import { durationSchema, timezoneSchema } from './calendar-schema.ts';
+import { durationSchema, hasOpenPeriod, timezoneSchema, weeklyHoursSchema } from './calendar-schema.ts';
 import { onCallSchema } from './on-call-schema.ts';
 
 const key = z
@@ -26,6 +26,16 @@ export const staffSchema = z.strictObject({
   digest: z
     .strictObject({ at: hhmm.default('07:30'), days: z.array(weekday).default(['mon', 'tue', 'wed', 'thu', 'fri']) })
     .optional(),
+  /**
+   * Their own weekly hours, read in their `timezone` (else the organisation's), in the shape of
+   * `businessHours.weekly`. Without it they are on shift during business hours. The
+   * organisation's holidays apply either way (the clinic is closed).
+   */
+  hours: weeklyHoursSchema
+    .refine(hasOpenPeriod, 'hours need at least one period in the week; leave hours out to follow the business hours')
+    .optional(),
+  /** Who takes their work while they are away (a physician's covering physician); an away period's own cover wins. */
+  coveredBy: key.optional(),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { NO_COVERAGE, type Coverage } from './availability.ts';
 import { localTimeLabel } from './business-time.ts';
 import { onCallPending } from './on-call.ts';
 import { itemRef, type ItemState, type WorkItem } from './work-item.ts';
@@ -109,6 +110,12 @@ export interface CardView {
   onCall: { key: string; name: string } | null;
   queue: { key: string; name: string };
   owner: { key: string; name: string } | null;
+  /**
+   * The owner as every renderer names them: "Dr. Marcus Baker", or "Dr. Marcus Baker (covering
+   * for Dr. Elena Alvarez)" when they took it for someone away. `statusLine` and the escalation
+   * line use it; null without an owner.
+   */
+  ownerLabel: string | null;
   patientToken: string;
   age: string;
   sla: { label: string; breached: boolean; dueAt: string } | null;
@@ -153,6 +160,8 @@ export interface CardOptions {
   staffText?: StaffTextPolicy;
   /** What a snoozed item waits on (the snooze's reason, staff free text); shown only under `staffText: 'show'`. */
   snoozeReason?: string | undefined;
+  /** Who is away and who covers now: the escalation picker's default follows a PCP's cover. */
+  coverage?: Coverage | undefined;
 }
 
 export type StaffTextPolicy = 'show' | 'summary';
@@ -246,6 +255,17 @@ export function forQueueChannel(card: CardView): CardView {
 }
 
 /**
+/**
+ * The owner's name, with whom they cover for: "Dr. Marcus Baker (covering for Dr. Elena Alvarez)".
+ * Staff names only. Null without an owner.
+ */
+export function ownerLabel(item: Pick<WorkItem, 'ownerId' | 'coveringFor'>, roster: Roster): string | null {
+  if (!item.ownerId) return null;
+  const name = (key: string) => roster.member(key)?.name ?? key;
+  return item.coveringFor && item.coveringFor !== item.ownerId ? `${name(item.ownerId)} (covering for ${name(item.coveringFor)})` : name(item.ownerId);
+}
+
+/**
  * "Claimed: Dana Reyes" — the owner after the state, or where escalated work waits: the physician
  * pool, or "With a physician (on call: Dr. Elena Alvarez)" while it is offered to her first.
  */
@@ -256,7 +276,7 @@ export function statusLine(state: ItemState, owner: { name: string } | null, onC
 }
 
 /** Fills in each action's picker from the roster: who it may go to, how long a snooze may be. */
-function withChoices(actions: CardAction[], item: WorkItem, roster: Roster): CardAction[] {
+function withChoices(actions: CardAction[], item: WorkItem, roster: Roster, coverage: Coverage): CardAction[] {
   return actions.map((a) => {
     switch (a.input) {
       case 'snooze':
@@ -266,7 +286,7 @@ function withChoices(actions: CardAction[], item: WorkItem, roster: Roster): Car
         return { ...a, choices: reassignTargets(item, roster).map((s) => ({ value: s.key, label: s.name })) };
       case 'physician-and-reason': {
         const physicians = roster.physicians().map((p) => ({ value: p.key, label: p.name }));
-        return { ...a, choices: [...physicians, { value: POOL_CHOICE, label: 'Physician pool (first available)' }], defaultChoice: defaultEscalationTarget(item, roster)?.key ?? POOL_CHOICE };
+        return { ...a, choices: [...physicians, { value: POOL_CHOICE, label: 'Physician pool (first available)' }], defaultChoice: defaultEscalationTarget(item, roster, coverage)?.key ?? POOL_CHOICE };
       }
       default:
         return a;
@@ -275,13 +295,14 @@ function withChoices(actions: CardAction[], item: WorkItem, roster: Roster): Car
 }
 
 /** Every action the item's state offers, pickers filled in: what a per-person card is chosen from. */
-export function cardActions(item: WorkItem, roster: Roster): CardAction[] {
-  return withChoices(actionsFor(item.state, item.ownerId), item, roster);
+export function cardActions(item: WorkItem, roster: Roster, coverage: Coverage = NO_COVERAGE): CardAction[] {
+  return withChoices(actionsFor(item.state, item.ownerId), item, roster, coverage);
 }
 
 /** One platform-neutral card that every adapter renders (Block Kit, Adaptive Card, HTML). */
 export function buildCard(item: WorkItem, o: CardOptions): CardView {
   const owner = item.ownerId ? { key: item.ownerId, name: o.roster.member(item.ownerId)?.name ?? item.ownerId } : null;
+  const label = ownerLabel(item, o.roster);
   const queue = { key: item.queue, name: o.roster.queue(item.queue)?.name ?? item.queue };
   const onCall = onCallPending(item) ? { key: item.onCallId!, name: o.roster.member(item.onCallId!)?.name ?? item.onCallId! } : null;
   const ref = itemRef(item);
@@ -303,10 +324,11 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     state: item.state,
     stateLabel: STATE_LABELS[item.state],
     priorityLabel: PRIORITY_LABELS[item.priority],
-    statusLine: statusLine(item.state, owner, onCall),
+    statusLine: statusLine(item.state, label === null ? null : { name: label }, onCall),
     onCall,
     queue,
     owner,
+    ownerLabel: label,
     patientToken: item.patientToken,
     age: formatDuration(o.now.getTime() - item.firstMessageAt.getTime()),
     sla: slaOf(item, o.now),
@@ -314,7 +336,7 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
     escalation: item.state === 'ESCALATED' && item.escalationReason
       ? {
           by: item.escalatedBy ? (o.roster.member(item.escalatedBy)?.name ?? item.escalatedBy) : null,
-          to: owner?.name ?? 'the physician pool',
+          to: label ?? 'the physician pool',
           reason: o.staffText === 'show' ? item.escalationReason : null,
         }
       : null,
@@ -327,7 +349,7 @@ export function buildCard(item: WorkItem, o: CardOptions): CardView {
       : null,
     text,
     link: item.link,
-    actions: cardActions(item, o.roster),
+    actions: cardActions(item, o.roster, o.coverage),
     fallbackText: `${redFlag ? 'RED FLAG: ' : !redFlag && item.clinicalContent ? 'Clinical content: ' : ''}${CATEGORY_LABELS[item.category]} (${item.priority}) in ${queue.name}, ${ref}: ${STATE_LABELS[item.state].toLowerCase()}`,
   };
 }

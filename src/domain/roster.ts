@@ -1,3 +1,5 @@
+import type { Weekday } from './business-time.ts';
+
 /** The people and queues Baton knows, as read from config. The roster is the authority for
  * every permission check (DESIGN.md §6): channel membership alone never grants an action. */
 export interface StaffMember {
@@ -13,6 +15,10 @@ export interface StaffMember {
   timezone?: string | undefined;
   /** Managers' daily digest: local time (staff timezone, else the organisation's) and weekdays. */
   digest?: { at: string; days: string[] } | undefined;
+  /** Their own weekly hours (`businessHours.weekly`'s shape), read in `timezone`; absent: the business hours. */
+  hours?: Partial<Record<Weekday, Array<[string, string]>>> | undefined;
+  /** Who takes their work while they are away, unless the away period names its own cover. */
+  coveredBy?: string | undefined;
 }
 
 /** A queue's auto-assignment settings (config `queues[].assignment`); absent = `manual`. */

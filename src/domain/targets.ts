@@ -1,3 +1,4 @@
+import { escalationTarget, NO_COVERAGE, type Coverage } from './availability.ts';
 import type { Roster, StaffMember } from './roster.ts';
 import type { WorkItem } from './work-item.ts';
 
@@ -17,8 +18,12 @@ export function reassignTargets(item: Pick<WorkItem, 'state' | 'queue' | 'ownerI
     .filter((s): s is StaffMember => s !== undefined && s.key !== item.ownerId);
 }
 
-/** The physician an escalation is offered to by default: the patient's PCP when they are a physician on the roster, else nobody (the pool). */
-export function defaultEscalationTarget(item: Pick<WorkItem, 'patientPcp'>, roster: Roster): StaffMember | null {
+/**
+ * The physician an escalation is offered to by default: the patient's PCP when they are a
+ * physician on the roster — while the PCP is away, her covering physician, or nobody when none
+ * covers — else nobody (the pool).
+ */
+export function defaultEscalationTarget(item: Pick<WorkItem, 'patientPcp'>, roster: Roster, coverage: Coverage = NO_COVERAGE): StaffMember | null {
   const pcp = item.patientPcp ? roster.member(item.patientPcp) : undefined;
-  return pcp?.physician ? pcp : null;
+  return pcp?.physician ? escalationTarget(pcp, coverage).to : null;
 }

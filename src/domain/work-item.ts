@@ -27,6 +27,12 @@ export interface WorkItem {
    */
   onCallId: string | null;
   poolFallbackAt: Date | null;
+  /**
+   * The owner took this for someone who is away (their cover): the staff key of that person, so
+   * the card says "Dr. Baker (covering for Dr. Alvarez)". Cleared when the owner changes.
+   * Absent on items built before covers existed; null when not covering.
+   */
+  coveringFor?: string | null;
   snoozedUntil: Date | null;
   patientId: string;
   patientToken: string;
@@ -60,6 +66,7 @@ export type ItemPatch = Partial<
     | 'escalationReason'
     | 'onCallId'
     | 'poolFallbackAt'
+    | 'coveringFor'
     | 'snoozedUntil'
     | 'everEscalated'
     | 'claimedAt'
@@ -75,6 +82,16 @@ export type ItemPatch = Partial<
     | 'clinicalContent'
   >
 >;
+
+/**
+ * `patch` with the covering relation cleared when it hands the item to someone else: "covering
+ * for" describes the owner it was recorded with, never a later one. A patch that names its own
+ * `coveringFor` (a hand-over to a cover) keeps it.
+ */
+export function clearCoverOnOwnerChange(item: Pick<WorkItem, 'ownerId' | 'coveringFor'>, patch: ItemPatch): ItemPatch {
+  if (!item.coveringFor || patch.coveringFor !== undefined || patch.ownerId === undefined || patch.ownerId === item.ownerId) return patch;
+  return { ...patch, coveringFor: null };
+}
 
 /** Human-readable item reference shown on cards and in the audit ("B-42"). No patient data. */
 export function itemRef(item: Pick<WorkItem, 'seq'>): string {

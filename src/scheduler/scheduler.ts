@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import { assignmentSweep } from '../app/auto-assign.ts';
+import { startDueAwayPeriods } from '../app/away-start.ts';
 import type { ContextSource } from '../app/context.ts';
 import { sendDigests } from '../app/digest.ts';
 import { sweep } from '../app/sweep.ts';
@@ -25,8 +26,9 @@ const LEASE = 'scheduler';
 const EVERY_MINUTE = '* * * * *';
 
 /**
- * node-cron wiring only: each tick, the instance holding the database lease runs one SLA sweep,
- * one auto-assignment pass and queues the digests that are due. The lease outlives a tick, so exactly one instance leads
+ * node-cron wiring only: each tick, the instance holding the database lease starts the away
+ * periods whose time has come, runs one SLA sweep and one auto-assignment pass, and queues the
+ * digests that are due. The lease outlives a tick, so exactly one instance leads
  * while it is alive; if it dies, another takes over when the lease expires.
  */
 export class Scheduler {
@@ -87,6 +89,8 @@ export class Scheduler {
       try {
         this.leader = await ctx.store.tryLease(LEASE, this.holder, now, 90_000);
         if (!this.leader) return;
+        // Away periods first: items of someone whose leave began are handed over before reminders are planned.
+        const awayStarted = await startDueAwayPeriods(ctx, now);
         const swept = await sweep(ctx, now);
         // After the sweep (which wakes snoozed work back into the queue): unclaimed items of
         // auto-assigning queues, for whoever came on shift or freed a slot since the last tick.
@@ -98,8 +102,8 @@ export class Scheduler {
           const purged = await ctx.store.purgeMessageText(new Date(now.getTime() - retentionDays * 86_400_000), now);
           if (purged) this.opts.logger.info({ purged }, 'retention: message text purged');
         }
-        if (swept.due || digests.queued || assigned.assigned) {
-          this.opts.logger.info({ swept, assigned, digests: digests.managers.length }, 'scheduler tick');
+        if (swept.due || digests.queued || assigned.assigned || awayStarted) {
+          this.opts.logger.info({ swept, assigned, digests: digests.managers.length, awayStarted }, 'scheduler tick');
           this.opts.onWork?.();
         }
       } catch (e) {

@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../domain/audit.ts';
+import type { AwayPeriod } from '../domain/availability.ts';
 import type { DigestAggregates } from '../domain/digest-aggregates.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
 import type { CappedAssignment, CappedOutcome, IngestOutcome, IngestTx, IngestWrite, ItemQuery, OutboxMessage, OutboxRow, OwnedCount, PlannedChange, PlatformPostRef, Store, Transition, TransitionOutcome } from '../app/ports.ts';
@@ -13,6 +14,7 @@ import { cursorsSql, cursorUpsertSql, lockAssigneeSql, nextOpenSql, openCountSql
 import { takeOutboxSql, type OutboxRecord } from './outbox-sql.ts';
 import { outboxData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 import { isTransientConflict, isUniqueViolation } from './store-errors.ts';
+import { awayPeriodsSql, dueAwayStartsSql, endAwaySql, markAwayStartedSql, saveAwaySql } from './away-sql.ts';
 
 /** The database as the store needs it: Prisma for the cold paths, the driver directly for the hot ones (hot-sql.ts). */
 export type StoreDatabase = Pick<Database, 'prisma' | 'hot'>;
@@ -292,5 +294,28 @@ export class PrismaStore implements Store {
     return this.hot.rows<PlatformPostRef>(Prisma.sql`
       SELECT "itemId", platform, kind, channel, "messageId" FROM "PlatformPost"
       WHERE "itemId" = ${itemId} AND platform = ${platform} AND starts_with(kind, ${kindPrefix}) ORDER BY id`);
+  }
+
+  async awayPeriods(q: { after: Date; staffKey?: string }) {
+    return this.hot.rows<AwayPeriod>(awayPeriodsSql(q.after, q.staffKey));
+  }
+
+  async dueAwayStarts(at: Date) {
+    return this.hot.rows<AwayPeriod>(dueAwayStartsSql(at));
+  }
+
+  async saveAway(period: AwayPeriod, audit: AuditRecord[]) {
+    await this.hot.transaction(async (tx) => {
+      for (const s of saveAwaySql(period, audit)) await tx.rows(s);
+    });
+  }
+
+  async endAway(id: string, at: Date, by: string, audit: AuditRecord[]) {
+    const [row] = await this.hot.rows<AwayPeriod>(endAwaySql(id, at, by, audit));
+    return row ?? null;
+  }
+
+  async markAwayStarted(id: string, at: Date) {
+    return (await this.hot.rows(markAwayStartedSql(id, at))).length === 1;
   }
 }

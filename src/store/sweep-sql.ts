@@ -5,7 +5,7 @@ import { Prisma } from './generated/client.ts';
 /** Every patchable column and its SQL type; a Record over ItemPatch's keys, so a new one must be added here. */
 const PATCH_COLUMNS: Record<keyof ItemPatch, string> = {
   queue: 'text', category: 'text', priority: 'text', state: '"ItemState"', resumeState: '"ItemState"', ownerId: 'text', escalatedBy: 'text',
-  escalationReason: 'text', onCallId: 'text', poolFallbackAt: 'timestamp', snoozedUntil: 'timestamp', everEscalated: 'boolean', claimedAt: 'timestamp', resolvedAt: 'timestamp', claimDueAt: 'timestamp',
+  escalationReason: 'text', onCallId: 'text', poolFallbackAt: 'timestamp', coveringFor: 'text', snoozedUntil: 'timestamp', everEscalated: 'boolean', claimedAt: 'timestamp', resolvedAt: 'timestamp', claimDueAt: 'timestamp',
   resolveDueAt: 'timestamp', nextReminderAt: 'timestamp', reminderLevel: 'int', messageCount: 'int', lastMessageAt: 'timestamp', redFlags: 'text[]',
   clinicalContent: 'boolean',
 };

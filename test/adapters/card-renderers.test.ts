@@ -95,6 +95,8 @@ const FIXTURES: Fixture[] = [
   fixture('snoozed', item('SNOOZED', { seq: 6, ownerId: 'taylor-brooks', snoozedUntil: new Date('2026-12-01T19:00:00Z'), resumeState: 'CLAIMED' }), { snoozeReason: SNOOZE_REASON }),
   fixture('snoozed, the reason shown (the owner’s view)', item('SNOOZED', { seq: 11, snoozedUntil: new Date('2026-12-03T15:00:00Z'), resumeState: 'OPEN' }), { snoozeReason: SNOOZE_REASON, reasonShown: true }),
   fixture('resolved', item('RESOLVED', { seq: 8, ownerId: 'taylor-brooks', resolvedAt: NOW })),
+  fixture('escalated to a covering physician (the one addressed is away)', item('ESCALATED', { seq: 12, queue: 'nursing', ownerId: 'dr-baker', coveringFor: 'dr-alvarez', escalatedBy: 'jordan-kim', escalationReason: REASON })),
+  fixture('claimed by a cover for someone away', item('CLAIMED', { seq: 13, ownerId: 'chris-park', coveringFor: 'taylor-brooks', claimedAt: NOW })),
   fixture('a STAT red flag', item('OPEN', { seq: 9, queue: 'nursing', category: 'red-flag', priority: 'stat', redFlags: ['chest-pain', 'low-oxygen'], patientPcp: null })),
   fixture('clinical content, with the message text on the card', item('CLAIMED', { seq: 10, queue: 'nursing', category: 'scheduling', priority: 'urgent', clinicalContent: true, ownerId: 'jordan-kim' }), { text: PATIENT_TEXT }),
   relabelled(claimed),
@@ -326,5 +328,10 @@ describe('the cards the renderers are checked with', () => {
     expect(FIXTURES.filter((f) => f.card.snooze).map((f) => f.card.snooze!.reason)).toEqual(expect.arrayContaining([null, SNOOZE_REASON]));
     expect(FIXTURES.filter((f) => f.card.snooze).every((f) => f.card.actions.some((a) => a.command === 'item.wake'))).toBe(true);
     expect(FIXTURES[0]!.card.actions.filter((a) => a.style === 'primary').map((a) => a.command)).toEqual(['item.claim']);
+    // Owners covering for someone away: the status line (which every renderer shows) says so.
+    expect(FIXTURES.map((f) => f.card.statusLine)).toEqual(expect.arrayContaining([
+      'With a physician: Dr. Marcus Baker (covering for Dr. Elena Alvarez)',
+      'Claimed: Chris Park, MA (covering for Taylor Brooks, MA)',
+    ]));
   });
 });

@@ -59,3 +59,38 @@ describe('loading the config', () => {
     ]);
   });
 });
+
+describe('who is in: staff hours and covers', () => {
+  it('takes a staff member’s own hours and cover', () => {
+    expect(problemsOf(['{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn] }', '{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn], timezone: America/Denver, hours: { mon: [["07:00", "15:30"]], sat: [["08:00", "12:00"]] }, coveredBy: dana-reyes }'])).toEqual([]);
+    const r = loadConfig();
+    expect(r.ok && r.config.roster.member('dr-alvarez')?.coveredBy).toBe('dr-baker');
+  });
+
+  it('checks own hours as business hours are checked, and says an empty week is no week', () => {
+    expect(problemsOf(['{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn] }', '{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn], hours: { mon: [["15:00", "07:00"]], tue: [["08:00", "12:00"], ["11:00", "13:00"]], fri: [["8am", "5pm"]] } }'])).toEqual([
+      'staff[7].hours.mon[0][1]: period end "07:00" must be after its start "15:00"',
+      'staff[7].hours.tue[1]: period "11:00" overlaps or is out of order: it must start at or after the previous period ends ("12:00")',
+      'staff[7].hours.fri[0][0]: expected a time like "08:30" (00:00–24:00)',
+      'staff[7].hours.fri[0][1]: expected a time like "08:30" (00:00–24:00)',
+    ]);
+    expect(problemsOf(['{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn] }', '{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn], hours: {} }'])).toEqual([
+      'staff[7].hours: hours need at least one period in the week; leave hours out to follow the business hours',
+    ]);
+  });
+
+  it('checks each coveredBy: on the roster, not themselves, a physician for a physician, someone in their queues otherwise', () => {
+    expect(problemsOf(
+      ['coveredBy: dr-baker', 'coveredBy: dr-nobody'],
+      ['{ key: dr-baker, name: "Dr. Marcus Baker", roles: [physician], physician: true }', '{ key: dr-baker, name: "Dr. Marcus Baker", roles: [physician], physician: true, coveredBy: dr-baker }'],
+      ['{ key: dr-cho, name: "Dr. Grace Cho", roles: [physician], physician: true }', '{ key: dr-cho, name: "Dr. Grace Cho", roles: [physician], physician: true, coveredBy: dana-reyes }'],
+      ['{ key: sam-ortiz, name: "Sam Ortiz", roles: [front-desk] }', '{ key: sam-ortiz, name: "Sam Ortiz", roles: [front-desk], coveredBy: jo-adams }'],
+      ['{ key: jo-adams, name: "Jo Adams", roles: [billing] }', '{ key: jo-adams, name: "Jo Adams", roles: [billing], coveredBy: robin-patel }'],
+    )).toEqual([
+      'staff[0].coveredBy: no staff member "dr-nobody"',
+      'staff[1].coveredBy: "dr-baker" cannot cover for themselves',
+      'staff[2].coveredBy: "dana-reyes" is not a physician; a physician\'s escalations go to a covering physician',
+      'staff[5].coveredBy: "jo-adams" works none of sam-ortiz\'s queues, so could not take their items',
+    ]);
+  });
+});

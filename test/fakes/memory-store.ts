@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../../src/domain/audit.ts';
+import type { AwayPeriod } from '../../src/domain/availability.ts';
 import { aggregateDigest } from '../../src/domain/digest-aggregates.ts';
 import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
 import { byAssignmentOrder, OPEN_OWNED_STATES } from '../../src/domain/assignment.ts';
@@ -255,6 +256,36 @@ export class MemoryStore implements Store {
   }
   async releaseLease(name: string, holder: string) {
     if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
+  }
+  aways: AwayPeriod[] = [];
+  async awayPeriods(q: { after: Date; staffKey?: string }) {
+    const t = q.after.getTime();
+    return this.aways
+      .filter((p) => p.until.getTime() > t && (p.endedAt === null || p.endedAt.getTime() > t) && (q.staffKey === undefined || p.staffKey === q.staffKey))
+      .sort((a, b) => a.from.getTime() - b.from.getTime() || (a.id < b.id ? -1 : 1))
+      .map((p) => structuredClone(p));
+  }
+  async dueAwayStarts(at: Date) {
+    const t = at.getTime();
+    return (await this.awayPeriods({ after: at })).filter((p) => p.startedAt === null && p.from.getTime() <= t);
+  }
+  async saveAway(period: AwayPeriod, audit: AuditRecord[]) {
+    if (this.aways.some((p) => p.id === period.id)) throw new Error(`away period ${period.id} exists`);
+    this.aways.push(structuredClone(period));
+    this.audit.push(...structuredClone(audit));
+  }
+  async endAway(id: string, at: Date, by: string, audit: AuditRecord[]) {
+    const p = this.aways.find((x) => x.id === id);
+    if (!p || p.endedAt !== null) return null;
+    Object.assign(p, { endedAt: at, endedBy: by });
+    this.audit.push(...structuredClone(audit));
+    return structuredClone(p);
+  }
+  async markAwayStarted(id: string, at: Date) {
+    const p = this.aways.find((x) => x.id === id);
+    if (!p || p.startedAt !== null) return false;
+    p.startedAt = at;
+    return true;
   }
   private writeSideEffects(audit: AuditRecord[], outbox: OutboxMessage[], now: Date) {
     this.audit.push(...structuredClone(audit));

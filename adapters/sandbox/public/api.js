@@ -7,6 +7,16 @@ export const api = {
     return { status: res.status, body: await res.json().catch(() => ({})) };
   },
 
+  /** The away form: set, end or show an away period (POST /sandbox/api/away). */
+  async away(fields) {
+    const res = await fetch('/sandbox/api/away', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ as: api.as, ...fields }),
+    });
+    return { status: res.status, body: await res.json().catch(() => ({})) };
+  },
+
   async act(itemId, fields) {
     const res = await fetch(`/sandbox/api/items/${encodeURIComponent(itemId)}/actions`, {
       method: 'POST',

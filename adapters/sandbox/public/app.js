@@ -1,5 +1,6 @@
 import { actionForm, needsForm } from './action-form.js';
 import { api, explain } from './api.js';
+import { refreshAway, wireAwayForm } from './away-form.js';
 import { loadView, saveView } from './card-filters.js';
 import { renderChannel, renderNav } from './channel-view.js';
 import { renderDigest } from './digest-view.js';
@@ -206,6 +207,7 @@ function actAs(key) {
   live('', 'Connecting…');
   loadState();
   connect();
+  refreshAway();
 }
 
 /** "Next item": the server picks and claims; the card comes back as this person sees it. */
@@ -226,6 +228,7 @@ async function takeNext() {
 
 $('next-item')?.addEventListener('click', () => void takeNext());
 picker.addEventListener('change', () => actAs(picker.value));
+wireAwayForm();
 // Ages and SLA countdowns are computed by the server: refresh them every minute.
 setInterval(() => document.hidden || loadState(), 60_000);
 actAs(picker.value);

@@ -30,6 +30,7 @@ function card(over: Partial<CardView> = {}): CardView {
     onCall: null,
     queue: { key: 'refills', name: 'Refills' },
     owner: { key: 'taylor-brooks', name: 'Taylor Brooks, MA' },
+    ownerLabel: 'Taylor Brooks, MA',
     patientToken: 'T.P. …1234',
     age: '2h',
     sla: { label: 'Response due in 3h', breached: false, dueAt: '2026-12-01T20:00:00Z' },

@@ -65,6 +65,7 @@ function hostileCard(over: Partial<CardView> = {}): CardView {
     onCall: null,
     queue: { key: 'refills', name: `Refills ${HOSTILE}` },
     owner: { key: 'x', name: `Sam ${HOSTILE}` },
+    ownerLabel: `Sam ${HOSTILE} (covering for ${HOSTILE})`,
     patientToken: `T.P. ${HOSTILE}`,
     age: '2h',
     sla: { label: `Response overdue ${HOSTILE}`, breached: true, dueAt: '2026-12-01T20:00:00Z' },
@@ -89,7 +90,7 @@ describe('no unescaped control sequence reaches a rendered surface', () => {
   it('cards (with intro and notes), thread notes, private answers and the message view', () => {
     const c = hostileCard();
     expect(controlProblems(cardMessage(c, { intro: `For ${HOSTILE}`, notes: [`note ${HOSTILE}`], notice: 'Escalated to you' }))).toEqual([]);
-    expect(controlProblems(cardMessage(hostileCard({ state: 'OPEN', owner: null, escalation: null })))).toEqual([]);
+    expect(controlProblems(cardMessage(hostileCard({ state: 'OPEN', owner: null, ownerLabel: null, escalation: null })))).toEqual([]);
     expect(controlProblems(threadNoteMessage(`Claimed by ${HOSTILE}`))).toEqual([]);
     expect(controlProblems(answer(`Already claimed by ${HOSTILE}.`))).toEqual([]);
     expect(controlProblems(answer(failureText({ ok: false, code: 'item.not_authorized', message: `Not yours: ${HOSTILE}` } as never, 'U0X')))).toEqual([]);
@@ -138,7 +139,7 @@ describe('no unescaped control sequence reaches a rendered surface', () => {
     expect(JSON.stringify(home.view)).toContain('<#C0REFILL>');
     expect(controlProblems((await homeView(ctx, 'U0DRCHO')).view as never)).toEqual([]);
     expect(controlProblems((await homeView(ctx, `U0<!channel>`)).view as never)).toEqual([]);
-    for (const words of ['mine', 'queue refills', `queue ${HOSTILE}`, 'queue', 'stats', 'help', HOSTILE]) {
+    for (const words of ['mine', 'queue refills', `queue ${HOSTILE}`, 'queue', 'stats', 'help', HOSTILE, `away until ${HOSTILE} cover ${HOSTILE}`, `away for ${HOSTILE}`, `away ${HOSTILE}`]) {
       expect(controlProblems(await slashAnswer(ctx, '/baton', 'U0TAYLOR', words)), words).toEqual([]);
     }
     expect(controlProblems(await slashAnswer(ctx, '/baton<!here>', 'U0NOBODY', 'mine'))).toEqual([]);

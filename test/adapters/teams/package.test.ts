@@ -105,8 +105,11 @@ describe('Teams app manifest and package', () => {
     expect(alphas.has(255)).toBe(true);
   });
 
-  it('the command list is what the bot answers', () => {
-    expect(shipped().bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).toEqual([...BOT_COMMANDS]);
+  it('the command lists are what the bot answers, one list per scope', () => {
+    const lists = shipped().bots[0].commandLists as Array<{ scopes: string[]; commands: Array<{ title: string; description: string }> }>;
+    expect(lists.map((l) => [l.scopes, l.commands.map((c) => c.title)])).toEqual([[['team'], [...BOT_COMMANDS.team]], [['personal'], [...BOT_COMMANDS.personal]]]);
+    // Teams' limits (PLATFORMS.md §8): a title ≤ 32 characters, a description ≤ 128.
+    for (const c of lists.flatMap((l) => l.commands)) expect([c.title.length <= 32, c.description.length <= 128]).toEqual([true, true]);
   });
 
   it('lists every problem: placeholder bot id, old schema, bad id, wrong icon sizes, a coloured outline', () => {
