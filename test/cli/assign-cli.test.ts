@@ -32,7 +32,15 @@ describe('baton sweep with an auto-assigning queue', () => {
     expect((await baton(['ingest', messages], { BATON_DATA_DIR: data })).code).toBe(0);
     const example = fs.readFileSync('config/baton.example.yaml', 'utf8');
     const auto = path.join(dir, 'baton.yaml');
-    fs.writeFileSync(auto, example.replace('    members: [dana-reyes, jordan-kim]\n', '    members: [dana-reyes, jordan-kim]\n    assignment: { policy: round-robin, maxOpen: 5 }\n'));
+    // The sweep runs on the real clock: the nurses are on shift around the clock, every day, so
+    // whatever the hour (and the clinic's holidays) they are available.
+    const always = '{ mon: [["00:00", "24:00"]], tue: [["00:00", "24:00"]], wed: [["00:00", "24:00"]], thu: [["00:00", "24:00"]], fri: [["00:00", "24:00"]], sat: [["00:00", "24:00"]], sun: [["00:00", "24:00"]] }';
+    const config = example
+      .replace('    members: [dana-reyes, jordan-kim]\n', '    members: [dana-reyes, jordan-kim]\n    assignment: { policy: round-robin, maxOpen: 5 }\n')
+      .replace('roles: [rn], lead: true }', `roles: [rn], lead: true, hours: ${always} }`)
+      .replace('{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn] }', `{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn], hours: ${always} }`)
+      .replace(/^  holidays: .*$/m, '  holidays: []');
+    fs.writeFileSync(auto, config);
     const r = await baton(['sweep'], { BATON_DATA_DIR: data, BATON_CONFIG: auto });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Sweep as of .*\nAuto-assignment: 1 of 1 unclaimed item\(s\) assigned, 0 left in the channel \(nobody available under the cap\), 0 claimed by someone else meanwhile\.\n$/);
