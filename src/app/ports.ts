@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../domain/audit.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
 import type { DigestAggregates } from '../domain/digest-aggregates.ts';
+import type { ConsoleStore } from './console-ports.ts';
 
 /** Time is injected; use cases never read the system clock themselves. */
 export interface Clock {
@@ -110,7 +111,7 @@ export interface PlatformPostRef {
 export type TransitionOutcome = { applied: true; item: WorkItem } | { applied: false; current: WorkItem | null };
 
 /** The database, as the use cases need it. Implemented with Prisma in `src/store`, and in memory for tests. */
-export interface Store {
+export interface Store extends ConsoleStore {
   findMessageItem(source: string, externalId: string): Promise<WorkItem | null>;
   findItem(id: string): Promise<WorkItem | null>;
   findItemByThread(threadKey: string): Promise<WorkItem | null>;
