@@ -4,7 +4,7 @@ import type { AppContext } from './app/context.ts';
 import type { DigestSettings } from './app/digest.ts';
 import { OutboxWorker } from './app/outbox-worker.ts';
 import type { Clock } from './app/ports.ts';
-import { UNSIGNED_API_WARNING, type Env } from './config/env.ts';
+import { consoleSettings, UNSIGNED_API_WARNING, type Env } from './config/env.ts';
 import type { BatonConfig } from './config/load.ts';
 import { createHttpApp, reserve } from './http/server.ts';
 import type { Router } from 'express';
@@ -32,11 +32,13 @@ export function buildContext(config: BatonConfig, db: Database, platforms: strin
   };
 }
 
-export const digestSettings = (c: BatonConfig): DigestSettings => ({
+export const digestSettings = (c: BatonConfig, env?: Env): DigestSettings => ({
   organization: c.raw.organization.name,
   timezone: c.raw.organization.timezone,
   physicianMinutesPerMessage: c.raw.digest.physicianMinutesPerMessage,
   catchUpMinutes: c.raw.digest.catchUpWithin,
+  // Digests link to the console's dashboard when there is one to open.
+  consoleUrl: env && consoleSettings(env).enabled ? env.BATON_PUBLIC_URL : undefined,
 });
 
 /** Platforms that get outbox rows: the sandbox always (a live mirror), plus each configured chat platform. */
@@ -62,6 +64,23 @@ async function chatAdapters(o: { env: Env; config: BatonConfig; ctx: AppContext;
   });
   adapters.set('sandbox', sandbox.adapter);
   routes.push(sandbox.router);
+  const consoleOn = consoleSettings(o.env);
+  if (consoleOn.enabled) {
+    // Loaded only when used, like the chat platforms: openid-client and the pages.
+    const { createConsole } = await import('../adapters/console/index.ts');
+    const c = createConsole({
+      ctx: o.ctx,
+      logger: o.logger.child({ platform: 'console' }),
+      publicUrl: o.env.BATON_PUBLIC_URL,
+      oidc: consoleOn.missing.length ? undefined : { issuer: o.env.BATON_OIDC_ISSUER!, clientId: o.env.BATON_OIDC_CLIENT_ID!, clientSecret: o.env.BATON_OIDC_CLIENT_SECRET!, emailClaim: o.env.BATON_OIDC_EMAIL_CLAIM },
+      missing: consoleOn.missing,
+      idleMinutes: o.env.BATON_CONSOLE_IDLE_MINUTES,
+      organization: o.config.raw.organization.name,
+      dashboard: { timezone: o.config.raw.organization.timezone, physicianMinutesPerMessage: o.config.raw.digest.physicianMinutesPerMessage },
+    });
+    routes.push(c.router);
+    void c.warm();
+  }
   if (platforms.includes('teams')) {
     // Loaded only when used: teams-ai takes seconds to import, and the CLI imports this file.
     const { createTeamsAdapter } = await import('../adapters/teams/index.ts');
@@ -176,7 +195,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   server.attach(app);
   db.advertise(server.url);
   worker.start();
-  const scheduler = new Scheduler(ctx, { cronExpression: config.raw.scheduler.cron, digest: digestSettings(config), retentionDays: config.raw.retention.messageBodyDays, logger, onWork: () => worker.kick() });
+  const scheduler = new Scheduler(ctx, { cronExpression: config.raw.scheduler.cron, digest: digestSettings(config, env), retentionDays: config.raw.retention.messageBodyDays, logger, onWork: () => worker.kick() });
   scheduler.start();
   logger.info({ url: server.url, database: db.kind, where: db.kind === 'pglite' ? db.where : 'postgres', platforms: ctx.platforms }, 'Baton is serving');
   if (!env.INGEST_SECRET) logger.warn({ url: server.url }, UNSIGNED_API_WARNING);

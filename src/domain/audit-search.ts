@@ -66,7 +66,7 @@ export interface AuditForm {
 
 type Problem = { field: string; message: string };
 
-const ACTOR = /^(system|ingest:[\w.-]{1,64}|unknown:[\w.@:-]{1,200})$/;
+const ACTOR = /^(system|ingest:[\w.-]{1,64}|unknown:[\w.@:+-]{1,200})$/;
 
 function localDay(field: string, v: string | undefined, zone: string, problems: Problem[], end: boolean): Date | undefined {
   if (!v) return undefined;
