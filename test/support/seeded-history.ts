@@ -42,7 +42,8 @@ export function seededHistory(now: Date, count = 300, seed = 16): Array<{ item: 
     const claimed = state === 'OPEN' && n % 4 ? null : n % 13 === 0 ? at(pick(edges)) : new Date(created.getTime() + Math.floor(r() * 8) * 15 * MIN);
     const resolved = state === 'RESOLVED' || n % 10 === 0 ? (n % 7 === 0 ? at(pick(edges)) : new Date((claimed ?? created).getTime() + Math.floor(r() * 12) * 30 * MIN)) : null;
     const due = (base: Date) => (r() < 0.2 ? null : new Date(base.getTime() + Math.floor((r() - 0.3) * 8) * 30 * MIN));
-    const id = `hist-${seed}-${n}`;
+    // UUIDs, as real item ids are (the console's item page accepts nothing else).
+    const id = `${seed.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
     const item: WorkItem = {
       id, seq: 0, threadKey: `hist-thread-${seed}-${n}`, queue: pick(queues), category: 'admin', priority: 'routine', redFlags: [], clinicalContent: false, state: 'OPEN',
       resumeState: null, ownerId: null, escalatedBy: null, escalationReason: null, snoozedUntil: null, patientId: `p${n}`, patientToken: `T.${n}. …0000`,
