@@ -34,7 +34,7 @@ function results(d: ConsoleDeps, v: Viewer, hits: AuditHit[]): string {
   const rows = hits.map((h) => {
     const item = h.itemSeq === null ? '—' : h.itemQueue && seesQueue(v.scope, h.itemQueue) ? `<a href="/console/items/${esc(h.itemId!)}">B-${h.itemSeq}</a>` : `B-${h.itemSeq}`;
     const queue = h.itemQueue ? (d.ctx.roster.queue(h.itemQueue)?.name ?? h.itemQueue) : '';
-    return `<tr><td>${esc(timeLabel(h.at, zone))}</td><td>${item}</td><td>${esc(queue)}</td><td>${esc(auditSentence(h, d.ctx.roster, zone))}</td><td><code>${esc(h.action)}</code></td><td>${esc(h.platform)}</td></tr>`;
+    return `<tr><td data-label="Time">${esc(timeLabel(h.at, zone))}</td><td data-label="Item" class="ref">${item}</td><td data-label="Queue">${esc(queue)}</td><td data-label="What">${esc(auditSentence(h, d.ctx.roster, zone))}</td><td data-label="Action"><code>${esc(h.action)}</code></td><td data-label="Where">${esc(h.platform)}</td></tr>`;
   });
   return html`<div class="table-box wide" role="region" aria-labelledby="audit-caption" tabindex="0"><table class="audit">
     <caption id="audit-caption">Audit events, newest first (reasons and notes are shown as "recorded": open an item and use View message to read them)</caption>

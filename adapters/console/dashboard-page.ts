@@ -63,15 +63,21 @@ function charts(m: DashboardModel): string {
     days.map((day, i) => [dayLabel(day), ...m.daily.created.map((s) => s.counts[i]!), m.daily.createdTotal[i]!, m.daily.resolved[i]!]),
     'daily',
   );
-  const timing = table(
-    'Time to claim and to resolve by queue',
-    ['Queue', 'Claimed', 'Claim median', 'Claim p90', 'Resolved', 'Resolve median', 'Resolve p90'],
-    m.timing.map((t) => [t.name, t.claim.count, waitLabel(t.claim.medianMinutes), waitLabel(t.claim.p90Minutes), t.resolve.count, waitLabel(t.resolve.medianMinutes), waitLabel(t.resolve.p90Minutes)]),
-    'timing',
+  const claim = table(
+    'Time to claim by queue',
+    ['Queue', 'Claimed', 'Median', '90th percentile'],
+    m.timing.map((t) => [t.name, t.claim.count, waitLabel(t.claim.medianMinutes), waitLabel(t.claim.p90Minutes)]),
+    'claim',
+  );
+  const resolve = table(
+    'Time to resolve by queue',
+    ['Queue', 'Resolved', 'Median', '90th percentile'],
+    m.timing.map((t) => [t.name, t.resolve.count, waitLabel(t.resolve.medianMinutes), waitLabel(t.resolve.p90Minutes)]),
+    'resolve',
   );
   const breach = table(
     'Past response target by queue',
-    ['Queue', 'Claimed late', 'Claim breach rate', 'Resolved late', 'Resolve breach rate'],
+    ['Queue', 'Claims late', 'Rate', 'Resolutions late', 'Rate'],
     m.timing.map((t) => [t.name, `${t.claimLate} of ${t.claimTargets}`, percent(t.claimLateRate), `${t.resolveLate} of ${t.resolveTargets}`, percent(t.resolveLateRate)]),
     'breach',
   );
@@ -83,7 +89,7 @@ function charts(m: DashboardModel): string {
   );
   const physician = table(
     'New messages that reached a physician',
-    ['', 'Count'],
+    ['Measure', 'Count'],
     [['Reached a physician', m.physician.escalated], ['Handled by the team', m.physician.created - m.physician.escalated], ['Share that reached a physician', percent(m.physician.share)], ['Resolved without a physician', m.physician.resolvedWithoutPhysician], ['Estimated physician minutes saved', m.physician.minutesSaved]],
     'physician',
   );
@@ -91,7 +97,8 @@ function charts(m: DashboardModel): string {
   const chartData = {
     days: days.map(shortDay),
     daily: { created: m.daily.created.map((s) => ({ label: s.name, data: s.counts })), resolved: m.daily.resolved },
-    timing: { labels: m.timing.map((t) => t.name), claimMedian: m.timing.map((t) => t.claim.medianMinutes), claimP90: m.timing.map((t) => t.claim.p90Minutes), resolveMedian: m.timing.map((t) => t.resolve.medianMinutes), resolveP90: m.timing.map((t) => t.resolve.p90Minutes) },
+    claim: { labels: m.timing.map((t) => t.name), median: m.timing.map((t) => t.claim.medianMinutes), p90: m.timing.map((t) => t.claim.p90Minutes) },
+    resolve: { labels: m.timing.map((t) => t.name), median: m.timing.map((t) => t.resolve.medianMinutes), p90: m.timing.map((t) => t.resolve.p90Minutes) },
     breach: { labels: m.timing.map((t) => t.name), claim: m.timing.map((t) => (t.claimLateRate === null ? null : t.claimLateRate * 100)), resolve: m.timing.map((t) => (t.resolveLateRate === null ? null : t.resolveLateRate * 100)) },
     backlog: { labels: m.backlog.rows.map((r) => r.name), bands: m.backlog.bandLabels.map((label, i) => ({ label, data: m.backlog.rows.map((r) => r.bands[i]!) })) },
     physician: { escalated: m.physician.escalated, team: m.physician.created - m.physician.escalated },
@@ -100,7 +107,8 @@ function charts(m: DashboardModel): string {
   return html`${jsonBlock('dashboard-data', chartData)}
   <div class="charts">
     ${figure('daily', 'Daily volume', 'New messages per day, stacked by queue; the line is what was resolved that day. A backlog grows where the bars stand above the line.', daily, true)}
-    ${figure('timing', 'Time to claim and to resolve', 'Median and 90th percentile by queue, from arrival, for work claimed or resolved in the period.', timing)}
+    ${figure('claim', 'Time to claim', 'Median and 90th percentile by queue, from arrival to the first claim, for work claimed in the period.', claim)}
+    ${figure('resolve', 'Time to resolve', 'Median and 90th percentile by queue, from arrival to resolution, for work resolved in the period.', resolve)}
     ${figure('breach', 'Response targets missed', 'Share of claims and resolutions that came after their target, by queue.', breach)}
     ${figure('backlog', 'Open backlog now, by age', 'Open items by how long ago the patient first wrote.', backlog)}
     ${figure('physician', 'Reached a physician', `Share of new messages escalated to a physician. Physician time saved: items resolved without one × ${m.physician.minutesPerMessage} minutes (digest.physicianMinutesPerMessage).`, physician)}

@@ -56,7 +56,7 @@ async function render(d: ConsoleDeps, res: Response, v: Viewer, item: WorkItem, 
     <section aria-labelledby="thread-title"><h2 id="thread-title">Audit thread</h2>
     <div class="table-box wide" role="region" aria-labelledby="thread-title" tabindex="0"><table class="audit">
       <thead><tr><th scope="col">Time</th><th scope="col">What happened</th><th scope="col">State</th><th scope="col">Where</th></tr></thead>
-      <tbody>${thread.map((r) => `<tr><td>${esc(timeLabel(r.at, zone))}</td><td>${esc(auditSentence(r, d.ctx.roster, zone, staffText))}</td><td>${esc([r.fromState, r.toState].filter(Boolean).map((s) => STATE_LABELS[s as keyof typeof STATE_LABELS] ?? s).join(' → '))}</td><td>${esc(r.platform)}</td></tr>`)}</tbody>
+      <tbody>${thread.map((r) => `<tr><td data-label="Time">${esc(timeLabel(r.at, zone))}</td><td data-label="What">${esc(auditSentence(r, d.ctx.roster, zone, staffText))}</td><td data-label="State">${esc([r.fromState, r.toState].filter(Boolean).map((s) => STATE_LABELS[s as keyof typeof STATE_LABELS] ?? s).join(' → '))}</td><td data-label="Where">${esc(r.platform)}</td></tr>`)}</tbody>
     </table></div></section>`;
   consoleHeaders(res, d);
   res.status(200).type('html').send(page(d, { title: itemRef(item), viewer: v, body }));

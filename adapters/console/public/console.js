@@ -22,8 +22,7 @@
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   Chart.defaults.color = '#1f2933';
   Chart.defaults.plugins.legend.labels.boxWidth = 12;
-  var hours = function (m) { return m === null ? null : Math.round((m / 60) * 10) / 10; };
-  var wait = function (m) { return m === null ? '—' : m < 60 ? Math.round(m) + ' min' : (m / 60).toFixed(1) + ' h'; };
+  var wait = function (m) { return m === null ? '—' : m < 60 ? Math.round(m) + ' min' : m < 2880 ? (m / 60).toFixed(1) + ' h' : (m / 1440).toFixed(1) + ' days'; };
   var canvas = function (id) { return document.querySelector('canvas[data-chart="' + id + '"]'); };
   var made = [];
   var make = function (id, config) { var c = canvas(id); if (c) made.push(new Chart(c, config)); };
@@ -37,16 +36,26 @@
     options: { scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 12 } }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'messages' }, ticks: { precision: 0 } } } },
   });
 
-  var waitSeries = [['Claim median', d.timing.claimMedian, 0], ['Claim p90', d.timing.claimP90, 4], ['Resolve median', d.timing.resolveMedian, 2], ['Resolve p90', d.timing.resolveP90, 5]];
-  make('timing', {
-    type: 'bar',
-    data: { labels: d.timing.labels, datasets: waitSeries.map(function (s) { return { label: s[0], data: s[1].map(hours), raw: s[1], backgroundColor: color(s[2]) }; }) },
-    options: {
-      indexAxis: 'y',
-      scales: { x: { beginAtZero: true, title: { display: true, text: 'hours from arrival' } } },
-      plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + wait(c.dataset.raw[c.dataIndex]); } } } },
-    },
-  });
+  // Each chart in the unit its longest bar reads best in: minutes, hours or days.
+  var unitFor = function (values) {
+    var max = Math.max.apply(null, values.filter(function (v) { return v !== null; }).concat([0]));
+    return max < 120 ? ['minutes', 1] : max < 72 * 60 ? ['hours', 60] : ['days', 1440];
+  };
+  var waitChart = function (id, s, colors) {
+    var unit = unitFor(s.p90.concat(s.median));
+    var scaled = function (xs) { return xs.map(function (m) { return m === null ? null : Math.round((m / unit[1]) * 10) / 10; }); };
+    make(id, {
+      type: 'bar',
+      data: { labels: s.labels, datasets: [{ label: 'Median', data: scaled(s.median), raw: s.median, backgroundColor: color(colors[0]) }, { label: '90th percentile', data: scaled(s.p90), raw: s.p90, backgroundColor: color(colors[1]) }] },
+      options: {
+        indexAxis: 'y',
+        scales: { x: { beginAtZero: true, title: { display: true, text: unit[0] + ' from arrival' } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + wait(c.dataset.raw[c.dataIndex]); } } } },
+      },
+    });
+  };
+  waitChart('claim', d.claim, [0, 4]);
+  waitChart('resolve', d.resolve, [2, 5]);
 
   make('breach', {
     type: 'bar',

@@ -41,7 +41,7 @@ describe('console pages: dashboard, audit search and export, item thread and Vie
     if (!out.ok) throw new Error('dashboard refused');
     const m = out.model;
     expect(m.period.days).toHaveLength(21);
-    for (const id of ['daily', 'timing', 'breach', 'backlog', 'physician', 'people']) {
+    for (const id of ['daily', 'claim', 'resolve', 'breach', 'backlog', 'physician', 'people']) {
       expect(text).toContain(`<canvas data-chart="${id}" role="img"`);
       expect(text).toContain(`id="${id}-table"`);
     }
@@ -74,7 +74,7 @@ describe('console pages: dashboard, audit search and export, item thread and Vie
     expect(byItem.text).toContain('Dana Reyes, RN claimed it');
     expect(byItem.text).not.toContain('x-ray today');
     const byStaff = await manager.follow(`${rig.url}/console/audit?staff=jordan-kim&action=item.claim&from=2026-11-01&to=2026-11-30`);
-    const rows = [...byStaff.text.matchAll(/<tr><td>/g)].length;
+    const rows = [...byStaff.text.matchAll(/<tr><td data-label="Time">/g)].length;
     const hits = await rig.baton.baton.ctx.store.searchAudit({ queues: null, actor: 'jordan-kim', action: 'item.claim', from: new Date('2026-11-01T06:00:00Z'), to: new Date('2026-12-01T06:00:00Z'), limit: 100 });
     expect(rows).toBe(Math.min(hits.length, 50));
     expect(rows).toBeGreaterThan(0);
@@ -83,7 +83,7 @@ describe('console pages: dashboard, audit search and export, item thread and Vie
     expect(older).not.toBeNull();
     const next = await manager.follow(`${rig.url}${older![1]}`);
     expect(next.res.status).toBe(200);
-    expect([...next.text.matchAll(/<tr><td>/g)].length).toBeGreaterThan(0);
+    expect([...next.text.matchAll(/<tr><td data-label="Time">/g)].length).toBeGreaterThan(0);
   });
 
   it.each([
