@@ -47,7 +47,9 @@ export function requireSession(d: ConsoleDeps, startLogin: (req: Request, res: R
       if (token) clearCookie(res, sessionCookie(d), d.cookies);
       if (found.reason === 'none' && req.method === 'GET') return await startLogin(req, res, req.originalUrl);
       const text = found.reason === 'none' ? 'Sign in to use the console.' : ENDED[found.reason]!.replace('{n}', String(Math.round(d.idleMs / 60_000)));
-      notice(d, res, 401, found.reason === 'idle' ? 'Signed out after inactivity' : 'Signed out', text, { href: '/console/auth/login', label: 'Sign in again' });
+      // Back to the same page after signing in again (a console path: no patient data in it).
+      const again = req.method === 'GET' ? `/console/auth/login?return=${encodeURIComponent(req.originalUrl)}` : '/console/auth/login';
+      notice(d, res, 401, found.reason === 'idle' ? 'Signed out after inactivity' : 'Signed out', text, { href: again, label: 'Sign in again' });
     } catch (e) {
       next(e);
     }

@@ -3,7 +3,7 @@ import type { AuditHit, AuditQuery } from '../domain/audit-search.ts';
 import type { DashboardAggregates, DashboardQuery } from '../domain/dashboard-aggregates.ts';
 import { Prisma, type PrismaClient, type WorkItem as WorkItemRow } from './generated/client.ts';
 import type { HotSql } from './hot-sql.ts';
-import { backlogSql, dailySql, peopleSql, timingSql, toBacklogRows, toTiming, totalsSql, type BacklogBandRow, type TimingRow, type TotalsRow } from './dashboard-sql.ts';
+import { backlogSql, dailySql, peopleSql, timingSql, toBacklogRows, toDaily, toTiming, totalsSql, type BacklogBandRow, type TimingRow, type TotalsRow } from './dashboard-sql.ts';
 import { toAudit, toItem } from './mappers.ts';
 
 type AuditRow = Parameters<typeof toAudit>[0] & { itemSeq: number | null; itemQueue: string | null };
@@ -34,13 +34,13 @@ export class SqlConsoleStore implements ConsoleStore {
 
   async dashboardAggregates(q: DashboardQuery): Promise<DashboardAggregates> {
     const [daily, timing, backlog, totals, people] = await Promise.all([
-      this.db.$queryRaw<DashboardAggregates['daily']>(dailySql(q)),
+      this.db.$queryRaw<Parameters<typeof toDaily>[0]>(dailySql(q)),
       this.db.$queryRaw<TimingRow[]>(timingSql(q)),
       this.db.$queryRaw<BacklogBandRow[]>(backlogSql(q)),
       this.db.$queryRaw<TotalsRow[]>(totalsSql(q)),
       this.db.$queryRaw<DashboardAggregates['people']>(peopleSql(q)),
     ]);
-    return { daily, timing: timing.map(toTiming), backlog: toBacklogRows(backlog), ...totals[0]!, people };
+    return { daily: toDaily(daily, q), timing: timing.map(toTiming), backlog: toBacklogRows(backlog), ...totals[0]!, people };
   }
 
   async searchAudit(q: AuditQuery): Promise<AuditHit[]> {

@@ -41,6 +41,7 @@ describe.each(STORE_KINDS)('console store on %s', (kind) => {
   const periods: Array<[string, DashboardQuery]> = [
     ['the last 30 local days, every queue', { from: instantAtLocal('2026-11-02', '00:00', ZONE), to: NOW, now: NOW, timezone: ZONE, queues: null }],
     ['a lead’s two queues over a week', { from: instantAtLocal('2026-11-24', '00:00', ZONE), to: instantAtLocal('2026-11-30', '24:00', ZONE), now: NOW, timezone: ZONE, queues: ['nursing', 'refills'] }],
+    ['days across the end of daylight saving time (1 Nov in Chicago)', { from: instantAtLocal('2026-10-25', '00:00', ZONE), to: instantAtLocal('2026-11-05', '24:00', ZONE), now: NOW, timezone: ZONE, queues: null }],
     ['no queue at all', { from: instantAtLocal('2026-11-02', '00:00', ZONE), to: NOW, now: NOW, timezone: ZONE, queues: [] }],
     ['a day in another zone', { from: instantAtLocal('2026-11-20', '00:00', 'Asia/Kolkata'), to: instantAtLocal('2026-11-20', '24:00', 'Asia/Kolkata'), now: NOW, timezone: 'Asia/Kolkata', queues: null }],
   ];

@@ -189,3 +189,30 @@ describe('console cookies behind https', () => {
     expect(cookie).not.toMatch(/Domain=/i);
   });
 });
+
+describe('console without a working identity provider', () => {
+  it('says what to set when the console is on without a provider (loopback only)', async () => {
+    const { startTestServer } = await import('../../support/server.ts');
+    const s = await startTestServer({ env: { BATON_CONSOLE: 'on' } });
+    try {
+      const res = await fetch(`${s.url}/console/dashboard`, { redirect: 'manual' });
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(text).toContain('Sign-in is not configured');
+      expect(text).toContain('Set BATON_OIDC_ISSUER, BATON_OIDC_CLIENT_ID, BATON_OIDC_CLIENT_SECRET, BATON_PUBLIC_URL');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('answers a clear page, not an error, while the provider cannot be reached', async () => {
+    const rig = await startConsoleRig({ env: { BATON_OIDC_ISSUER: 'http://127.0.0.1:9/' } });
+    try {
+      const res = await fetch(`${rig.url}/console/dashboard`, { redirect: 'manual' });
+      expect(res.status).toBe(502);
+      expect(await res.text()).toContain('Baton could not reach your identity provider');
+    } finally {
+      await rig.stop();
+    }
+  });
+});
