@@ -39,7 +39,8 @@ export interface Console {
  * `extraRoutes`.
  */
 export function createConsole(o: ConsoleOptions): Console {
-  const publicUrl = (o.publicUrl ?? 'http://127.0.0.1').replace(/\/$/, '');
+  // The origin as browsers send it (`Origin` header), e.g. without a default :443.
+  const publicUrl = new URL(o.publicUrl ?? 'http://127.0.0.1').origin;
   const oidc = o.oidc && o.publicUrl ? new Oidc({ ...o.oidc, redirectUri: `${publicUrl}/console/auth/callback` }) : null;
   const d: ConsoleDeps = {
     ctx: o.ctx,
