@@ -106,7 +106,7 @@ describe('baton CLI', () => {
     const data = tempDir();
     dirs.push(data);
     const env = { BATON_DATA_DIR: data };
-    expect((await baton(['migrate'], env)).stdout).toContain('Applied 3 migration');
+    expect((await baton(['migrate'], env)).stdout).toContain('Applied 4 migration');
     expect((await baton(['migrate'], env)).stdout).toContain('up to date');
     const f = file('in.ndjson', [msg('i1', 'Refill please, I ran out of my inhaler'), msg('i2', 'Thanks, got it!')].join('\n'));
     expect((await baton(['ingest', f], env)).stdout).toContain('2 stored, 0 already known');
