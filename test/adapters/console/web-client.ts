@@ -21,11 +21,18 @@ export class WebClient {
     const u = new URL(url);
     this.visited.push(u.href);
     const cookies = [...(this.jar.get(u.host) ?? new Map())].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(u, {
-      method: init.method ?? (init.form ? 'POST' : 'GET'),
-      redirect: 'manual',
-      headers: { ...(cookies ? { cookie: cookies } : {}), ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...init.headers },
-      ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+    const send = () =>
+      fetch(u, {
+        method: init.method ?? (init.form ? 'POST' : 'GET'),
+        redirect: 'manual',
+        headers: { ...(cookies ? { cookie: cookies } : {}), ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...init.headers },
+        ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+      });
+    // A kept-alive connection the server closed as it was reused (its 5 s idle timeout, on a
+    // loaded machine) fails before the request is read: send it again once, as a browser does.
+    const res = await send().catch((e: Error & { cause?: { code?: string } }) => {
+      if (e.cause?.code === 'UND_ERR_SOCKET' || e.cause?.code === 'ECONNRESET') return send();
+      throw e;
     });
     for (const c of res.headers.getSetCookie()) {
       this.setCookies.push(c);
