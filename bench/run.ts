@@ -1,4 +1,5 @@
 import { benchClicks } from './click-latency.ts';
+import { benchConsole } from './console.ts';
 import { benchDelivery } from './delivery.ts';
 import { benchDigest } from './digest.ts';
 import { benchIngest } from './ingest.ts';
@@ -24,6 +25,7 @@ const all: Record<string, () => Promise<void>> = {
   delivery: benchDelivery,
   sweep: () => benchSweep(quick ? [1_000] : [1_000, 10_000, 100_000]),
   digest: benchDigest,
+  console: () => benchConsole(quick),
   slack: () => benchSlackClicks(quick ? 10 : 30),
   burst: () => (quick ? benchSlackBurst(60, 5) : benchSlackBurst()),
   teams: () => benchTeamsInvokes(quick ? 5 : 20),

@@ -4,7 +4,7 @@ import type { AppContext, ContextSource } from './app/context.ts';
 import type { DigestSettings } from './app/digest.ts';
 import { OutboxWorker } from './app/outbox-worker.ts';
 import type { Clock } from './app/ports.ts';
-import { UNSIGNED_API_WARNING, type Env } from './config/env.ts';
+import { consoleSettings, UNSIGNED_API_WARNING, type Env } from './config/env.ts';
 import { appSettings } from './config/app-settings.ts';
 import type { BatonConfig } from './config/load.ts';
 import { reloadConfig, type ReloadAnswer, type ReloadRequest } from './config/reload.ts';
@@ -21,11 +21,11 @@ import { Scheduler } from './scheduler/scheduler.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export function buildContext(config: BatonConfig, db: Database, platforms: string[], clock: Clock = systemClock): AppContext {
-  return { store: new PrismaStore(db), clock, ...appSettings(config), platforms, newId: randomUUID };
+export function buildContext(config: BatonConfig, db: Database, platforms: string[], clock: Clock = systemClock, env?: Env): AppContext {
+  return { store: new PrismaStore(db), clock, ...appSettings(config, env), platforms, newId: randomUUID };
 }
 
-export const digestSettings = (c: BatonConfig): DigestSettings => appSettings(c).digest;
+export const digestSettings = (c: BatonConfig, env?: Env): DigestSettings => appSettings(c, env).digest;
 
 /** Platforms that get outbox rows: the sandbox always (a live mirror), plus each configured chat platform. */
 export function platformsFor(env: Env): string[] {
@@ -43,6 +43,21 @@ async function chatAdapters(o: { env: Env; ctx: ContextSource; logger: Logger; o
   const sandbox = createSandbox({ ctx: o.ctx, logger: o.logger, readOnly: platforms.length > 1, digest: true });
   adapters.set('sandbox', sandbox.adapter);
   routes.push(sandbox.router);
+  const consoleOn = consoleSettings(o.env);
+  if (consoleOn.enabled) {
+    // Loaded only when used, like the chat platforms: openid-client and the pages.
+    const { createConsole } = await import('../adapters/console/index.ts');
+    const c = createConsole({
+      ctx: o.ctx,
+      logger: o.logger.child({ platform: 'console' }),
+      publicUrl: o.env.BATON_PUBLIC_URL,
+      oidc: consoleOn.missing.length ? undefined : { issuer: o.env.BATON_OIDC_ISSUER!, clientId: o.env.BATON_OIDC_CLIENT_ID!, clientSecret: o.env.BATON_OIDC_CLIENT_SECRET!, emailClaim: o.env.BATON_OIDC_EMAIL_CLAIM },
+      missing: consoleOn.missing,
+      idleMinutes: o.env.BATON_CONSOLE_IDLE_MINUTES,
+    });
+    routes.push(c.router);
+    void c.warm();
+  }
   if (platforms.includes('teams')) {
     // Loaded only when used: teams-ai takes seconds to import, and the CLI imports this file.
     const { createTeamsAdapter } = await import('../adapters/teams/index.ts');
@@ -119,7 +134,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
   const metrics = createMetrics();
   // The context as of now: replaced as a whole by a reload, never changed in place (context.ts).
   let ctx: AppContext = {
-    ...buildContext(config, db, platformsFor(env), opts.clock),
+    ...buildContext(config, db, platformsFor(env), opts.clock, env),
     telemetry: {
       claimed: (queue, seconds) => metrics.claimWait.observe({ queue }, seconds),
       acted: (command, outcome) => metrics.actions.inc({ command, outcome }),
@@ -159,7 +174,7 @@ export async function startBaton(opts: { env: Env; config: BatonConfig; logger: 
       return { ok: false, file: r.file, problems: r.problems };
     }
     current = r.config;
-    ctx = { ...ctx, ...appSettings(r.config) };
+    ctx = { ...ctx, ...appSettings(r.config, env) };
     scheduler.reschedule();
     const restart = needsRestart(startedWith, req.environment);
     logger.info(

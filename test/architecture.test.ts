@@ -23,6 +23,8 @@ const target = (file: string, spec: string) => (spec.startsWith('.') ? path.rela
 const SDKS: Record<string, RegExp> = {
   slack: /^@slack\//,
   teams: /^(@microsoft\/teams-ai|botbuilder|botframework-)/,
+  // The console's OpenID Connect client: the identity provider is the console's outside world.
+  console: /^(openid-client|oauth4webapi|jose)$/,
 };
 const DB = /^(@prisma\/|prisma|pg$|@electric-sql\/pglite|pglite-prisma-adapter)/;
 

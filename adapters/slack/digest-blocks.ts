@@ -39,5 +39,7 @@ export function digestMessage(d: DigestModel): SlackMessage {
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plain(`*Open items per person now*\n${load.join('\n') || 'none'}`, LIMITS.sectionText) } });
   const oldest = d.oldest.map((o) => `${mrkdwn(o.ref, 20)} · ${mrkdwn(o.queue, 60)} · ${mrkdwn(o.age, 20)} · ${mrkdwn(o.patientToken, 40)}`);
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plain(`*Oldest open items*\n${oldest.join('\n') || 'none'}`, LIMITS.sectionText) } });
+  // A link button, not a mrkdwn link: Slack shows it as one tap, and the URL carries only a date.
+  if (d.dashboardUrl) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the dashboard' }, url: d.dashboardUrl, action_id: 'digest.dashboard' }] });
   return { text: mrkdwn(`Baton daily digest — ${d.organization}`, 300), blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }

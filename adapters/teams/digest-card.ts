@@ -56,5 +56,7 @@ export function renderDigestCard(d: DigestModel, managerName: string, timeZone: 
     fallbackText: `Baton daily digest for ${d.organization}`,
     msteams: { width: 'Full' },
     body,
+    // Action.OpenUrl opens the console in the browser; the URL carries only the digest's date.
+    ...(d.dashboardUrl ? { actions: [{ type: 'Action.OpenUrl', title: 'Open the dashboard', url: d.dashboardUrl }] } : {}),
   };
 }

@@ -14,7 +14,12 @@ export interface DigestSettings {
   physicianMinutesPerMessage: number;
   /** A digest missed at its time (Baton was down) still goes out this many minutes later, not after (default 240). */
   catchUpMinutes?: number;
+  /** `BATON_PUBLIC_URL` when the console is on: each digest links to the console's dashboard for its day. */
+  consoleUrl?: string | undefined;
 }
+
+/** The dashboard of the 30 days up to a digest's local date. Only a date in the address: no patient data. */
+export const dashboardLink = (consoleUrl: string, date: string) => `${consoleUrl.replace(/\/$/, '')}/console/dashboard?to=${encodeURIComponent(date)}`;
 
 const DEFAULT_CATCH_UP_MINUTES = 240;
 
@@ -74,7 +79,7 @@ export async function sendDigests(ctx: AppContext, s: DigestSettings, now: Date,
       kind: 'digest',
       itemId: null,
       platform,
-      payload: { to: manager.key, date, lane: `dm:${manager.key}`, digest: model as unknown as Record<string, unknown> },
+      payload: { to: manager.key, date, lane: `dm:${manager.key}`, digest: (s.consoleUrl ? { ...model, dashboardUrl: dashboardLink(s.consoleUrl, date) } : model) as unknown as Record<string, unknown> },
       nextAttemptAt: now,
     }));
     const added = await ctx.store.enqueue(rows);

@@ -3,6 +3,7 @@ import type { AwayPeriod } from '../domain/availability.ts';
 import type { ItemPatch, ItemState, WorkItem } from '../domain/work-item.ts';
 import type { DigestAggregates } from '../domain/digest-aggregates.ts';
 import type { WorkloadCount } from '../domain/workload.ts';
+import type { ConsoleStore } from './console-ports.ts';
 
 /** Time is injected; use cases never read the system clock themselves. */
 export interface Clock {
@@ -137,7 +138,7 @@ export type CappedOutcome = { status: 'assigned'; item: WorkItem; openBefore: nu
 export type TransitionOutcome = { applied: true; item: WorkItem } | { applied: false; current: WorkItem | null };
 
 /** The database, as the use cases need it. Implemented with Prisma in `src/store`, and in memory for tests. */
-export interface Store {
+export interface Store extends ConsoleStore {
   findMessageItem(source: string, externalId: string): Promise<WorkItem | null>;
   findItem(id: string): Promise<WorkItem | null>;
   findItemByThread(threadKey: string): Promise<WorkItem | null>;

@@ -71,7 +71,7 @@ export async function withBaton(opts: SetupOptions, fn: (s: CliSession) => Promi
       const pending = await db.pending();
       if (pending.length) throw new UsageError(`The database has ${pending.length} migration(s) pending (${pending.join(', ')}); a dry run changes nothing, so it does not apply them. Run \`baton migrate\` first.`);
     }
-    await fn({ env, config, db, ctx: buildContext(config, db, platformsFor(env), systemClock), digest: digestSettings(config) });
+    await fn({ env, config, db, ctx: buildContext(config, db, platformsFor(env), systemClock, env), digest: digestSettings(config, env) });
   });
 }
 

@@ -1,10 +1,12 @@
 import type { AppContext } from '../app/context.ts';
+import { consoleSettings, type Env } from './env.ts';
 import type { BatonConfig } from './load.ts';
 
 /** The part of the use cases' context that comes from the config files: built anew on every reload. */
 export type ConfigSettings = Pick<AppContext, 'roster' | 'triageRules' | 'routing' | 'sla' | 'card' | 'pool' | 'digest'>;
 
-export function appSettings(c: BatonConfig): ConfigSettings {
+/** `env`: for what the config's settings link to (the console's URL in digests). */
+export function appSettings(c: BatonConfig, env?: Env): ConfigSettings {
   return {
     roster: c.roster,
     triageRules: c.triageRules,
@@ -17,6 +19,8 @@ export function appSettings(c: BatonConfig): ConfigSettings {
       timezone: c.raw.organization.timezone,
       physicianMinutesPerMessage: c.raw.digest.physicianMinutesPerMessage,
       catchUpMinutes: c.raw.digest.catchUpWithin,
+      // Digests link to the console's dashboard when there is one to open.
+      consoleUrl: env && consoleSettings(env).enabled ? env.BATON_PUBLIC_URL : undefined,
     },
   };
 }

@@ -47,6 +47,14 @@ export function crossReferenceProblems(c: ConfigParts): string[] {
     };
     seen('slackUserId');
     seen('teamsAadId');
+    // One address signs in as one person: two entries with it would make the console guess.
+    const emails = new Map<string, number>();
+    list.entries.forEach((s, i) => {
+      const e = s?.email?.toLowerCase();
+      if (!e) return;
+      if (emails.has(e)) problems.push(`staff[${i}].email: "${s!.email}" is also used by staff[${emails.get(e)}]`);
+      emails.set(e, i);
+    });
     const physician = list.entries.some((s, i) => (s ? s.physician : rawField(list, i, 'physician') === true));
     if (!physician) problems.push('staff: at least one physician is needed to receive escalations');
   }

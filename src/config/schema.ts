@@ -20,6 +20,8 @@ export const staffSchema = z.strictObject({
   manager: z.boolean().default(false),
   slackUserId: z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id looks like "U012ABCDEF"').optional(),
   teamsAadId: z.uuid('a Teams AAD object id is a GUID').optional(),
+  /** Their sign-in address at the clinic's identity provider: how the console knows them (matched without regard to case). */
+  email: z.email('expected an email address like "morgan.lee@clinic.example"').optional(),
   /** Their digest's local time is read in this zone (else the organisation's). */
   timezone: timezoneSchema.optional(),
   active: z.boolean().default(true),

@@ -26,6 +26,8 @@ export interface DigestModel {
   escalation: { items: number; escalated: number; rate: number | null };
   oldest: Array<{ ref: string; itemId: string; queue: string; age: string; patientToken: string }>;
   physicianMinutesSaved: number;
+  /** The console's dashboard for the digest's day (`BATON_PUBLIC_URL` set and the console on); a date is all it carries. */
+  dashboardUrl?: string | undefined;
 }
 
 export interface DigestInput {

@@ -12,6 +12,8 @@ export interface StaffMember {
   active: boolean;
   slackUserId?: string | undefined;
   teamsAadId?: string | undefined;
+  /** Sign-in address at the identity provider (the console's single sign-on). */
+  email?: string | undefined;
   timezone?: string | undefined;
   /** Managers' daily digest: local time (staff timezone, else the organisation's) and weekdays. */
   digest?: { at: string; days: string[] } | undefined;
@@ -71,6 +73,12 @@ export class Roster {
 
   byTeamsId(id: string): StaffMember | undefined {
     return this.staff.find((s) => s.active && s.teamsAadId?.toLowerCase() === id.toLowerCase());
+  }
+
+  /** Emails are compared without regard to case: identity providers do not agree on it. */
+  byEmail(email: string): StaffMember | undefined {
+    const e = email.trim().toLowerCase();
+    return this.staff.find((s) => s.active && s.email?.toLowerCase() === e);
   }
 
   isMember(staffKey: string, queueKey: string): boolean {

@@ -15,6 +15,10 @@ import { takeOutboxSql, type OutboxRecord } from './outbox-sql.ts';
 import { outboxData, toAudit, toItem, toMessage, toOutboxRow } from './mappers.ts';
 import { isTransientConflict, isUniqueViolation } from './store-errors.ts';
 import { awayPeriodsSql, dueAwayStartsSql, endAwaySql, markAwayStartedSql, saveAwaySql } from './away-sql.ts';
+import { SqlConsoleStore } from './console-store.ts';
+import type { ConsoleLogin, ConsoleSession } from '../app/console-ports.ts';
+import type { AuditQuery } from '../domain/audit-search.ts';
+import type { DashboardQuery } from '../domain/dashboard-aggregates.ts';
 
 /** The database as the store needs it: Prisma for the cold paths, the driver directly for the hot ones (hot-sql.ts). */
 export type StoreDatabase = Pick<Database, 'prisma' | 'hot'>;
@@ -22,10 +26,22 @@ export type StoreDatabase = Pick<Database, 'prisma' | 'hot'>;
 export class PrismaStore implements Store {
   private readonly db: PrismaClient;
   private readonly hot: HotSql;
+  private readonly consoleSql: SqlConsoleStore;
   constructor(database: StoreDatabase) {
     this.db = database.prisma;
     this.hot = database.hot;
+    this.consoleSql = new SqlConsoleStore(database.prisma, database.hot);
   }
+
+  // The console's reads and sessions (console-store.ts).
+  dashboardAggregates(q: DashboardQuery) { return this.consoleSql.dashboardAggregates(q); }
+  searchAudit(q: AuditQuery) { return this.consoleSql.searchAudit(q); }
+  findItemBySeq(seq: number) { return this.consoleSql.findItemBySeq(seq); }
+  saveConsoleLogin(l: ConsoleLogin) { return this.consoleSql.saveConsoleLogin(l); }
+  takeConsoleLogin(id: string, now: Date) { return this.consoleSql.takeConsoleLogin(id, now); }
+  createConsoleSession(s: ConsoleSession) { return this.consoleSql.createConsoleSession(s); }
+  touchConsoleSession(id: string, now: Date, idleMs: number) { return this.consoleSql.touchConsoleSession(id, now, idleMs); }
+  endConsoleSession(id: string, now: Date, reason: string) { return this.consoleSql.endConsoleSession(id, now, reason); }
 
   // The hot paths (ingestion, clicks, the outbox) go to the driver directly (hot-sql.ts): Prisma
   // costs a few milliseconds per query, several times the database's own work here.

@@ -37,7 +37,7 @@ describe('baton sweep with an auto-assigning queue', () => {
     const always = '{ mon: [["00:00", "24:00"]], tue: [["00:00", "24:00"]], wed: [["00:00", "24:00"]], thu: [["00:00", "24:00"]], fri: [["00:00", "24:00"]], sat: [["00:00", "24:00"]], sun: [["00:00", "24:00"]] }';
     const config = example
       .replace('    members: [dana-reyes, jordan-kim]\n', '    members: [dana-reyes, jordan-kim]\n    assignment: { policy: round-robin, maxOpen: 5 }\n')
-      .replace('roles: [rn], lead: true }', `roles: [rn], lead: true, hours: ${always} }`)
+      .replace(/(\{ key: dana-reyes, [^}\n]*) \}/, `$1, hours: ${always} }`)
       .replace('{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn] }', `{ key: jordan-kim, name: "Jordan Kim, RN", roles: [rn], hours: ${always} }`)
       .replace(/^  holidays: .*$/m, '  holidays: []');
     fs.writeFileSync(auto, config);

@@ -3,6 +3,7 @@ import type { AwayPeriod } from '../../src/domain/availability.ts';
 import { aggregateDigest } from '../../src/domain/digest-aggregates.ts';
 import type { ItemPatch, WorkItem } from '../../src/domain/work-item.ts';
 import { byAssignmentOrder, OPEN_OWNED_STATES } from '../../src/domain/assignment.ts';
+import { MemoryConsoleStore } from './memory-console-store.ts';
 import { IngestConflict, type CappedAssignment, type CappedOutcome, type OwnedCount, type PlannedChange, type IngestOutcome, type IngestTx, type IngestWrite, type ItemQuery, type NewMessage, type OutboxMessage, type OutboxRow, type PlatformPostRef, type Store, type Transition, type TransitionOutcome } from '../../src/app/ports.ts';
 
 interface Row extends OutboxRow {
@@ -21,6 +22,16 @@ export class MemoryStore implements Store {
   posts: PlatformPostRef[] = [];
   private seq = 0;
   private outboxSeq = 0n;
+  /** The console's reads and sessions (memory-console-store.ts). */
+  readonly console = new MemoryConsoleStore(this);
+  dashboardAggregates: MemoryConsoleStore['dashboardAggregates'] = (q) => this.console.dashboardAggregates(q);
+  searchAudit: MemoryConsoleStore['searchAudit'] = (q) => this.console.searchAudit(q);
+  findItemBySeq: MemoryConsoleStore['findItemBySeq'] = (seq) => this.console.findItemBySeq(seq);
+  saveConsoleLogin: MemoryConsoleStore['saveConsoleLogin'] = (l) => this.console.saveConsoleLogin(l);
+  takeConsoleLogin: MemoryConsoleStore['takeConsoleLogin'] = (id, now) => this.console.takeConsoleLogin(id, now);
+  createConsoleSession: MemoryConsoleStore['createConsoleSession'] = (s) => this.console.createConsoleSession(s);
+  touchConsoleSession: MemoryConsoleStore['touchConsoleSession'] = (id, now, idleMs) => this.console.touchConsoleSession(id, now, idleMs);
+  endConsoleSession: MemoryConsoleStore['endConsoleSession'] = (id, now, reason) => this.console.endConsoleSession(id, now, reason);
 
   async findMessageItem(source: string, externalId: string) {
     const m = this.messages.find((x) => x.source === source && x.externalId === externalId);
