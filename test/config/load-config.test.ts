@@ -84,7 +84,7 @@ describe('who is in: staff hours and covers', () => {
       ['coveredBy: dr-baker', 'coveredBy: dr-nobody'],
       ['{ key: dr-baker, name: "Dr. Marcus Baker", roles: [physician], physician: true }', '{ key: dr-baker, name: "Dr. Marcus Baker", roles: [physician], physician: true, coveredBy: dr-baker }'],
       ['{ key: dr-cho, name: "Dr. Grace Cho", roles: [physician], physician: true }', '{ key: dr-cho, name: "Dr. Grace Cho", roles: [physician], physician: true, coveredBy: dana-reyes }'],
-      ['{ key: sam-ortiz, name: "Sam Ortiz", roles: [front-desk] }', '{ key: sam-ortiz, name: "Sam Ortiz", roles: [front-desk], coveredBy: jo-adams }'],
+      ['{ key: sam-ortiz, name: "Sam Ortiz", roles: [front-desk], email: sam.ortiz@riverside.example }', '{ key: sam-ortiz, name: "Sam Ortiz", roles: [front-desk], email: sam.ortiz@riverside.example, coveredBy: jo-adams }'],
       ['{ key: jo-adams, name: "Jo Adams", roles: [billing] }', '{ key: jo-adams, name: "Jo Adams", roles: [billing], coveredBy: robin-patel }'],
     )).toEqual([
       'staff[0].coveredBy: no staff member "dr-nobody"',
