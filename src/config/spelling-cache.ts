@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { batonCacheDir } from './cache-dir.ts';
 import { protectedWordsCode, type SpellingTable } from '../domain/triage/spelling.ts';
 
 /**
@@ -39,9 +39,9 @@ export function cachedProtectedWords(dictionaryText: string, table: SpellingTabl
 
 function cacheDir(): string | null {
   try {
-    return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'baton');
+    return batonCacheDir();
   } catch {
-    return null;
+    return null; // no home directory to be had: computed every time
   }
 }
 

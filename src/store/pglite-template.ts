@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { batonCacheDir } from '../config/cache-dir.ts';
 
 /**
  * Creating an embedded database runs PostgreSQL's initdb inside WebAssembly: 5–6 s, far longer on
@@ -21,8 +21,7 @@ import { PGlite } from '@electric-sql/pglite';
 export function defaultTemplateDir(): string | null {
   const version = pgliteVersion();
   if (!version) return null;
-  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(cache, 'baton', `pglite-${version}`);
+  return path.join(batonCacheDir(), `pglite-${version}`);
 }
 
 /** The installed PGlite's version, or undefined if it cannot be told (then no template is used). */
