@@ -1,10 +1,9 @@
 import { searchAudit } from '../src/app/audit-search.ts';
 import { dashboardFor } from '../src/app/dashboard.ts';
 import { digestModel } from '../src/app/digest.ts';
-import { loadConfig } from '../src/config/load.ts';
 import { buildContext } from '../src/main.ts';
 import { openDatabase } from '../src/store/database.ts';
-import { benchPostgresUrl, scratchDatabase, table } from './support.ts';
+import { postgresBench, scratchDatabase, table } from './support.ts';
 
 const NOW = new Date('2026-12-01T18:00:00Z');
 const ZONE = 'America/Chicago';
@@ -57,13 +56,9 @@ async function timed<T>(fn: () => Promise<T>, runs = 5): Promise<{ ms: number; v
  * page of the audit search over a million events beside reading the newest 50 events.
  */
 export async function benchConsole(quick = false): Promise<void> {
-  const url = await benchPostgresUrl();
-  if (!url) {
-    console.log('\nConsole: skipped (no PostgreSQL reachable; set BENCH_DATABASE_URL)');
-    return;
-  }
-  const c = loadConfig();
-  if (!c.ok) throw new Error(c.problems.join('\n'));
+  const pg = await postgresBench('Console');
+  if (!pg) return;
+  const { url, config } = pg;
   const [open, history, audit] = quick ? [10_000, 90_000, 100_000] : [100_000, 900_000, 1_000_000];
   const scratch = await scratchDatabase(url, 'baton_bench_console');
   const db = await openDatabase({ url: scratch.url, dataDir: '' });
@@ -72,7 +67,7 @@ export async function benchConsole(quick = false): Promise<void> {
     const t0 = performance.now();
     await seed((sql) => db.sql.exec(sql), open, history, audit);
     console.log(`\nConsole: seeded ${open + history} items and ${audit} audit events in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    const ctx = buildContext(c.config, db, ['sandbox']);
+    const ctx = buildContext(config, db, ['sandbox']);
     ctx.clock = { now: () => NOW };
     const from = '2026-11-02';
     const bounds = `"createdAt" >= '2026-11-02 06:00' AND "createdAt" < '2026-12-01 18:00'`;

@@ -1,8 +1,7 @@
 import { digestModel } from '../src/app/digest.ts';
-import { loadConfig } from '../src/config/load.ts';
 import { buildContext } from '../src/main.ts';
 import { openDatabase } from '../src/store/database.ts';
-import { benchPostgresUrl, scratchDatabase, table } from './support.ts';
+import { postgresBench, scratchDatabase, table } from './support.ts';
 
 const NOW = new Date('2026-12-01T18:00:00Z');
 const SETTINGS = { organization: 'Bench', timezone: 'America/Chicago', physicianMinutesPerMessage: 2.3 };
@@ -38,13 +37,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 
 /** Digest cost on PostgreSQL; the floor is one count of the open backlog by queue, which any digest has to do. */
 export async function benchDigest(): Promise<void> {
-  const url = await benchPostgresUrl();
-  if (!url) {
-    console.log('\nDigest: skipped (no PostgreSQL reachable; set BENCH_DATABASE_URL)');
-    return;
-  }
-  const c = loadConfig();
-  if (!c.ok) throw new Error(c.problems.join('\n'));
+  const pg = await postgresBench('Digest');
+  if (!pg) return;
+  const { url, config } = pg;
   const rows: Array<Record<string, string | number>> = [];
   for (const [open, history] of [[100_000, 0], [100_000, 1_000_000]] as const) {
     const scratch = await scratchDatabase(url, 'baton_bench_digest');
@@ -52,7 +47,7 @@ export async function benchDigest(): Promise<void> {
     try {
       await db.migrate();
       await seed((sql) => db.sql.exec(sql), open, history);
-      const ctx = buildContext(c.config, db, ['sandbox']);
+      const ctx = buildContext(config, db, ['sandbox']);
       const d = await timed(() => digestModel(ctx, SETTINGS, NOW));
       const floor = await timed(() => db.sql.query(`SELECT queue, count(*) FROM "WorkItem" WHERE state IN ('OPEN','CLAIMED','ESCALATED','SNOOZED') GROUP BY queue`));
       rows.push({ 'open items': open, 'resolved history': history, 'digest ms (median of 5)': d.ms, 'floor ms': floor.ms, backlog: d.value.backlog.reduce((a, b) => a + b.total, 0), 'resolved 7d': d.value.timeToResolve.last7d.count });

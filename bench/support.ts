@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { loadConfig, type BatonConfig } from '../src/config/load.ts';
 
 /** PostgreSQL for benchmarks: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default if reachable. */
 export async function benchPostgresUrl(): Promise<string | null> {
@@ -14,6 +15,26 @@ export async function benchPostgresUrl(): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** The shipped config, loaded as Baton loads it; a benchmark cannot run on a broken one. */
+export function benchConfig(): BatonConfig {
+  const c = loadConfig();
+  if (!c.ok) throw new Error(c.problems.join('\n'));
+  return c.config;
+}
+
+/**
+ * What a PostgreSQL-only benchmark starts from: the server and the shipped config, or null after
+ * saying that `what` was skipped.
+ */
+export async function postgresBench(what: string): Promise<{ url: string; config: BatonConfig } | null> {
+  const url = await benchPostgresUrl();
+  if (!url) {
+    console.log(`\n${what}: skipped (no PostgreSQL reachable; set BENCH_DATABASE_URL)`);
+    return null;
+  }
+  return { url, config: benchConfig() };
 }
 
 /** A fresh database on the server at `url`, dropped by the returned function. */

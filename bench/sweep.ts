@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { digestModel } from '../src/app/digest.ts';
 import { sweep } from '../src/app/sweep.ts';
-import { loadConfig } from '../src/config/load.ts';
 import { buildContext } from '../src/main.ts';
 import type { ItemQuery, Store, Transition } from '../src/app/ports.ts';
 import { openDatabase, type Database } from '../src/store/database.ts';
 import { applyTransitionsSql, dueItemsSql } from '../src/store/sweep-sql.ts';
-import { benchPostgresUrl, scratchDatabase, table } from './support.ts';
+import { postgresBench, scratchDatabase, table } from './support.ts';
 
 const NOW = new Date('2026-12-01T18:00:00Z');
 
@@ -47,13 +46,9 @@ async function floorSweep(db: Database, seen: { query?: ItemQuery; batch?: Trans
 }
 
 export async function benchSweep(sizes = [1_000, 10_000, 100_000]): Promise<void> {
-  const url = await benchPostgresUrl();
-  if (!url) {
-    console.log('\nSweep: skipped (no PostgreSQL reachable; set BENCH_DATABASE_URL)');
-    return;
-  }
-  const c = loadConfig();
-  if (!c.ok) throw new Error(c.problems.join('\n'));
+  const pg = await postgresBench('Sweep');
+  if (!pg) return;
+  const { url, config } = pg;
   const rows: Array<Record<string, string | number>> = [];
   for (const open of sizes) {
     const scratch = await scratchDatabase(url, 'baton_bench_sweep');
@@ -65,7 +60,7 @@ export async function benchSweep(sizes = [1_000, 10_000, 100_000]): Promise<void
         await d.migrate();
         await seed((sql) => d.sql.exec(sql), open, 100);
       }
-      const base = buildContext(c.config, db, ['sandbox']);
+      const base = buildContext(config, db, ['sandbox']);
       const rec = recording(base.store);
       const ctx = { ...base, store: rec.store, newId: randomUUID };
       const t0 = performance.now();
