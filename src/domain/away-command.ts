@@ -213,7 +213,7 @@ export function resolveAway(req: AwayRequest, o: { roster: Roster; actor: StaffM
   const until = parseWhen(req.until, req.through ? 'through' : 'until', o.now, zone, from.ok ? from.value.at : o.now);
   if (!from.ok) problems.push(...from.problems.map((p) => `from: ${p}`));
   if (!until.ok) problems.push(...until.problems.map((p) => `${req.through ? 'through' : 'until'}: ${p}`));
-  const label = (d: Date) => localTimeLabel(d, zone);
+  const label = (d: Date) => localTimeLabel(d, zone, o.now);
   if (from.ok && from.value.at < o.now) problems.push(`from: ${label(from.value.at)} is in the past`);
   if (until.ok) {
     if (until.value.at <= o.now) problems.push(`until: ${label(until.value.at)} is in the past`);

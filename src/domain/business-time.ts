@@ -251,7 +251,10 @@ function mergeSpans(paused: Array<{ from: Date; to: Date }>): Span[] {
  *   localTimeLabel(2026-12-01T20:30Z, 'America/Chicago') = "Tue 1 Dec, 14:30 CST"
  *   localTimeLabel(2026-07-01T19:30Z, 'America/Chicago') = "Wed 1 Jul, 14:30 CDT" (daylight time)
  */
-export function localTimeLabel(at: Date, timezone: string): string {
+export function localTimeLabel(at: Date, timezone: string, now?: Date): string {
   const d = DateTime.fromJSDate(at, { zone: timezone }).setLocale('en-US');
-  return d.isValid ? d.toFormat('ccc d LLL, HH:mm ZZZZ') : '—';
+  if (!d.isValid) return '—';
+  // With `now`: the year too when it is not this year's ("Wed 1 Jan 2020, 00:00 CST").
+  const otherYear = now !== undefined && DateTime.fromJSDate(now, { zone: timezone }).year !== d.year;
+  return d.toFormat(otherYear ? 'ccc d LLL yyyy, HH:mm ZZZZ' : 'ccc d LLL, HH:mm ZZZZ');
 }

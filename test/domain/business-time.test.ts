@@ -244,4 +244,13 @@ describe('localTimeLabel: a time as the organisation reads it, zone named', () =
   ])('%s in Chicago is "%s"', (at, label) => {
     expect(localTimeLabel(new Date(at), CHI)).toBe(label);
   });
+
+  it('names the year when told now and it is another year, in the organisation\'s zone', () => {
+    const now = new Date('2026-12-01T20:30:00Z');
+    expect(localTimeLabel(new Date('2020-01-01T06:00:00Z'), CHI, now)).toBe('Wed 1 Jan 2020, 00:00 CST');
+    expect(localTimeLabel(new Date('2026-12-24T15:00:00Z'), CHI, now)).toBe('Thu 24 Dec, 09:00 CST');
+    // 05:00 UTC on 1 Jan 2027 is still 31 Dec 2026 in Chicago: this year.
+    expect(localTimeLabel(new Date('2027-01-01T05:00:00Z'), CHI, now)).toBe('Thu 31 Dec, 23:00 CST');
+    expect(localTimeLabel(new Date('2027-01-04T15:00:00Z'), CHI, now)).toBe('Mon 4 Jan 2027, 09:00 CST');
+  });
 });

@@ -37,7 +37,7 @@ describe('sandbox: away', () => {
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'away.invalid', message: 'The away request has problems; nothing was changed.' });
     expect(r.body.error.problems).toEqual([
-      { path: 'until', message: expect.stringMatching(/^Wed 1 Jan, 00:00 CST is in the past$/) },
+      { path: 'until', message: expect.stringMatching(/^Wed 1 Jan 2020, 00:00 CST is in the past$/) },
       { path: 'cover', message: 'nobody called “nobody” is on the Baton roster' },
     ]);
     const shape = await away(s, { as: 'sam-ortiz', action: 'set', reason: 'x', until: 7 });
